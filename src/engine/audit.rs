@@ -1,0 +1,225 @@
+//! Recalculation and audit: runs the compiled program, compares asserted figures, evaluates checks.
+
+use super::finding::Finding;
+use super::model::{CellId, CellKind, Model};
+use crate::amount::{ceil_cent, format_amount};
+use crate::template::{CmpOp, RowClass, Severity, TemplateSet};
+use rust_decimal::Decimal;
+
+/// How a comparison came out.
+#[derive(Clone, Copy)]
+struct Outcome {
+    severity: Severity,
+    tail: bool,
+}
+
+impl Model<'_> {
+    /// Recomputes every derived value and returns all findings, errors first.
+    pub fn recalc(&mut self) -> Vec<Finding> {
+        let mut findings = self.static_findings.clone();
+        for i in 0..self.ops.len() {
+            let op = &self.ops[i];
+            let (sum, n) = sum_terms(&self.values, &op.terms, op.konst);
+            let target = op.target as usize;
+            let mut value = sum;
+            if let Some(a) = self.asserted[target] {
+                if let Some(o) = self.judge(op.rule, a, CmpOp::Eq, sum, n) {
+                    let desc = self.set.rules[op.rule].desc.replace("{child}", &op.desc_child);
+                    findings.push(self.finding(op.rule, op.target, a, CmpOp::Eq, sum, &desc, o));
+                    if o.tail {
+                        // An official figure within the rounding tolerance stands (尾数误差).
+                        value = a;
+                    }
+                } else {
+                    value = a;
+                }
+            }
+            self.values[target] = value;
+        }
+        for c in &self.checks {
+            let (l, _) = sum_terms(&self.values, &c.lhs, c.lhs_k);
+            let (r, n) = sum_terms(&self.values, &c.rhs, c.rhs_k);
+            if let Some(o) = self.judge(c.rule, l, c.op, r, n) {
+                let desc = self.set.rules[c.rule].desc.clone();
+                findings.push(self.finding(c.rule, c.at, l, c.op, r, &desc, o));
+            }
+        }
+        self.count_findings(&mut findings);
+        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings
+    }
+
+    /// Counts (辆, 台（套）) must be whole numbers.
+    fn count_findings(&self, out: &mut Vec<Finding>) {
+        for (id, info) in self.cells.iter().enumerate() {
+            if info.kind != CellKind::Input {
+                continue;
+            }
+            let v = self.values[id];
+            if v.fract().is_zero() {
+                continue;
+            }
+            let row = &self.tables[info.table].rows[info.row];
+            let RowClass::Fixed(tr) = row.class else { continue };
+            if let Some(unit) = &self.set.tables[info.table].rows[tr].unit {
+                let rule = self.set.rule("INT-1").expect("required rule");
+                let msg = format!("{}：{} 不是整数（单位：{unit}）", self.cell_name(id as CellId), v.normalize());
+                out.push(self.bare_finding(rule, id as CellId, Some(v), None, false, msg, None));
+            }
+        }
+    }
+
+    /// None when the relation holds exactly; otherwise the severity, with rounding tails softened.
+    fn judge(&self, rule: usize, lhs: Decimal, op: CmpOp, rhs: Decimal, n: usize) -> Option<Outcome> {
+        let gap = match op {
+            CmpOp::Eq => (lhs - rhs).abs(),
+            CmpOp::Le => (lhs - rhs).max(Decimal::ZERO),
+            CmpOp::Ge => (rhs - lhs).max(Decimal::ZERO),
+        };
+        if gap.is_zero() {
+            return None;
+        }
+        let tol = tolerance(self.set, n);
+        let rule_sev = self.set.rules[rule].severity;
+        Some(if gap <= tol {
+            let sev = if gap <= self.set.info_max { Severity::Info } else { Severity::Warning };
+            Outcome { severity: sev.min(rule_sev), tail: true }
+        } else {
+            Outcome { severity: rule_sev, tail: false }
+        })
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn finding(&self, rule: usize, at: CellId, lhs: Decimal, op: CmpOp, rhs: Decimal, desc: &str, o: Outcome) -> Finding {
+        let dp = self.set.tables[self.cells[at as usize].table].columns[self.cells[at as usize].col].dp;
+        let diff = format_amount((lhs - rhs).abs(), dp);
+        let note = if o.tail { "，尾数误差" } else { "" };
+        let r = &self.set.rules[rule];
+        let template = r.message.as_deref().unwrap_or("{cell}：{lhs} {op} {desc} {rhs}（差 {diff}{note}）");
+        let desc = if desc.is_empty() { r.title.as_str() } else { desc };
+        let msg = template
+            .replace("{cell}", &self.cell_name(at))
+            .replace("{lhs}", &format_amount(lhs, dp))
+            .replace("{op}", op.failed_symbol())
+            .replace("{desc}", desc)
+            .replace("{rhs}", &format_amount(rhs, dp))
+            .replace("{diff}", &diff)
+            .replace("{note}", note);
+        self.bare_finding(rule, at, Some(lhs), Some(rhs), o.tail, msg, Some(o.severity))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn bare_finding(
+        &self,
+        rule: usize,
+        at: CellId,
+        lhs: Option<Decimal>,
+        rhs: Option<Decimal>,
+        tail: bool,
+        message: String,
+        severity: Option<Severity>,
+    ) -> Finding {
+        let info = &self.cells[at as usize];
+        let t = &self.set.tables[info.table];
+        let row = &self.tables[info.table].rows[info.row];
+        let r = &self.set.rules[rule];
+        Finding {
+            rule: r.id.clone(),
+            severity: severity.unwrap_or(r.severity),
+            table: t.id.clone(),
+            table_label: t.label.clone(),
+            row: row.key.clone(),
+            row_label: row.label.clone(),
+            col: t.columns[info.col].no.clone(),
+            lhs,
+            rhs,
+            tail,
+            message,
+        }
+    }
+
+    /// 「公开03表 20809 退役安置 栏1」 / 「公开01表 行27 本年收入合计 栏1」.
+    pub fn cell_name(&self, id: CellId) -> String {
+        let info = &self.cells[id as usize];
+        let t = &self.set.tables[info.table];
+        let row = &self.tables[info.table].rows[info.row];
+        let show_no = match row.class {
+            RowClass::Fixed(tr) => t.rows[tr].show_no,
+            _ => false,
+        };
+        let mut s = t.label.clone();
+        // Code-keyed rows are named by their 科目代码; fixed rows by their printed 行次.
+        if !show_no && (row.code.is_some() || row.class == RowClass::Total) {
+            s.push(' ');
+            s.push_str(&row.key);
+            if row.label != row.key && !row.label.is_empty() {
+                s.push(' ');
+                s.push_str(&row.label);
+            }
+        } else {
+            if show_no {
+                s.push_str(&format!(" 行{}", row.key));
+            }
+            if !row.label.is_empty() {
+                s.push(' ');
+                s.push_str(&row.label);
+            }
+        }
+        s.push_str(&format!(" 栏{}", t.columns[info.col].no));
+        s
+    }
+}
+
+fn sum_terms(values: &[Decimal], terms: &[(i8, CellId)], konst: Decimal) -> (Decimal, usize) {
+    let mut sum = konst;
+    let mut n = 0;
+    for &(sign, id) in terms {
+        let v = values[id as usize];
+        if !v.is_zero() {
+            n += 1;
+            if sign < 0 {
+                sum -= v;
+            } else {
+                sum += v;
+            }
+        }
+    }
+    (sum, n)
+}
+
+/// RULES §3.6: 0.005 × (non-zero addends), rounded up to 0.01; a copy of one figure must match exactly.
+pub fn tolerance(set: &TemplateSet, addends: usize) -> Decimal {
+    if addends < 2 {
+        Decimal::ZERO
+    } else {
+        ceil_cent(set.per_addend * Decimal::from(addends))
+    }
+}
+
+pub(crate) fn unknown_code(set: &TemplateSet, table: usize, code: &str, user_name: Option<&str>, list: &str) -> Finding {
+    let t = &set.tables[table];
+    let rule = set.rule("CODE-1").expect("required rule");
+    let kept = match user_name {
+        Some(n) => format!("，保留填写的名称「{n}」"),
+        None => "，且未填写科目名称".into(),
+    };
+    Finding {
+        rule: set.rules[rule].id.clone(),
+        severity: set.rules[rule].severity,
+        table: t.id.clone(),
+        table_label: t.label.clone(),
+        row: code.to_string(),
+        row_label: user_name.unwrap_or_default().to_string(),
+        col: String::new(),
+        lhs: None,
+        rhs: None,
+        tail: false,
+        message: format!("{} 科目代码 {code} 不在《{list}》中{kept}，请核对代码", t.label),
+    }
+}
+
+pub(crate) fn locked_value(m: &Model, at: CellId, v: Decimal) -> Finding {
+    let rule = m.set.rule("LOCK-1").expect("required rule");
+    let msg = format!("{}：此格不填（印“——”），已忽略填入的 {}", m.cell_name(at), v.normalize());
+    m.bare_finding(rule, at, Some(v), None, false, msg, None)
+}

@@ -1,0 +1,392 @@
+//! The compiled model of one workbook: concrete rows and cells, a flat calculation program and
+//! the audit checks, built once per workbook structure and re-run on every edit.
+
+use super::finding::Finding;
+use super::workbook::Workbook;
+use super::StructureError;
+use crate::template::{CellSpec, CheckTemplate, CmpOp, RRow, RTerm, RowClass, RowKind, TemplateSet};
+use rust_decimal::Decimal;
+use std::collections::HashMap;
+
+pub type CellId = u32;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CellKind {
+    Input,
+    Locked,
+    Derived,
+}
+
+#[derive(Debug, Clone)]
+pub struct Row {
+    pub key: String,
+    pub label: String,
+    pub code: Option<String>,
+    pub class: RowClass,
+    /// One entry per template column; None where the row has no cell.
+    pub cells: Vec<Option<CellId>>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct TableRows {
+    pub rows: Vec<Row>,
+    pub by_key: HashMap<String, usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct CellInfo {
+    pub table: usize,
+    pub row: usize,
+    pub col: usize,
+    pub kind: CellKind,
+}
+
+/// target = Σ sign × source (+ constant); optionally compared with an asserted figure.
+#[derive(Debug, Clone)]
+pub(crate) struct Op {
+    pub target: CellId,
+    pub terms: Vec<(i8, CellId)>,
+    pub konst: Decimal,
+    pub rule: usize,
+    pub desc_child: String,
+}
+
+#[derive(Debug, Clone)]
+pub(crate) struct CheckOp {
+    pub rule: usize,
+    /// The cell the finding is reported on (first cell of the left side).
+    pub at: CellId,
+    pub lhs: Vec<(i8, CellId)>,
+    pub lhs_k: Decimal,
+    pub op: CmpOp,
+    pub rhs: Vec<(i8, CellId)>,
+    pub rhs_k: Decimal,
+}
+
+pub struct Model<'s> {
+    pub set: &'s TemplateSet,
+    pub tables: Vec<TableRows>,
+    pub cells: Vec<CellInfo>,
+    pub(crate) values: Vec<Decimal>,
+    pub(crate) asserted: Vec<Option<Decimal>>,
+    pub(crate) ops: Vec<Op>,
+    pub(crate) checks: Vec<CheckOp>,
+    /// Findings that depend on structure only (unknown codes, figures in locked cells).
+    pub(crate) static_findings: Vec<Finding>,
+}
+
+impl<'s> Model<'s> {
+    /// Builds the model for a workbook; fails on inputs that address no input cell.
+    pub fn build(set: &'s TemplateSet, wb: &Workbook) -> Result<Model<'s>, StructureError> {
+        let mut m = Model {
+            set,
+            tables: Vec::new(),
+            cells: Vec::new(),
+            values: Vec::new(),
+            asserted: Vec::new(),
+            ops: Vec::new(),
+            checks: Vec::new(),
+            static_findings: Vec::new(),
+        };
+        for id in wb.tables.keys() {
+            if set.table(id).is_none() {
+                return Err(StructureError::UnknownTable { table: id.clone(), set: set.name.clone() });
+            }
+        }
+        for ti in 0..set.tables.len() {
+            let rows = m.build_rows(ti, wb)?;
+            m.tables.push(rows);
+        }
+        m.fill_inputs(wb)?;
+        m.compile_ops();
+        m.compile_checks();
+        Ok(m)
+    }
+
+    fn build_rows(&mut self, ti: usize, wb: &Workbook) -> Result<TableRows, StructureError> {
+        let t = &self.set.tables[ti];
+        let mut out = TableRows::default();
+        let mut push = |m: &mut Model, key: String, label: String, code: Option<String>, class: RowClass, specs: Vec<(usize, CellKind)>| {
+            let row_ix = out.rows.len();
+            let mut cells = vec![None; t.columns.len()];
+            for (ci, kind) in specs {
+                let id = m.cells.len() as CellId;
+                m.cells.push(CellInfo { table: ti, row: row_ix, col: ci, kind });
+                cells[ci] = Some(id);
+            }
+            out.by_key.insert(key.clone(), row_ix);
+            out.rows.push(Row { key, label, code, class, cells });
+        };
+        let kind_of = |s: &CellSpec| match s {
+            CellSpec::Input => CellKind::Input,
+            CellSpec::Locked => CellKind::Locked,
+            CellSpec::Formula { .. } => CellKind::Derived,
+        };
+        match &t.coded {
+            None => {
+                for (ri, r) in t.rows.iter().enumerate() {
+                    if r.kind != RowKind::Data {
+                        continue;
+                    }
+                    let specs = r.cells.iter().map(|(c, s)| (*c, kind_of(s))).collect();
+                    push(self, r.key.clone(), r.label.clone(), r.code.clone(), RowClass::Fixed(ri), specs);
+                }
+            }
+            Some(coded) => {
+                let list = &self.set.code_lists[coded.code_list];
+                let mut codes = std::collections::BTreeSet::new();
+                let data = wb.tables.get(&t.id);
+                for key in data.map(|d| d.rows.keys()).into_iter().flatten() {
+                    if *key == coded.total_key {
+                        continue;
+                    }
+                    if list.level_of(key).is_none() {
+                        return Err(StructureError::BadCode { table: t.label.clone(), code: key.clone(), list: list.name.clone() });
+                    }
+                    codes.extend(list.ancestors(key));
+                    codes.insert(key.clone());
+                }
+                let leaf_kind: Vec<(usize, CellKind)> = t
+                    .columns
+                    .iter()
+                    .enumerate()
+                    .map(|(ci, c)| (ci, c.leaf.as_ref().map(kind_of).unwrap_or(CellKind::Input)))
+                    .collect();
+                let all_derived: Vec<(usize, CellKind)> = (0..t.columns.len()).map(|c| (c, CellKind::Derived)).collect();
+                push(self, coded.total_key.clone(), coded.total_key.clone(), None, RowClass::Total, all_derived.clone());
+                for code in codes {
+                    let user_name = data.and_then(|d| d.rows.get(&code)).and_then(|r| r.name.clone());
+                    let known = list.name_of(&code).map(str::to_string);
+                    if known.is_none() {
+                        self.static_findings.push(super::audit::unknown_code(self.set, ti, &code, user_name.as_deref(), &list.name));
+                    }
+                    let label = known.or(user_name).unwrap_or_default();
+                    let is_leaf = list.is_leaf(&code);
+                    let (class, specs) =
+                        if is_leaf { (RowClass::Leaf, leaf_kind.clone()) } else { (RowClass::Agg, all_derived.clone()) };
+                    push(self, code.clone(), label, Some(code), class, specs);
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    fn fill_inputs(&mut self, wb: &Workbook) -> Result<(), StructureError> {
+        self.values = vec![Decimal::ZERO; self.cells.len()];
+        self.asserted = vec![None; self.cells.len()];
+        for (tid, data) in &wb.tables {
+            let ti = self.set.table(tid).expect("checked in build");
+            let t = &self.set.tables[ti];
+            for (rkey, rd) in &data.rows {
+                let Some(&ri) = self.tables[ti].by_key.get(rkey) else {
+                    return Err(StructureError::UnknownRow { table: t.label.clone(), row: rkey.clone() });
+                };
+                for (is_assert, map) in [(false, &rd.values), (true, &rd.asserted)] {
+                    for (col, v) in map {
+                        let ci = t
+                            .col_index(col)
+                            .ok_or_else(|| StructureError::UnknownCol { table: t.label.clone(), row: rkey.clone(), col: col.clone() })?;
+                        let Some(id) = self.tables[ti].rows[ri].cells[ci] else {
+                            return Err(StructureError::UnknownCol { table: t.label.clone(), row: rkey.clone(), col: col.clone() });
+                        };
+                        match (self.cells[id as usize].kind, is_assert) {
+                            (CellKind::Input, false) => self.values[id as usize] = *v,
+                            (CellKind::Derived, true) => self.asserted[id as usize] = Some(*v),
+                            (CellKind::Locked, _) => {
+                                if !v.is_zero() {
+                                    self.static_findings.push(super::audit::locked_value(self, id, *v));
+                                }
+                            }
+                            (CellKind::Derived, false) => {
+                                return Err(StructureError::DerivedInput { table: t.label.clone(), row: rkey.clone(), col: col.clone() })
+                            }
+                            (CellKind::Input, true) => {
+                                return Err(StructureError::AssertedInput { table: t.label.clone(), row: rkey.clone(), col: col.clone() })
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Resolves a template term in the context of a concrete row; None = the row does not exist
+    /// (a 科目 absent from a code-keyed table counts as zero).
+    fn resolve(&self, ti: usize, ri: usize, term: &RTerm) -> Option<CellId> {
+        let RTerm::Cell { table, row, col } = term else { return None };
+        let target = &self.tables[*table];
+        let cur = &self.tables[ti].rows[ri];
+        let r = match row {
+            RRow::Fixed(tr) => target.rows.iter().position(|x| x.class == RowClass::Fixed(*tr))?,
+            RRow::Coded(k) => *target.by_key.get(k)?,
+            RRow::Current => ri,
+            RRow::SameKey => *target.by_key.get(&cur.key)?,
+            RRow::CodeOfCurrent => *target.by_key.get(cur.code.as_ref().unwrap_or(&cur.key))?,
+        };
+        target.rows[r].cells[*col]
+    }
+
+    fn terms(&self, ti: usize, ri: usize, expr: &[(i8, RTerm)]) -> (Vec<(i8, CellId)>, Decimal) {
+        let mut out = Vec::with_capacity(expr.len());
+        let mut k = Decimal::ZERO;
+        for (sign, term) in expr {
+            match term {
+                RTerm::Const(d) => k += if *sign < 0 { -*d } else { *d },
+                _ => {
+                    if let Some(id) = self.resolve(ti, ri, term) {
+                        out.push((*sign, id));
+                    }
+                }
+            }
+        }
+        (out, k)
+    }
+
+    fn compile_ops(&mut self) {
+        let set = self.set;
+        let mut ops = Vec::new();
+        for node in &set.order {
+            let t = &set.tables[node.table];
+            let rows = &self.tables[node.table].rows;
+            let mut targets: Vec<usize> = match node.class {
+                RowClass::Fixed(tr) => rows.iter().position(|r| r.class == RowClass::Fixed(tr)).into_iter().collect(),
+                class => (0..rows.len()).filter(|&r| rows[r].class == class).collect(),
+            };
+            if node.class == RowClass::Agg {
+                // Deeper levels first, so 款 are summed before their 类.
+                targets.sort_by_key(|&r| std::cmp::Reverse(rows[r].key.len()));
+            }
+            for ri in targets {
+                let Some(target) = rows[ri].cells[node.col] else { continue };
+                match node.class {
+                    RowClass::Fixed(tr) => {
+                        if let Some(CellSpec::Formula { expr, rule }) = t.rows[tr].cell(node.col) {
+                            let (terms, konst) = self.terms(node.table, ri, expr);
+                            ops.push(Op { target, terms, konst, rule: *rule, desc_child: self.child_name(node.table, ri) });
+                        }
+                    }
+                    RowClass::Leaf => {
+                        if let Some(CellSpec::Formula { expr, rule }) = &t.columns[node.col].leaf {
+                            let (terms, konst) = self.terms(node.table, ri, expr);
+                            ops.push(Op { target, terms, konst, rule: *rule, desc_child: String::new() });
+                        }
+                    }
+                    RowClass::Agg | RowClass::Total => {
+                        let coded = t.coded.as_ref().expect("agg rows only in coded tables");
+                        let list = &set.code_lists[coded.code_list];
+                        let (rule, want_len, prefix) = match &rows[ri].code {
+                            Some(code) => {
+                                let lvl = list.level_of(code).unwrap_or(0);
+                                (coded.hierarchy_rule, list.levels.get(lvl + 1).copied().unwrap_or(usize::MAX), code.as_str())
+                            }
+                            None => (coded.total_rule, list.levels[0], ""),
+                        };
+                        let terms = rows
+                            .iter()
+                            .filter(|r| r.key.len() == want_len && r.key.starts_with(prefix) && r.class != RowClass::Total)
+                            .filter_map(|r| r.cells[node.col].map(|c| (1i8, c)))
+                            .collect();
+                        ops.push(Op { target, terms, konst: Decimal::ZERO, rule, desc_child: self.child_name(node.table, ri) });
+                    }
+                }
+            }
+        }
+        self.ops = ops;
+    }
+
+    /// The level name of a row's children ("款" under a 类; "类" under 合计), for messages.
+    fn child_name(&self, ti: usize, ri: usize) -> String {
+        let t = &self.set.tables[ti];
+        let row = &self.tables[ti].rows[ri];
+        match (&t.coded, &row.code) {
+            (Some(c), Some(code)) => self.set.code_lists[c.code_list].child_level_name(code).to_string(),
+            (Some(c), None) => self.set.code_lists[c.code_list].level_names[0].clone(),
+            (None, Some(code)) if code.len() == 3 => "款".into(),
+            _ => String::new(),
+        }
+    }
+
+    fn compile_checks(&mut self) {
+        let set = self.set;
+        let mut checks = Vec::new();
+        for (ti, t) in set.tables.iter().enumerate() {
+            for ch in &t.checks {
+                if !ch.each_row {
+                    if let Some(c) = self.check_op(ti, 0, ch) {
+                        checks.push(c);
+                    }
+                    continue;
+                }
+                for ri in 0..self.tables[ti].rows.len() {
+                    let row = &self.tables[ti].rows[ri];
+                    if let Some(keys) = &ch.rows {
+                        if !keys.contains(&row.key) {
+                            continue;
+                        }
+                    }
+                    if let Some(c) = self.check_op(ti, ri, ch) {
+                        checks.push(c);
+                    }
+                }
+            }
+        }
+        self.checks = checks;
+    }
+
+    fn check_op(&self, ti: usize, ri: usize, ch: &CheckTemplate) -> Option<CheckOp> {
+        // A row lacking a cell the check names on the current row is not in the check's scope.
+        let needs_row = |e: &[(i8, RTerm)]| {
+            e.iter().all(|(_, t)| match t {
+                RTerm::Cell { row: RRow::Current, col, .. } => self.tables[ti].rows.get(ri).is_some_and(|r| r.cells[*col].is_some()),
+                _ => true,
+            })
+        };
+        if ch.each_row && !(needs_row(&ch.lhs) && needs_row(&ch.rhs)) {
+            return None;
+        }
+        let (lhs, lhs_k) = self.terms(ti, ri, &ch.lhs);
+        let (rhs, rhs_k) = self.terms(ti, ri, &ch.rhs);
+        let at = lhs.first().or(rhs.first())?.1;
+        // A cell derived by this same rule is already compared with its asserted figure.
+        if lhs.len() == 1 && self.ops.iter().any(|o| o.target == at && o.rule == ch.rule) {
+            return None;
+        }
+        Some(CheckOp { rule: ch.rule, at, lhs, lhs_k, op: ch.op, rhs, rhs_k })
+    }
+
+    /// The current value of a cell by official coordinates (table id, row key, 栏次).
+    pub fn value(&self, table: &str, row: &str, col: &str) -> Option<Decimal> {
+        self.cell_id(table, row, col).map(|id| self.values[id as usize])
+    }
+
+    pub fn cell_id(&self, table: &str, row: &str, col: &str) -> Option<CellId> {
+        let ti = self.set.table(table)?;
+        let ri = *self.tables[ti].by_key.get(row)?;
+        let ci = self.set.tables[ti].col_index(col)?;
+        self.tables[ti].rows[ri].cells[ci]
+    }
+
+    pub fn value_of(&self, id: CellId) -> Decimal {
+        self.values[id as usize]
+    }
+
+    pub fn asserted_of(&self, id: CellId) -> Option<Decimal> {
+        self.asserted[id as usize]
+    }
+
+    /// Sets one input cell; the caller re-runs [`Model::recalc`]. Errors if it is not an input cell.
+    pub fn set_input(&mut self, id: CellId, v: Decimal) -> Result<(), StructureError> {
+        let info = &self.cells[id as usize];
+        if info.kind != CellKind::Input {
+            let t = &self.set.tables[info.table];
+            return Err(StructureError::DerivedInput {
+                table: t.label.clone(),
+                row: self.tables[info.table].rows[info.row].key.clone(),
+                col: t.columns[info.col].no.clone(),
+            });
+        }
+        self.values[id as usize] = v;
+        Ok(())
+    }
+}

@@ -1,0 +1,52 @@
+//! Interchange formats (JSON now; xlsx later). Shell code: reads and writes files for the engine.
+
+pub mod json;
+
+use crate::engine::{evaluate, Evaluation, StructureError, Workbook};
+use crate::template::{Registry, TemplateSet};
+use std::path::Path;
+
+/// Everything that can stop a workbook file from being checked, in words for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum OpenError {
+    #[error("无法读取文件 {path}：{msg}")]
+    Read { path: String, msg: String },
+    #[error("{path} 不是 UTF-8 文本文件，无法作为草稿 JSON 读取")]
+    NotText { path: String },
+    #[error("{path}：{source}")]
+    Json { path: String, source: json::JsonError },
+    #[error("{path}：找不到模板集「{set}」（已安装：{known}）")]
+    UnknownSet { path: String, set: String, known: String },
+    #[error("{path}：{source}")]
+    Structure { path: String, source: StructureError },
+}
+
+/// Reads a workbook JSON file.
+pub fn read_workbook(path: &Path) -> Result<Workbook, OpenError> {
+    let p = path.display().to_string();
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::Read { path: p.clone(), msg: e.to_string() })?;
+    if meta.len() as usize > json::MAX_BYTES {
+        return Err(OpenError::Json { path: p, source: json::JsonError::TooLarge(meta.len() as usize) });
+    }
+    let bytes = std::fs::read(path).map_err(|e| OpenError::Read { path: p.clone(), msg: e.to_string() })?;
+    let text = String::from_utf8(bytes).map_err(|_| OpenError::NotText { path: p.clone() })?;
+    json::from_json(&text).map_err(|source| OpenError::Json { path: p, source })
+}
+
+/// Finds the workbook's template set in the registry.
+pub fn template_for<'r>(reg: &'r Registry, wb: &Workbook, path: &str) -> Result<&'r TemplateSet, OpenError> {
+    reg.set(&wb.template_set).ok_or_else(|| OpenError::UnknownSet {
+        path: path.to_string(),
+        set: wb.template_set.clone(),
+        known: reg.sets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join("、"),
+    })
+}
+
+/// Reads, recalculates and audits a workbook file.
+pub fn check_file<'r>(reg: &'r Registry, path: &Path) -> Result<(Workbook, Evaluation<'r>), OpenError> {
+    let wb = read_workbook(path)?;
+    let p = path.display().to_string();
+    let set = template_for(reg, &wb, &p)?;
+    let ev = evaluate(set, &wb).map_err(|source| OpenError::Structure { path: p, source })?;
+    Ok((wb, ev))
+}

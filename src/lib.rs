@@ -1,0 +1,7 @@
+//! Gongkai (公开): templates as data → a pure engine → store / print / UI shells.
+
+pub mod amount;
+pub mod cli;
+pub mod engine;
+pub mod io;
+pub mod template;

@@ -1,0 +1,113 @@
+//! The registry: every template set and code list, from the embedded assets or a folder.
+
+use super::load::{load_code_list, load_set, TemplateError};
+use super::{CodeList, TemplateSet};
+use include_dir::{include_dir, Dir};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets");
+
+/// All template sets and code lists known to the application.
+#[derive(Debug, Clone)]
+pub struct Registry {
+    pub sets: Vec<TemplateSet>,
+    pub code_lists: Vec<CodeList>,
+}
+
+/// The files a registry is loaded from: relative path ("templates/x/set.toml") → text.
+pub type Files = BTreeMap<String, String>;
+
+impl Registry {
+    /// The registry compiled into the binary (assets/). Panics only if the shipped assets are
+    /// broken, which the contract test rules out.
+    pub fn builtin() -> &'static Registry {
+        static REG: std::sync::OnceLock<Registry> = std::sync::OnceLock::new();
+        REG.get_or_init(|| match Registry::from_files(&embedded_files()) {
+            Ok(r) => r,
+            Err(e) => panic!("内置模板有误：{e}"),
+        })
+    }
+
+    /// Loads from a folder laid out like assets/ (templates/*/set.toml, codes/*.toml).
+    pub fn from_dir(dir: &Path) -> Result<Registry, TemplateError> {
+        let mut files = Files::new();
+        collect_dir(dir, dir, &mut files)?;
+        Registry::from_files(&files)
+    }
+
+    pub fn from_files(files: &Files) -> Result<Registry, TemplateError> {
+        let mut code_lists = Vec::new();
+        for (path, text) in files.range("codes/".to_string()..) {
+            if !path.starts_with("codes/") {
+                break;
+            }
+            if path.ends_with(".toml") {
+                code_lists.push(load_code_list(path, text)?);
+            }
+        }
+        let mut sets = Vec::new();
+        for path in files.keys() {
+            if path.starts_with("templates/") && path.ends_with("/set.toml") {
+                sets.push(load_set(path, files, &code_lists)?);
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for s in &sets {
+            if !seen.insert(s.id.clone()) {
+                return Err(TemplateError::new("templates/", format!("模板集 id「{}」重复", s.id)));
+            }
+        }
+        Ok(Registry { sets, code_lists })
+    }
+
+    pub fn set(&self, id: &str) -> Option<&TemplateSet> {
+        self.sets.iter().find(|s| s.id == id)
+    }
+
+    pub fn code_list(&self, id: &str) -> Option<&CodeList> {
+        self.code_lists.iter().find(|c| c.id == id)
+    }
+}
+
+/// The embedded assets as a file map (templates and code lists only).
+pub fn embedded_files() -> Files {
+    let mut files = Files::new();
+    fn walk(d: &Dir<'static>, out: &mut Files) {
+        for f in d.files() {
+            let p = f.path().to_string_lossy().replace('\\', "/");
+            if (p.starts_with("templates/") || p.starts_with("codes/")) && p.ends_with(".toml") {
+                if let Some(t) = f.contents_utf8() {
+                    out.insert(p, t.to_string());
+                }
+            }
+        }
+        for sub in d.dirs() {
+            walk(sub, out);
+        }
+    }
+    walk(&ASSETS, &mut files);
+    files
+}
+
+/// A file embedded under assets/ (samples), by relative path.
+pub fn embedded_asset(path: &str) -> Option<&'static str> {
+    ASSETS.get_file(path).and_then(|f| f.contents_utf8())
+}
+
+fn collect_dir(root: &Path, dir: &Path, out: &mut Files) -> Result<(), TemplateError> {
+    let entries = std::fs::read_dir(dir)
+        .map_err(|e| TemplateError::new(&dir.display().to_string(), format!("无法读取目录：{e}")))?;
+    for entry in entries.flatten() {
+        let p = entry.path();
+        if p.is_dir() {
+            collect_dir(root, &p, out)?;
+        } else if p.extension().is_some_and(|e| e == "toml") {
+            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+            let text = std::fs::read_to_string(&p)
+                .map_err(|e| TemplateError::new(&rel, format!("无法读取文件：{e}")))?;
+            out.insert(rel, text);
+        }
+    }
+    Ok(())
+}
