@@ -17,9 +17,17 @@ impl Model<'_> {
     /// Recomputes every derived value and returns all findings, errors first.
     pub fn recalc(&mut self) -> Vec<Finding> {
         let mut findings = self.static_findings.clone();
+        // How many independently rounded figures stand behind each value (RULES §3.6): a typed or
+        // printed figure counts 1, a derived sum counts its parts.
+        let mut counts: Vec<u32> = self
+            .cells
+            .iter()
+            .zip(&self.values)
+            .map(|(c, v)| u32::from(c.kind == CellKind::Input && !v.is_zero()))
+            .collect();
         for i in 0..self.ops.len() {
             let op = &self.ops[i];
-            let (sum, n) = sum_terms(&self.values, &op.terms, op.konst);
+            let (sum, n) = sum_terms(&self.values, &counts, &op.terms, op.konst);
             let target = op.target as usize;
             let mut value = sum;
             if let Some(a) = self.asserted[target] {
@@ -34,12 +42,16 @@ impl Model<'_> {
                     value = a;
                 }
             }
+            counts[target] = if value == sum { n as u32 } else { 1 };
+            if self.asserted[target].is_some_and(|a| a == value) {
+                counts[target] = 1;
+            }
             self.values[target] = value;
         }
         for c in &self.checks {
-            let (l, _) = sum_terms(&self.values, &c.lhs, c.lhs_k);
-            let (r, n) = sum_terms(&self.values, &c.rhs, c.rhs_k);
-            if let Some(o) = self.judge(c.rule, l, c.op, r, n) {
+            let (l, nl) = sum_terms(&self.values, &counts, &c.lhs, c.lhs_k);
+            let (r, nr) = sum_terms(&self.values, &counts, &c.rhs, c.rhs_k);
+            if let Some(o) = self.judge(c.rule, l, c.op, r, nl.max(nr)) {
                 let desc = self.set.rules[c.rule].desc.clone();
                 findings.push(self.finding(c.rule, c.at, l, c.op, r, &desc, o));
             }
@@ -170,13 +182,14 @@ impl Model<'_> {
     }
 }
 
-fn sum_terms(values: &[Decimal], terms: &[(i8, CellId)], konst: Decimal) -> (Decimal, usize) {
+/// Σ sign × value, and the number of independently rounded figures behind it.
+fn sum_terms(values: &[Decimal], counts: &[u32], terms: &[(i8, CellId)], konst: Decimal) -> (Decimal, usize) {
     let mut sum = konst;
     let mut n = 0;
     for &(sign, id) in terms {
         let v = values[id as usize];
         if !v.is_zero() {
-            n += 1;
+            n += counts[id as usize].max(1) as usize;
             if sign < 0 {
                 sum -= v;
             } else {
@@ -187,7 +200,7 @@ fn sum_terms(values: &[Decimal], terms: &[(i8, CellId)], konst: Decimal) -> (Dec
     (sum, n)
 }
 
-/// RULES §3.6: 0.005 × (non-zero addends), rounded up to 0.01; a copy of one figure must match exactly.
+/// RULES §3.6: 0.005 × (rounded figures added), rounded up to 0.01; a copy of one figure must match exactly.
 pub fn tolerance(set: &TemplateSet, addends: usize) -> Decimal {
     if addends < 2 {
         Decimal::ZERO
