@@ -1,0 +1,130 @@
+//! `gongkai check`: exit codes, JSON output, and clear Chinese messages for bad files.
+
+use std::process::Command;
+
+const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/juesuan-2023-yangquan.json");
+
+fn run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().unwrap();
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+}
+
+fn temp(name: &str, content: &[u8]) -> String {
+    let dir = std::env::temp_dir().join(format!("gongkai-cli-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join(name);
+    std::fs::write(&p, content).unwrap();
+    p.display().to_string()
+}
+
+#[test]
+fn check_json_lists_the_tail_warning_and_no_errors() {
+    let (code, out, _) = run(&["check", SAMPLE, "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let arr = v.as_array().unwrap();
+    assert_eq!(arr.len(), 20);
+    for f in arr {
+        for k in ["rule", "severity", "table", "row", "col", "message"] {
+            assert!(f.get(k).is_some(), "missing {k}");
+        }
+        assert_ne!(f["severity"], "error");
+    }
+    let w: Vec<_> = arr.iter().filter(|f| f["severity"] == "warning").collect();
+    assert_eq!(w.len(), 1);
+    assert_eq!(w[0]["rule"], "H1");
+    assert_eq!(w[0]["table"], "03");
+    assert_eq!(w[0]["row"], "20809");
+    assert_eq!(w[0]["col"], "1");
+    assert_eq!(w[0]["lhs"], "1883.06");
+}
+
+#[test]
+fn human_output_groups_by_table() {
+    let (code, out, _) = run(&["check", SAMPLE]);
+    assert_eq!(code, 0);
+    assert!(out.contains("错误 0 条，警告 1 条，提示 19 条"), "{out}");
+    assert!(out.contains("公开03表 支出决算表\n"));
+}
+
+#[test]
+fn a_changed_item_exits_1_and_names_the_tables() {
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    let line = "{\"row\": \"2080901\", \"name\": \"退役士兵安置\", \"values\": { \"3\": \"24.38\" }";
+    let pos = text.find(line).expect("03 row of the sample");
+    let changed = format!("{}{}{}", &text[..pos], line.replace("24.38", "34.38"), &text[pos + line.len()..]);
+    let (code, out, _) = run(&["check", &temp("changed.json", changed.as_bytes()), "--json"]);
+    assert_eq!(code, 1);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let mut tables: Vec<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| f["table"].as_str().unwrap().to_string())
+        .collect();
+    tables.dedup();
+    tables.sort();
+    tables.dedup();
+    assert_eq!(tables, vec!["01", "03"]);
+}
+
+#[test]
+fn bad_files_exit_2_with_a_chinese_message() {
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("syntax.json", b"{ \"format\": ".to_vec(), "不是有效的 JSON"),
+        ("foreign.json", b"{\"hello\": 1}".to_vec(), "不是 Gongkai 草稿文件"),
+        ("binary.json", vec![0xff, 0xfe, 0x00, 0x12], "不是 UTF-8"),
+        (
+            "newer.json",
+            br#"{"format":"gongkai-workbook","version":99,"template_set":"x","unit":{"name":"a","year":2023}}"#.to_vec(),
+            "比本程序新",
+        ),
+        (
+            "set.json",
+            br#"{"format":"gongkai-workbook","version":1,"template_set":"nope","unit":{"name":"a","year":2023}}"#.to_vec(),
+            "找不到模板集「nope」",
+        ),
+        (
+            "table.json",
+            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"11":[{"row":"1","values":{"1":"2"}}]}}"#.as_bytes().to_vec(),
+            "没有表「11」",
+        ),
+        (
+            "number.json",
+            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"01":[{"row":"1","values":{"1":"12a"}}]}}"#.as_bytes().to_vec(),
+            "tables.01[0].values.1：「12a」不是有效金额",
+        ),
+        (
+            "derived.json",
+            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"01":[{"row":"27","values":{"1":"2"}}]}}"#.as_bytes().to_vec(),
+            "是计算得出的单元格",
+        ),
+        (
+            "code.json",
+            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"03":[{"row":"20a","values":{"2":"2"}}]}}"#.as_bytes().to_vec(),
+            "科目代码「20a」无效",
+        ),
+    ];
+    for (name, bytes, want) in cases {
+        let (code, out, err) = run(&["check", &temp(name, &bytes)]);
+        assert_eq!(code, 2, "{name}: {out}{err}");
+        assert!(err.contains(want), "{name}: {err}");
+        assert!(!err.contains("panicked"), "{name}: {err}");
+    }
+    let (code, _, err) = run(&["check", "/no/such/file.json"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("无法读取文件"), "{err}");
+}
+
+#[test]
+fn a_broken_template_folder_exits_2_naming_the_file() {
+    let dir = std::env::temp_dir().join(format!("gongkai-tpl-{}", std::process::id()));
+    let set = dir.join("templates/t");
+    std::fs::create_dir_all(&set).unwrap();
+    std::fs::write(set.join("set.toml"), "id = \"t\"\nname = \"x\"\nregion = \"r\"\nyear = 1\nfamily = \"决算\"\nrules = \"rules.toml\"\ntables = [\"a.toml\"]\n").unwrap();
+    std::fs::write(set.join("rules.toml"), "[[rule]]\nid = 1\n").unwrap();
+    let (code, _, err) = run(&["--templates", dir.to_str().unwrap(), "templates"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("templates/t/rules.toml") && err.contains("格式错误"), "{err}");
+}

@@ -1,0 +1,124 @@
+//! Property tests: after any sequence of edits every total equals the sum of its parts, an
+//! incremental recalculation equals a fresh one, and no input bytes make the importer panic.
+
+use gongkai::engine::{evaluate, Model, Workbook};
+use gongkai::io::json::from_json;
+use gongkai::template::{Registry, RowClass, Severity};
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+const SAMPLE: &str = include_str!("../assets/samples/juesuan-2023-yangquan.json");
+
+/// Input cells of the sample's template (table id, row key, col no).
+fn input_cells() -> Vec<(String, String, String)> {
+    let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
+    let wb = from_json(SAMPLE).unwrap();
+    let m = Model::build(set, &wb).unwrap();
+    let mut out = Vec::new();
+    for c in &m.cells {
+        if c.kind == gongkai::engine::CellKind::Input {
+            let t = &set.tables[c.table];
+            out.push((t.id.clone(), m.tables[c.table].rows[c.row].key.clone(), t.columns[c.col].no.clone()));
+        }
+    }
+    out
+}
+
+fn stripped() -> Workbook {
+    let mut wb = from_json(SAMPLE).unwrap();
+    for t in wb.tables.values_mut() {
+        for r in t.rows.values_mut() {
+            r.asserted.clear();
+        }
+    }
+    wb
+}
+
+fn amount() -> impl Strategy<Value = Decimal> {
+    (0i64..10_000_000).prop_map(|c| Decimal::new(c, 2))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    #[test]
+    fn totals_equal_the_sum_of_their_parts_after_any_edits(edits in prop::collection::vec((any::<prop::sample::Index>(), amount()), 1..40)) {
+        let cells = input_cells();
+        let mut wb = stripped();
+        for (ix, v) in &edits {
+            let (t, r, c) = &cells[ix.index(cells.len())];
+            wb.set_value(t, r, c, Some(*v));
+        }
+        let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
+        let ev = evaluate(set, &wb).unwrap();
+        let m = &ev.model;
+        // Hierarchy: every 类/款 and 合计 of the code-keyed tables equals the sum of its children.
+        for (ti, t) in set.tables.iter().enumerate() {
+            if t.coded.is_none() { continue; }
+            let rows = &m.tables[ti].rows;
+            for r in rows.iter().filter(|r| matches!(r.class, RowClass::Agg | RowClass::Total)) {
+                let want = if r.class == RowClass::Total { 3 } else { r.key.len() + 2 };
+                let prefix = r.code.as_deref().unwrap_or("");
+                for c in 0..t.columns.len() {
+                    let sum: Decimal = rows.iter()
+                        .filter(|k| k.key.len() == want && k.code.is_some() && k.key.starts_with(prefix))
+                        .map(|k| m.value_of(k.cells[c].unwrap()))
+                        .sum();
+                    prop_assert_eq!(m.value_of(r.cells[c].unwrap()), sum, "{} {} 栏{}", t.label, r.key, t.columns[c].no);
+                }
+            }
+        }
+        // Fixed totals.
+        let v = |t: &str, r: &str, c: &str| m.value(t, r, c).unwrap();
+        let s01: Decimal = (1..=8).map(|i| v("01", &i.to_string(), "1")).sum();
+        prop_assert_eq!(v("01", "27", "1"), s01);
+        prop_assert_eq!(v("01", "58", "2"), v("03", "合计", "1"));
+        prop_assert_eq!(v("04", "59", "3"), v("05", "合计", "1"));
+        prop_assert_eq!(v("06", "人员经费合计", "1"), v("06", "301", "1") + v("06", "303", "1"));
+        prop_assert_eq!(v("10", "1", "1"), v("10", "2", "1") + v("10", "3", "1") + v("10", "4", "1"));
+        // Derived relations never produce an error for the relations that are derivations.
+        for f in ev.findings.iter().filter(|f| f.severity == Severity::Error) {
+            prop_assert!(!["H0", "H1", "01-1", "01-3", "04-4", "04-5", "06-1", "06-3", "02-R", "03-R", "05-R"].contains(&f.rule.as_str()), "{}", f.message);
+        }
+    }
+
+    #[test]
+    fn incremental_edit_equals_fresh_evaluation(edits in prop::collection::vec((any::<prop::sample::Index>(), amount()), 1..20)) {
+        let cells = input_cells();
+        let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
+        let mut wb = from_json(SAMPLE).unwrap();
+        let mut model = Model::build(set, &wb).unwrap();
+        model.recalc();
+        let mut last = Vec::new();
+        for (ix, v) in &edits {
+            let (t, r, c) = &cells[ix.index(cells.len())];
+            wb.set_value(t, r, c, Some(*v));
+            let id = model.cell_id(t, r, c).unwrap();
+            model.set_input(id, *v).unwrap();
+            last = model.recalc();
+        }
+        let fresh = evaluate(set, &wb).unwrap();
+        prop_assert_eq!(&last, &fresh.findings);
+        for id in 0..model.cells.len() as u32 {
+            prop_assert_eq!(model.value_of(id), fresh.model.value_of(id));
+        }
+    }
+
+    #[test]
+    fn arbitrary_text_never_panics_the_importer(s in ".{0,400}") {
+        let _ = from_json(&s);
+    }
+
+    #[test]
+    fn mutated_sample_never_panics(pos in 0usize..SAMPLE.len(), byte in any::<u8>(), cut in any::<bool>()) {
+        let mut bytes = SAMPLE.as_bytes().to_vec();
+        if cut { bytes.truncate(pos); } else { bytes[pos] = byte; }
+        if let Ok(text) = String::from_utf8(bytes) {
+            if let Ok(wb) = from_json(&text) {
+                if let Some(set) = Registry::builtin().set(&wb.template_set) {
+                    let _ = evaluate(set, &wb);
+                }
+            }
+        }
+    }
+}
