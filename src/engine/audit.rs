@@ -32,8 +32,17 @@ impl Model<'_> {
             let mut value = sum;
             if let Some(a) = self.asserted[target] {
                 if let Some(o) = self.judge(op.rule, a, CmpOp::Eq, sum, n) {
-                    let desc = self.set.rules[op.rule].desc.replace("{child}", &op.desc_child);
-                    findings.push(self.finding(op.rule, op.target, a, CmpOp::Eq, sum, &desc, o));
+                    // Messages are formatted once per distinct pair of figures (edits are frequent).
+                    let f = match &self.op_cache[i] {
+                        Some((l, r, f)) if *l == a && *r == sum && f.tail == o.tail => f.clone(),
+                        _ => {
+                            let desc = self.set.rules[op.rule].desc.replace("{child}", &op.desc_child);
+                            let f = self.finding(op.rule, op.target, a, CmpOp::Eq, sum, &desc, o);
+                            self.op_cache[i] = Some((a, sum, f.clone()));
+                            f
+                        }
+                    };
+                    findings.push(f);
                     if o.tail {
                         // An official figure within the rounding tolerance stands (尾数误差).
                         value = a;
@@ -48,12 +57,21 @@ impl Model<'_> {
             }
             self.values[target] = value;
         }
-        for c in &self.checks {
+        for i in 0..self.checks.len() {
+            let c = &self.checks[i];
             let (l, nl) = sum_terms(&self.values, &counts, &c.lhs, c.lhs_k);
             let (r, nr) = sum_terms(&self.values, &counts, &c.rhs, c.rhs_k);
             if let Some(o) = self.judge(c.rule, l, c.op, r, nl.max(nr)) {
-                let desc = self.set.rules[c.rule].desc.clone();
-                findings.push(self.finding(c.rule, c.at, l, c.op, r, &desc, o));
+                let f = match &self.check_cache[i] {
+                    Some((cl, cr, f)) if *cl == l && *cr == r && f.tail == o.tail => f.clone(),
+                    _ => {
+                        let desc = self.set.rules[c.rule].desc.clone();
+                        let f = self.finding(c.rule, c.at, l, c.op, r, &desc, o);
+                        self.check_cache[i] = Some((l, r, f.clone()));
+                        f
+                    }
+                };
+                findings.push(f);
             }
         }
         self.count_findings(&mut findings);

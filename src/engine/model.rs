@@ -73,6 +73,9 @@ pub struct Model<'s> {
     pub(crate) checks: Vec<CheckOp>,
     /// Findings that depend on structure only (unknown codes, figures in locked cells).
     pub(crate) static_findings: Vec<Finding>,
+    /// Last finding per op / check with the figures it was formatted for.
+    pub(crate) op_cache: Vec<Option<(Decimal, Decimal, Finding)>>,
+    pub(crate) check_cache: Vec<Option<(Decimal, Decimal, Finding)>>,
 }
 
 impl<'s> Model<'s> {
@@ -87,6 +90,8 @@ impl<'s> Model<'s> {
             ops: Vec::new(),
             checks: Vec::new(),
             static_findings: Vec::new(),
+            op_cache: Vec::new(),
+            check_cache: Vec::new(),
         };
         for id in wb.tables.keys() {
             if set.table(id).is_none() {
@@ -100,6 +105,8 @@ impl<'s> Model<'s> {
         m.fill_inputs(wb)?;
         m.compile_ops();
         m.compile_checks();
+        m.op_cache = vec![None; m.ops.len()];
+        m.check_cache = vec![None; m.checks.len()];
         Ok(m)
     }
 
