@@ -60,8 +60,22 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         None => {
             // Until the desktop window lands, running without arguments checks the bundled sample.
             let _ = writeln!(out, "Gongkai — 内置样例：阳泉市退役军人事务局 2023年度部门决算公开\n");
-            let path = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/juesuan-2023-yangquan.json"));
-            check(reg, &path, false, out, err)
+            let text = crate::template::registry::embedded_asset("samples/juesuan-2023-yangquan.json").unwrap_or_default();
+            let evaluated = crate::io::json::from_json(text).map_err(|e| e.to_string()).and_then(|wb| {
+                let set = crate::io::template_for(reg, &wb, "内置样例").map_err(|e| e.to_string())?;
+                let ev = crate::engine::evaluate(set, &wb).map_err(|e| e.to_string())?;
+                Ok((wb, ev))
+            });
+            match evaluated {
+                Ok((wb, ev)) => {
+                    print_human(&wb.unit.name, wb.unit.year, ev.model.set, &ev.findings, out);
+                    0
+                }
+                Err(e) => {
+                    let _ = writeln!(err, "内置样例无法审核：{e}");
+                    2
+                }
+            }
         }
     }
 }
