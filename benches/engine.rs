@@ -19,21 +19,34 @@ fn bench(c: &mut Criterion) {
     });
 
     let mut model = Model::build(set, &wb).unwrap();
-    c.bench_function("recalc + audit (sample, compiled model)", |b| b.iter(|| black_box(model.recalc().len())));
+    c.bench_function("recalc + audit (sample, compiled model)", |b| {
+        b.iter(|| black_box(model.recalc().len()))
+    });
 
     let id = model.cell_id("03", "2080901", "3").unwrap();
     let mut flip = false;
     c.bench_function("one-cell edit + full recalc + audit", |b| {
         b.iter(|| {
             flip = !flip;
-            let v = if flip { Decimal::new(3438, 2) } else { Decimal::new(2438, 2) };
+            let v = if flip {
+                Decimal::new(3438, 2)
+            } else {
+                Decimal::new(2438, 2)
+            };
             model.set_input(id, v).unwrap();
             black_box(model.recalc().len())
         })
     });
 
     c.bench_function("load the template registry (all sets)", |b| {
-        b.iter(|| black_box(Registry::from_files(&gongkai::template::registry::embedded_files()).unwrap().sets.len()))
+        b.iter(|| {
+            black_box(
+                Registry::from_files(&gongkai::template::registry::embedded_files())
+                    .unwrap()
+                    .sets
+                    .len(),
+            )
+        })
     });
 }
 

@@ -14,7 +14,10 @@ pub struct AmountError {
 /// Parses an amount as users type or paste it: "1234.5", "1,234.50", "１２３４．５", "-3", "（空）".
 /// Returns `Ok(None)` for a blank cell or the "——" not-applicable marker.
 pub fn parse_amount(input: &str) -> Result<Option<Decimal>, AmountError> {
-    let err = |reason| AmountError { input: input.to_string(), reason };
+    let err = |reason| AmountError {
+        input: input.to_string(),
+        reason,
+    };
     let mut s = String::with_capacity(input.len());
     for ch in input.chars() {
         let c = match ch {
@@ -29,7 +32,10 @@ pub fn parse_amount(input: &str) -> Result<Option<Decimal>, AmountError> {
     if s.is_empty() || s.chars().all(|c| c == '-') {
         return Ok(None);
     }
-    if !s.chars().all(|c| c.is_ascii_digit() || c == '.' || c == '-') {
+    if !s
+        .chars()
+        .all(|c| c.is_ascii_digit() || c == '.' || c == '-')
+    {
         return Err(err("只能包含数字、小数点、千分位逗号和负号"));
     }
     if s[1..].contains('-') {

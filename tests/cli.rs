@@ -2,11 +2,21 @@
 
 use std::process::Command;
 
-const SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/assets/samples/juesuan-2023-yangquan.json");
+const SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/samples/juesuan-2023-yangquan.json"
+);
 
 fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gongkai")).args(args).output().unwrap();
-    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into(), String::from_utf8_lossy(&out.stderr).into())
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
 }
 
 fn temp(name: &str, content: &[u8]) -> String {
@@ -50,9 +60,15 @@ fn human_output_groups_by_table() {
 #[test]
 fn a_changed_item_exits_1_and_names_the_tables() {
     let text = std::fs::read_to_string(SAMPLE).unwrap();
-    let line = "{\"row\": \"2080901\", \"name\": \"退役士兵安置\", \"values\": { \"3\": \"24.38\" }";
+    let line =
+        "{\"row\": \"2080901\", \"name\": \"退役士兵安置\", \"values\": { \"3\": \"24.38\" }";
     let pos = text.find(line).expect("03 row of the sample");
-    let changed = format!("{}{}{}", &text[..pos], line.replace("24.38", "34.38"), &text[pos + line.len()..]);
+    let changed = format!(
+        "{}{}{}",
+        &text[..pos],
+        line.replace("24.38", "34.38"),
+        &text[pos + line.len()..]
+    );
     let (code, out, _) = run(&["check", &temp("changed.json", changed.as_bytes()), "--json"]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -67,6 +83,14 @@ fn a_changed_item_exits_1_and_names_the_tables() {
     tables.sort();
     tables.dedup();
     assert_eq!(tables, vec!["01", "03"]);
+}
+
+/// A minimal workbook file for the 2023 set with the given `tables` object.
+fn workbook(tables: &str) -> Vec<u8> {
+    format!(
+        r#"{{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{{"name":"a","year":2023}},"tables":{tables}}}"#
+    )
+    .into_bytes()
 }
 
 #[test]
@@ -85,26 +109,10 @@ fn bad_files_exit_2_with_a_chinese_message() {
             br#"{"format":"gongkai-workbook","version":1,"template_set":"nope","unit":{"name":"a","year":2023}}"#.to_vec(),
             "找不到模板集「nope」",
         ),
-        (
-            "table.json",
-            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"11":[{"row":"1","values":{"1":"2"}}]}}"#.as_bytes().to_vec(),
-            "没有表「11」",
-        ),
-        (
-            "number.json",
-            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"01":[{"row":"1","values":{"1":"12a"}}]}}"#.as_bytes().to_vec(),
-            "tables.01[0].values.1：「12a」不是有效金额",
-        ),
-        (
-            "derived.json",
-            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"01":[{"row":"27","values":{"1":"2"}}]}}"#.as_bytes().to_vec(),
-            "是计算得出的单元格",
-        ),
-        (
-            "code.json",
-            r#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{"03":[{"row":"20a","values":{"2":"2"}}]}}"#.as_bytes().to_vec(),
-            "科目代码「20a」无效",
-        ),
+        ("table.json", workbook(r#"{"11":[{"row":"1","values":{"1":"2"}}]}"#), "没有表「11」"),
+        ("number.json", workbook(r#"{"01":[{"row":"1","values":{"1":"12a"}}]}"#), "tables.01[0].values.1：「12a」不是有效金额"),
+        ("derived.json", workbook(r#"{"01":[{"row":"27","values":{"1":"2"}}]}"#), "是计算得出的单元格"),
+        ("code.json", workbook(r#"{"03":[{"row":"20a","values":{"2":"2"}}]}"#), "科目代码「20a」无效"),
     ];
     for (name, bytes, want) in cases {
         let (code, out, err) = run(&["check", &temp(name, &bytes)]);
@@ -126,5 +134,8 @@ fn a_broken_template_folder_exits_2_naming_the_file() {
     std::fs::write(set.join("rules.toml"), "[[rule]]\nid = 1\n").unwrap();
     let (code, _, err) = run(&["--templates", dir.to_str().unwrap(), "templates"]);
     assert_eq!(code, 2);
-    assert!(err.contains("templates/t/rules.toml") && err.contains("格式错误"), "{err}");
+    assert!(
+        err.contains("templates/t/rules.toml") && err.contains("格式错误"),
+        "{err}"
+    );
 }

@@ -13,16 +13,38 @@ fn every_set_loads_with_unique_labels_and_known_rules() {
     for set in &reg.sets {
         let mut labels = HashSet::new();
         for t in &set.tables {
-            assert!(labels.insert(t.label.clone()), "{}: duplicate 表号 {}", set.id, t.label);
-            assert!(!t.title.is_empty() && t.note.starts_with("注："), "{} {}: title and 注 required", set.id, t.label);
+            assert!(
+                labels.insert(t.label.clone()),
+                "{}: duplicate 表号 {}",
+                set.id,
+                t.label
+            );
+            assert!(
+                !t.title.is_empty() && t.note.starts_with("注："),
+                "{} {}: title and 注 required",
+                set.id,
+                t.label
+            );
             let mut keys = HashSet::new();
             for r in t.rows.iter().filter(|r| r.kind == RowKind::Data) {
-                assert!(keys.insert(r.key.clone()), "{} {}: duplicate row {}", set.id, t.label, r.key);
+                assert!(
+                    keys.insert(r.key.clone()),
+                    "{} {}: duplicate row {}",
+                    set.id,
+                    t.label,
+                    r.key
+                );
             }
             if !t.print.header.is_empty() {
                 // The printed header spans exactly the physical columns it declares widths for.
                 let first: u16 = t.print.header[0].iter().map(|c| c.c).sum();
-                assert_eq!(first as usize, t.print.widths.len(), "{} {}: header width", set.id, t.label);
+                assert_eq!(
+                    first as usize,
+                    t.print.widths.len(),
+                    "{} {}: header width",
+                    set.id,
+                    t.label
+                );
             }
         }
         // The calculation order covers every derived cell class exactly once.
@@ -35,10 +57,50 @@ fn every_set_loads_with_unique_labels_and_known_rules() {
 fn every_rule_of_rules_md_section_3_is_in_the_catalogue() {
     let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
     for id in [
-        "01-1", "01-2", "01-3", "01-4", "01-5", "02-R", "03-R", "05-R", "H0", "H1", "04-1", "04-2", "04-3", "04-4", "04-5",
-        "04-6", "04-7", "06-1", "06-2", "06-3", "07-1", "07-2", "09-1", "09-2", "10-1", "10-2", "NN", "X-01/02a",
-        "X-01/02b", "X-01/02c", "X-01/03", "X-01/04a", "X-01/04b", "X-01/04c", "X-01/04d", "X-01/04e", "X-01/04f",
-        "X-04/05", "X-03/05≤", "X-05/06", "X-04/07", "X-04/08", "X-06/09", "X-06/10",
+        "01-1",
+        "01-2",
+        "01-3",
+        "01-4",
+        "01-5",
+        "02-R",
+        "03-R",
+        "05-R",
+        "H0",
+        "H1",
+        "04-1",
+        "04-2",
+        "04-3",
+        "04-4",
+        "04-5",
+        "04-6",
+        "04-7",
+        "06-1",
+        "06-2",
+        "06-3",
+        "07-1",
+        "07-2",
+        "09-1",
+        "09-2",
+        "10-1",
+        "10-2",
+        "NN",
+        "X-01/02a",
+        "X-01/02b",
+        "X-01/02c",
+        "X-01/03",
+        "X-01/04a",
+        "X-01/04b",
+        "X-01/04c",
+        "X-01/04d",
+        "X-01/04e",
+        "X-01/04f",
+        "X-04/05",
+        "X-03/05≤",
+        "X-05/06",
+        "X-04/07",
+        "X-04/08",
+        "X-06/09",
+        "X-06/10",
     ] {
         assert!(set.rule(id).is_some(), "rule {id} missing");
     }
@@ -81,7 +143,11 @@ fn fixed_rows_match_the_printed_2023_tables() {
         assert!(SEED.contains(&t.title), "{}: title not in seed", t.label);
         let note = t.note.trim_start_matches("注：");
         assert!(SEED.contains(note), "{}: 注 differs from the seed", t.label);
-        for r in t.rows.iter().filter(|r| r.kind == RowKind::Data && !r.label.is_empty()) {
+        for r in t
+            .rows
+            .iter()
+            .filter(|r| r.kind == RowKind::Data && !r.label.is_empty())
+        {
             let needle = match (&r.code, r.show_no) {
                 (Some(code), false) => format!("{code}\t{}", r.label),
                 (_, true) => format!("{}\t{}", r.label, r.key),
@@ -101,13 +167,22 @@ fn fixed_rows_match_the_printed_2023_tables() {
 #[test]
 fn the_2024_set_carries_the_documented_wording_changes() {
     let reg = Registry::builtin();
-    let (a, b) = (reg.set("shanxi-juesuan-2023").unwrap(), reg.set("shanxi-juesuan-2024").unwrap());
+    let (a, b) = (
+        reg.set("shanxi-juesuan-2023").unwrap(),
+        reg.set("shanxi-juesuan-2024").unwrap(),
+    );
     let label = |s: &gongkai::template::TemplateSet, t: &str, r: &str| {
         let t = &s.tables[s.table(t).unwrap()];
         t.rows.get(t.row_index(r)?).map(|r| r.label.clone())
     };
-    assert_eq!(label(a, "01", "28").unwrap(), "使用非财政拨款结余和专用结余");
-    assert_eq!(label(b, "01", "28").unwrap(), "使用非财政拨款结余（含专用结余）");
+    assert_eq!(
+        label(a, "01", "28").unwrap(),
+        "使用非财政拨款结余和专用结余"
+    );
+    assert_eq!(
+        label(b, "01", "28").unwrap(),
+        "使用非财政拨款结余（含专用结余）"
+    );
     assert_eq!(label(a, "06", "30901").unwrap(), "房屋建筑物构建");
     assert_eq!(label(b, "06", "30901").unwrap(), "房屋建筑物购建");
     assert_eq!(label(b, "06", "31001").unwrap(), "房屋建筑物购建");
@@ -132,7 +207,11 @@ fn with_edit(file: &str, from: &str, to: &str) -> Files {
 
 #[test]
 fn a_missing_cell_reference_is_a_load_error_naming_file_and_cell() {
-    let files = with_edit("templates/shanxi-juesuan-2023/01.toml", "expr = \"31[1] = 62[2]\"", "expr = \"31[1] = 99[2]\"");
+    let files = with_edit(
+        "templates/shanxi-juesuan-2023/01.toml",
+        "expr = \"31[1] = 62[2]\"",
+        "expr = \"31[1] = 99[2]\"",
+    );
     let e = Registry::from_files(&files).unwrap_err().to_string();
     assert!(e.contains("templates/shanxi-juesuan-2023/01.toml"), "{e}");
     assert!(e.contains("01.99[2]"), "{e}");
@@ -148,7 +227,10 @@ fn a_cycle_is_a_load_error_naming_the_cells() {
     );
     let e = Registry::from_files(&files).unwrap_err().to_string();
     assert!(e.contains("循环引用"), "{e}");
-    assert!(e.contains("公开01表 行27 栏1") && e.contains("公开01表 行8 栏1"), "{e}");
+    assert!(
+        e.contains("公开01表 行27 栏1") && e.contains("公开01表 行8 栏1"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -157,7 +239,11 @@ fn unknown_rules_tables_and_bad_syntax_are_load_errors() {
         ("#01-1", "#01-99", "未定义的规则编号「01-99」"),
         ("=02.合计[3]", "=12.合计[3]", "不存在的表「12」"),
         ("=SUM(1:8[1]) #01-1", "=SUM(1:8[1] #01-1", "应为「)」"),
-        ("layout = \"two-sided\"", "layout = \"round\"", "layout「round」无效"),
+        (
+            "layout = \"two-sided\"",
+            "layout = \"round\"",
+            "layout「round」无效",
+        ),
     ] {
         let files = with_edit("templates/shanxi-juesuan-2023/01.toml", from, to);
         let e = Registry::from_files(&files).unwrap_err().to_string();

@@ -18,7 +18,11 @@ fn input_cells() -> Vec<(String, String, String)> {
     for c in &m.cells {
         if c.kind == gongkai::engine::CellKind::Input {
             let t = &set.tables[c.table];
-            out.push((t.id.clone(), m.tables[c.table].rows[c.row].key.clone(), t.columns[c.col].no.clone()));
+            out.push((
+                t.id.clone(),
+                m.tables[c.table].rows[c.row].key.clone(),
+                t.columns[c.col].no.clone(),
+            ));
         }
     }
     out

@@ -69,30 +69,61 @@ fn every_printed_total_is_reproduced() {
             }
         }
     }
-    assert!(n > 150, "sample should assert every printed total, found {n}");
+    assert!(
+        n > 150,
+        "sample should assert every printed total, found {n}"
+    );
 }
 
 #[test]
 fn the_real_tails_are_reported_and_nothing_else() {
     let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
     let ev = evaluate(set, &sample()).unwrap();
-    let errors: Vec<_> = ev.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    let errors: Vec<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
     assert!(errors.is_empty(), "false errors: {errors:#?}");
-    let warnings: Vec<_> = ev.findings.iter().filter(|f| f.severity == Severity::Warning).collect();
+    let warnings: Vec<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Warning)
+        .collect();
     assert_eq!(warnings.len(), 1, "{warnings:#?}");
     let w = warnings[0];
-    assert_eq!((w.rule.as_str(), w.table.as_str(), w.row.as_str(), w.col.as_str()), ("H1", "03", "20809", "1"));
+    assert_eq!(
+        (
+            w.rule.as_str(),
+            w.table.as_str(),
+            w.row.as_str(),
+            w.col.as_str()
+        ),
+        ("H1", "03", "20809", "1")
+    );
     assert_eq!((w.lhs, w.rhs), (Some(d("1883.06")), Some(d("1883.04"))));
     assert!(w.tail);
-    assert_eq!(w.message, "公开03表 20809 退役安置 栏1：1,883.06 ≠ 下级项合计 1,883.04（差 0.02，尾数误差）");
+    assert_eq!(
+        w.message,
+        "公开03表 20809 退役安置 栏1：1,883.06 ≠ 下级项合计 1,883.04（差 0.02，尾数误差）"
+    );
     // RULES §3.6: 19 further cells are off by exactly 0.01 — shown as 提示, each a genuine tail.
-    let infos: Vec<_> = ev.findings.iter().filter(|f| f.severity == Severity::Info).collect();
+    let infos: Vec<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Info)
+        .collect();
     assert_eq!(infos.len(), 19);
     for f in &infos {
-        assert!(f.tail && (f.lhs.unwrap() - f.rhs.unwrap()).abs() == d("0.01"), "{f:#?}");
+        assert!(
+            f.tail && (f.lhs.unwrap() - f.rhs.unwrap()).abs() == d("0.01"),
+            "{f:#?}"
+        );
     }
     assert!(infos.iter().any(|f| f.rule == "03-R" && f.row == "2080903"));
-    assert!(infos.iter().any(|f| f.rule == "H1" && f.table == "03" && f.row == "208"));
+    assert!(infos
+        .iter()
+        .any(|f| f.rule == "H1" && f.table == "03" && f.row == "208"));
 }
 
 #[test]
@@ -109,7 +140,11 @@ fn typed_inputs_alone_give_a_consistent_document() {
     let ev = evaluate(set, &wb).unwrap();
     // The seed's 项 figures add up to 3,383.29 (02) and 3,383.30 (05) against the typed 3,383.31 of
     // 公开01表 行1: rounding tails (尾数误差), never errors.
-    let loud: Vec<_> = ev.findings.iter().filter(|f| f.severity == Severity::Error).collect();
+    let loud: Vec<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
     assert!(loud.is_empty(), "{loud:#?}");
     assert!(ev.findings.iter().all(|f| f.tail));
     // 2080903 derives to 94.90 + 51.45 = 146.35 (printed 146.34), so 20809 = 1,883.05.
@@ -127,12 +162,19 @@ fn changing_one_item_names_every_table_that_no_longer_balances() {
     wb.set_value("05", "2080901", "3", Some(d("34.38")));
     let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
     let ev = evaluate(set, &wb).unwrap();
-    let tables: std::collections::BTreeSet<_> =
-        ev.findings.iter().filter(|f| f.severity == Severity::Error).map(|f| f.table.as_str()).collect();
+    let tables: std::collections::BTreeSet<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.table.as_str())
+        .collect();
     // 05 (its own sums), 04 (takes its 栏3 from 05) — and nothing that does not depend on 05.
     assert_eq!(tables.into_iter().collect::<Vec<_>>(), vec!["04", "05"]);
     // 05 now exceeds 03 for that 项: the X-03/05≤ warning names both figures.
-    assert!(ev.findings.iter().any(|f| f.rule == "X-03/05≤" && f.row == "2080901" && f.message.contains("34.38")));
+    assert!(ev
+        .findings
+        .iter()
+        .any(|f| f.rule == "X-03/05≤" && f.row == "2080901" && f.message.contains("34.38")));
 }
 
 #[test]
@@ -146,14 +188,37 @@ fn findings_for_unknown_codes_locked_cells_and_counts() {
     wb.set_value("10", "14", "1", Some(d("2.5")));
     let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
     let ev = evaluate(set, &wb).unwrap();
-    let code = ev.findings.iter().find(|f| f.rule == "CODE-1" && f.row == "2089999").expect("unknown code flagged");
+    let code = ev
+        .findings
+        .iter()
+        .find(|f| f.rule == "CODE-1" && f.row == "2089999")
+        .expect("unknown code flagged");
     assert_eq!(code.severity, Severity::Warning);
     assert!(code.message.contains("2089999") && code.message.contains("自定义科目"));
-    assert_eq!(ev.model.tables[set.table("03").unwrap()].rows.iter().find(|r| r.key == "2089999").unwrap().label, "自定义科目");
-    let lock = ev.findings.iter().find(|f| f.rule == "LOCK-1").expect("locked cell flagged");
-    assert!(lock.message.contains("公开06表 30901 房屋建筑物构建 栏1"), "{}", lock.message);
+    assert_eq!(
+        ev.model.tables[set.table("03").unwrap()]
+            .rows
+            .iter()
+            .find(|r| r.key == "2089999")
+            .unwrap()
+            .label,
+        "自定义科目"
+    );
+    let lock = ev
+        .findings
+        .iter()
+        .find(|f| f.rule == "LOCK-1")
+        .expect("locked cell flagged");
+    assert!(
+        lock.message.contains("公开06表 30901 房屋建筑物构建 栏1"),
+        "{}",
+        lock.message
+    );
     assert_eq!(ev.model.value("06", "30901", "1"), Some(Decimal::ZERO));
-    assert!(ev.findings.iter().any(|f| f.rule == "INT-1" && f.row == "14"));
+    assert!(ev
+        .findings
+        .iter()
+        .any(|f| f.rule == "INT-1" && f.row == "14"));
 }
 
 #[test]
@@ -162,7 +227,13 @@ fn the_2024_templates_evaluate_the_same_figures() {
     wb.template_set = "shanxi-juesuan-2024".into();
     let set = Registry::builtin().set("shanxi-juesuan-2024").unwrap();
     let ev = evaluate(set, &wb).unwrap();
-    assert_eq!(ev.findings.iter().filter(|f| f.severity == Severity::Error).count(), 0);
+    assert_eq!(
+        ev.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .count(),
+        0
+    );
     assert_eq!(ev.model.value("01", "31", "1"), Some(d("3598.36")));
     wb.set_value("06", "31206", "1", Some(d("1.00")));
     let ev = evaluate(set, &wb).unwrap();

@@ -7,7 +7,11 @@ use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "gongkai", version, about = "部门预决算公开与绩效自评：填报、审核、出版")]
+#[command(
+    name = "gongkai",
+    version,
+    about = "部门预决算公开与绩效自评：填报、审核、出版"
+)]
 pub struct Cli {
     /// Load templates from this folder (laid out like assets/) instead of the built-in ones.
     #[arg(long, global = true, value_name = "DIR")]
@@ -59,13 +63,21 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         }
         None => {
             // Until the desktop window lands, running without arguments checks the bundled sample.
-            let _ = writeln!(out, "Gongkai — 内置样例：阳泉市退役军人事务局 2023年度部门决算公开\n");
-            let text = crate::template::registry::embedded_asset("samples/juesuan-2023-yangquan.json").unwrap_or_default();
-            let evaluated = crate::io::json::from_json(text).map_err(|e| e.to_string()).and_then(|wb| {
-                let set = crate::io::template_for(reg, &wb, "内置样例").map_err(|e| e.to_string())?;
-                let ev = crate::engine::evaluate(set, &wb).map_err(|e| e.to_string())?;
-                Ok((wb, ev))
-            });
+            let _ = writeln!(
+                out,
+                "Gongkai — 内置样例：阳泉市退役军人事务局 2023年度部门决算公开\n"
+            );
+            let text =
+                crate::template::registry::embedded_asset("samples/juesuan-2023-yangquan.json")
+                    .unwrap_or_default();
+            let evaluated = crate::io::json::from_json(text)
+                .map_err(|e| e.to_string())
+                .and_then(|wb| {
+                    let set =
+                        crate::io::template_for(reg, &wb, "内置样例").map_err(|e| e.to_string())?;
+                    let ev = crate::engine::evaluate(set, &wb).map_err(|e| e.to_string())?;
+                    Ok((wb, ev))
+                });
             match evaluated {
                 Ok((wb, ev)) => {
                     print_human(&wb.unit.name, wb.unit.year, ev.model.set, &ev.findings, out);
@@ -80,7 +92,13 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
     }
 }
 
-fn check(reg: &Registry, file: &std::path::Path, as_json: bool, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> i32 {
+fn check(
+    reg: &Registry,
+    file: &std::path::Path,
+    as_json: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
     let (wb, ev) = match crate::io::check_file(reg, file) {
         Ok(x) => x,
         Err(e) => {
@@ -88,9 +106,17 @@ fn check(reg: &Registry, file: &std::path::Path, as_json: bool, out: &mut dyn st
             return 2;
         }
     };
-    let errors = ev.findings.iter().filter(|f| f.severity == Severity::Error).count();
+    let errors = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
     if as_json {
-        let _ = writeln!(out, "{}", serde_json::to_string_pretty(&ev.findings).unwrap_or_default());
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&ev.findings).unwrap_or_default()
+        );
     } else {
         print_human(&wb.unit.name, wb.unit.year, ev.model.set, &ev.findings, out);
     }
@@ -101,7 +127,13 @@ fn check(reg: &Registry, file: &std::path::Path, as_json: bool, out: &mut dyn st
     }
 }
 
-fn print_human(unit: &str, year: i32, set: &crate::template::TemplateSet, findings: &[Finding], out: &mut dyn std::io::Write) {
+fn print_human(
+    unit: &str,
+    year: i32,
+    set: &crate::template::TemplateSet,
+    findings: &[Finding],
+    out: &mut dyn std::io::Write,
+) {
     let count = |s| findings.iter().filter(|f| f.severity == s).count();
     let _ = writeln!(out, "{unit} {year}年度（{}）", set.name);
     let _ = writeln!(

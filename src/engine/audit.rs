@@ -36,7 +36,9 @@ impl Model<'_> {
                     let f = match &self.op_cache[i] {
                         Some((l, r, f)) if *l == a && *r == sum && f.tail == o.tail => f.clone(),
                         _ => {
-                            let desc = self.set.rules[op.rule].desc.replace("{child}", &op.desc_child);
+                            let desc = self.set.rules[op.rule]
+                                .desc
+                                .replace("{child}", &op.desc_child);
                             let f = self.finding(op.rule, op.target, a, CmpOp::Eq, sum, &desc, o);
                             self.op_cache[i] = Some((a, sum, f.clone()));
                             f
@@ -75,7 +77,7 @@ impl Model<'_> {
             }
         }
         self.count_findings(&mut findings);
-        findings.sort_by(|a, b| b.severity.cmp(&a.severity));
+        findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         findings
     }
 
@@ -90,17 +92,30 @@ impl Model<'_> {
                 continue;
             }
             let row = &self.tables[info.table].rows[info.row];
-            let RowClass::Fixed(tr) = row.class else { continue };
+            let RowClass::Fixed(tr) = row.class else {
+                continue;
+            };
             if let Some(unit) = &self.set.tables[info.table].rows[tr].unit {
                 let rule = self.set.rule("INT-1").expect("required rule");
-                let msg = format!("{}：{} 不是整数（单位：{unit}）", self.cell_name(id as CellId), v.normalize());
+                let msg = format!(
+                    "{}：{} 不是整数（单位：{unit}）",
+                    self.cell_name(id as CellId),
+                    v.normalize()
+                );
                 out.push(self.bare_finding(rule, id as CellId, Some(v), None, false, msg, None));
             }
         }
     }
 
     /// None when the relation holds exactly; otherwise the severity, with rounding tails softened.
-    fn judge(&self, rule: usize, lhs: Decimal, op: CmpOp, rhs: Decimal, n: usize) -> Option<Outcome> {
+    fn judge(
+        &self,
+        rule: usize,
+        lhs: Decimal,
+        op: CmpOp,
+        rhs: Decimal,
+        n: usize,
+    ) -> Option<Outcome> {
         let gap = match op {
             CmpOp::Eq => (lhs - rhs).abs(),
             CmpOp::Le => (lhs - rhs).max(Decimal::ZERO),
@@ -112,21 +127,48 @@ impl Model<'_> {
         let tol = tolerance(self.set, n);
         let rule_sev = self.set.rules[rule].severity;
         Some(if gap <= tol {
-            let sev = if gap <= self.set.info_max { Severity::Info } else { Severity::Warning };
-            Outcome { severity: sev.min(rule_sev), tail: true }
+            let sev = if gap <= self.set.info_max {
+                Severity::Info
+            } else {
+                Severity::Warning
+            };
+            Outcome {
+                severity: sev.min(rule_sev),
+                tail: true,
+            }
         } else {
-            Outcome { severity: rule_sev, tail: false }
+            Outcome {
+                severity: rule_sev,
+                tail: false,
+            }
         })
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn finding(&self, rule: usize, at: CellId, lhs: Decimal, op: CmpOp, rhs: Decimal, desc: &str, o: Outcome) -> Finding {
-        let dp = self.set.tables[self.cells[at as usize].table].columns[self.cells[at as usize].col].dp;
+    fn finding(
+        &self,
+        rule: usize,
+        at: CellId,
+        lhs: Decimal,
+        op: CmpOp,
+        rhs: Decimal,
+        desc: &str,
+        o: Outcome,
+    ) -> Finding {
+        let dp =
+            self.set.tables[self.cells[at as usize].table].columns[self.cells[at as usize].col].dp;
         let diff = format_amount((lhs - rhs).abs(), dp);
         let note = if o.tail { "，尾数误差" } else { "" };
         let r = &self.set.rules[rule];
-        let template = r.message.as_deref().unwrap_or("{cell}：{lhs} {op} {desc} {rhs}（差 {diff}{note}）");
-        let desc = if desc.is_empty() { r.title.as_str() } else { desc };
+        let template = r
+            .message
+            .as_deref()
+            .unwrap_or("{cell}：{lhs} {op} {desc} {rhs}（差 {diff}{note}）");
+        let desc = if desc.is_empty() {
+            r.title.as_str()
+        } else {
+            desc
+        };
         let msg = template
             .replace("{cell}", &self.cell_name(at))
             .replace("{lhs}", &format_amount(lhs, dp))
@@ -135,7 +177,15 @@ impl Model<'_> {
             .replace("{rhs}", &format_amount(rhs, dp))
             .replace("{diff}", &diff)
             .replace("{note}", note);
-        self.bare_finding(rule, at, Some(lhs), Some(rhs), o.tail, msg, Some(o.severity))
+        self.bare_finding(
+            rule,
+            at,
+            Some(lhs),
+            Some(rhs),
+            o.tail,
+            msg,
+            Some(o.severity),
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -201,7 +251,12 @@ impl Model<'_> {
 }
 
 /// Σ sign × value, and the number of independently rounded figures behind it.
-fn sum_terms(values: &[Decimal], counts: &[u32], terms: &[(i8, CellId)], konst: Decimal) -> (Decimal, usize) {
+fn sum_terms(
+    values: &[Decimal],
+    counts: &[u32],
+    terms: &[(i8, CellId)],
+    konst: Decimal,
+) -> (Decimal, usize) {
     let mut sum = konst;
     let mut n = 0;
     for &(sign, id) in terms {
@@ -227,7 +282,13 @@ pub fn tolerance(set: &TemplateSet, addends: usize) -> Decimal {
     }
 }
 
-pub(crate) fn unknown_code(set: &TemplateSet, table: usize, code: &str, user_name: Option<&str>, list: &str) -> Finding {
+pub(crate) fn unknown_code(
+    set: &TemplateSet,
+    table: usize,
+    code: &str,
+    user_name: Option<&str>,
+    list: &str,
+) -> Finding {
     let t = &set.tables[table];
     let rule = set.rule("CODE-1").expect("required rule");
     let kept = match user_name {
@@ -245,12 +306,19 @@ pub(crate) fn unknown_code(set: &TemplateSet, table: usize, code: &str, user_nam
         lhs: None,
         rhs: None,
         tail: false,
-        message: format!("{} 科目代码 {code} 不在《{list}》中{kept}，请核对代码", t.label),
+        message: format!(
+            "{} 科目代码 {code} 不在《{list}》中{kept}，请核对代码",
+            t.label
+        ),
     }
 }
 
 pub(crate) fn locked_value(m: &Model, at: CellId, v: Decimal) -> Finding {
     let rule = m.set.rule("LOCK-1").expect("required rule");
-    let msg = format!("{}：此格不填（印“——”），已忽略填入的 {}", m.cell_name(at), v.normalize());
+    let msg = format!(
+        "{}：此格不填（印“——”），已忽略填入的 {}",
+        m.cell_name(at),
+        v.normalize()
+    );
     m.bare_finding(rule, at, Some(v), None, false, msg, None)
 }

@@ -22,13 +22,29 @@ pub enum StructureError {
     #[error("{table} 中没有行「{row}」")]
     UnknownRow { table: String, row: String },
     #[error("{table} 行「{row}」没有栏次「{col}」")]
-    UnknownCol { table: String, row: String, col: String },
+    UnknownCol {
+        table: String,
+        row: String,
+        col: String,
+    },
     #[error("{table} 科目代码「{code}」无效：《{list}》的代码为 3/5/7 位数字")]
-    BadCode { table: String, code: String, list: String },
+    BadCode {
+        table: String,
+        code: String,
+        list: String,
+    },
     #[error("{table} 行「{row}」栏{col} 是计算得出的单元格，不能直接填写；若要核对印刷数，请填在 asserted 中")]
-    DerivedInput { table: String, row: String, col: String },
+    DerivedInput {
+        table: String,
+        row: String,
+        col: String,
+    },
     #[error("{table} 行「{row}」栏{col} 是填写单元格，asserted（印刷数）只用于计算得出的单元格")]
-    AssertedInput { table: String, row: String, col: String },
+    AssertedInput {
+        table: String,
+        row: String,
+        col: String,
+    },
 }
 
 /// Recalculated workbook: the model (values by coordinates) and its findings.
@@ -38,7 +54,10 @@ pub struct Evaluation<'s> {
 }
 
 /// Builds, recalculates and audits a workbook against a template set.
-pub fn evaluate<'s>(set: &'s crate::template::TemplateSet, wb: &Workbook) -> Result<Evaluation<'s>, StructureError> {
+pub fn evaluate<'s>(
+    set: &'s crate::template::TemplateSet,
+    wb: &Workbook,
+) -> Result<Evaluation<'s>, StructureError> {
     let mut model = Model::build(set, wb)?;
     let findings = model.recalc();
     Ok(Evaluation { model, findings })

@@ -4,7 +4,9 @@
 use super::finding::Finding;
 use super::workbook::Workbook;
 use super::StructureError;
-use crate::template::{CellSpec, CheckTemplate, CmpOp, RRow, RTerm, RowClass, RowKind, TemplateSet};
+use crate::template::{
+    CellSpec, CheckTemplate, CmpOp, RRow, RTerm, RowClass, RowKind, TemplateSet,
+};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
 
@@ -95,7 +97,10 @@ impl<'s> Model<'s> {
         };
         for id in wb.tables.keys() {
             if set.table(id).is_none() {
-                return Err(StructureError::UnknownTable { table: id.clone(), set: set.name.clone() });
+                return Err(StructureError::UnknownTable {
+                    table: id.clone(),
+                    set: set.name.clone(),
+                });
             }
         }
         for ti in 0..set.tables.len() {
@@ -113,16 +118,32 @@ impl<'s> Model<'s> {
     fn build_rows(&mut self, ti: usize, wb: &Workbook) -> Result<TableRows, StructureError> {
         let t = &self.set.tables[ti];
         let mut out = TableRows::default();
-        let mut push = |m: &mut Model, key: String, label: String, code: Option<String>, class: RowClass, specs: Vec<(usize, CellKind)>| {
+        let mut push = |m: &mut Model,
+                        key: String,
+                        label: String,
+                        code: Option<String>,
+                        class: RowClass,
+                        specs: Vec<(usize, CellKind)>| {
             let row_ix = out.rows.len();
             let mut cells = vec![None; t.columns.len()];
             for (ci, kind) in specs {
                 let id = m.cells.len() as CellId;
-                m.cells.push(CellInfo { table: ti, row: row_ix, col: ci, kind });
+                m.cells.push(CellInfo {
+                    table: ti,
+                    row: row_ix,
+                    col: ci,
+                    kind,
+                });
                 cells[ci] = Some(id);
             }
             out.by_key.insert(key.clone(), row_ix);
-            out.rows.push(Row { key, label, code, class, cells });
+            out.rows.push(Row {
+                key,
+                label,
+                code,
+                class,
+                cells,
+            });
         };
         let kind_of = |s: &CellSpec| match s {
             CellSpec::Input => CellKind::Input,
@@ -136,7 +157,14 @@ impl<'s> Model<'s> {
                         continue;
                     }
                     let specs = r.cells.iter().map(|(c, s)| (*c, kind_of(s))).collect();
-                    push(self, r.key.clone(), r.label.clone(), r.code.clone(), RowClass::Fixed(ri), specs);
+                    push(
+                        self,
+                        r.key.clone(),
+                        r.label.clone(),
+                        r.code.clone(),
+                        RowClass::Fixed(ri),
+                        specs,
+                    );
                 }
             }
             Some(coded) => {
@@ -148,7 +176,11 @@ impl<'s> Model<'s> {
                         continue;
                     }
                     if list.level_of(key).is_none() {
-                        return Err(StructureError::BadCode { table: t.label.clone(), code: key.clone(), list: list.name.clone() });
+                        return Err(StructureError::BadCode {
+                            table: t.label.clone(),
+                            code: key.clone(),
+                            list: list.name.clone(),
+                        });
                     }
                     codes.extend(list.ancestors(key));
                     codes.insert(key.clone());
@@ -159,18 +191,38 @@ impl<'s> Model<'s> {
                     .enumerate()
                     .map(|(ci, c)| (ci, c.leaf.as_ref().map(kind_of).unwrap_or(CellKind::Input)))
                     .collect();
-                let all_derived: Vec<(usize, CellKind)> = (0..t.columns.len()).map(|c| (c, CellKind::Derived)).collect();
-                push(self, coded.total_key.clone(), coded.total_key.clone(), None, RowClass::Total, all_derived.clone());
+                let all_derived: Vec<(usize, CellKind)> = (0..t.columns.len())
+                    .map(|c| (c, CellKind::Derived))
+                    .collect();
+                push(
+                    self,
+                    coded.total_key.clone(),
+                    coded.total_key.clone(),
+                    None,
+                    RowClass::Total,
+                    all_derived.clone(),
+                );
                 for code in codes {
-                    let user_name = data.and_then(|d| d.rows.get(&code)).and_then(|r| r.name.clone());
+                    let user_name = data
+                        .and_then(|d| d.rows.get(&code))
+                        .and_then(|r| r.name.clone());
                     let known = list.name_of(&code).map(str::to_string);
                     if known.is_none() {
-                        self.static_findings.push(super::audit::unknown_code(self.set, ti, &code, user_name.as_deref(), &list.name));
+                        self.static_findings.push(super::audit::unknown_code(
+                            self.set,
+                            ti,
+                            &code,
+                            user_name.as_deref(),
+                            &list.name,
+                        ));
                     }
                     let label = known.or(user_name).unwrap_or_default();
                     let is_leaf = list.is_leaf(&code);
-                    let (class, specs) =
-                        if is_leaf { (RowClass::Leaf, leaf_kind.clone()) } else { (RowClass::Agg, all_derived.clone()) };
+                    let (class, specs) = if is_leaf {
+                        (RowClass::Leaf, leaf_kind.clone())
+                    } else {
+                        (RowClass::Agg, all_derived.clone())
+                    };
                     push(self, code.clone(), label, Some(code), class, specs);
                 }
             }
@@ -186,29 +238,47 @@ impl<'s> Model<'s> {
             let t = &self.set.tables[ti];
             for (rkey, rd) in &data.rows {
                 let Some(&ri) = self.tables[ti].by_key.get(rkey) else {
-                    return Err(StructureError::UnknownRow { table: t.label.clone(), row: rkey.clone() });
+                    return Err(StructureError::UnknownRow {
+                        table: t.label.clone(),
+                        row: rkey.clone(),
+                    });
                 };
                 for (is_assert, map) in [(false, &rd.values), (true, &rd.asserted)] {
                     for (col, v) in map {
-                        let ci = t
-                            .col_index(col)
-                            .ok_or_else(|| StructureError::UnknownCol { table: t.label.clone(), row: rkey.clone(), col: col.clone() })?;
+                        let ci = t.col_index(col).ok_or_else(|| StructureError::UnknownCol {
+                            table: t.label.clone(),
+                            row: rkey.clone(),
+                            col: col.clone(),
+                        })?;
                         let Some(id) = self.tables[ti].rows[ri].cells[ci] else {
-                            return Err(StructureError::UnknownCol { table: t.label.clone(), row: rkey.clone(), col: col.clone() });
+                            return Err(StructureError::UnknownCol {
+                                table: t.label.clone(),
+                                row: rkey.clone(),
+                                col: col.clone(),
+                            });
                         };
                         match (self.cells[id as usize].kind, is_assert) {
                             (CellKind::Input, false) => self.values[id as usize] = *v,
                             (CellKind::Derived, true) => self.asserted[id as usize] = Some(*v),
                             (CellKind::Locked, _) => {
                                 if !v.is_zero() {
-                                    self.static_findings.push(super::audit::locked_value(self, id, *v));
+                                    self.static_findings
+                                        .push(super::audit::locked_value(self, id, *v));
                                 }
                             }
                             (CellKind::Derived, false) => {
-                                return Err(StructureError::DerivedInput { table: t.label.clone(), row: rkey.clone(), col: col.clone() })
+                                return Err(StructureError::DerivedInput {
+                                    table: t.label.clone(),
+                                    row: rkey.clone(),
+                                    col: col.clone(),
+                                })
                             }
                             (CellKind::Input, true) => {
-                                return Err(StructureError::AssertedInput { table: t.label.clone(), row: rkey.clone(), col: col.clone() })
+                                return Err(StructureError::AssertedInput {
+                                    table: t.label.clone(),
+                                    row: rkey.clone(),
+                                    col: col.clone(),
+                                })
                             }
                         }
                     }
@@ -221,11 +291,16 @@ impl<'s> Model<'s> {
     /// Resolves a template term in the context of a concrete row; None = the row does not exist
     /// (a 科目 absent from a code-keyed table counts as zero).
     fn resolve(&self, ti: usize, ri: usize, term: &RTerm) -> Option<CellId> {
-        let RTerm::Cell { table, row, col } = term else { return None };
+        let RTerm::Cell { table, row, col } = term else {
+            return None;
+        };
         let target = &self.tables[*table];
         let cur = &self.tables[ti].rows[ri];
         let r = match row {
-            RRow::Fixed(tr) => target.rows.iter().position(|x| x.class == RowClass::Fixed(*tr))?,
+            RRow::Fixed(tr) => target
+                .rows
+                .iter()
+                .position(|x| x.class == RowClass::Fixed(*tr))?,
             RRow::Coded(k) => *target.by_key.get(k)?,
             RRow::Current => ri,
             RRow::SameKey => *target.by_key.get(&cur.key)?,
@@ -257,26 +332,46 @@ impl<'s> Model<'s> {
             let t = &set.tables[node.table];
             let rows = &self.tables[node.table].rows;
             let mut targets: Vec<usize> = match node.class {
-                RowClass::Fixed(tr) => rows.iter().position(|r| r.class == RowClass::Fixed(tr)).into_iter().collect(),
-                class => (0..rows.len()).filter(|&r| rows[r].class == class).collect(),
+                RowClass::Fixed(tr) => rows
+                    .iter()
+                    .position(|r| r.class == RowClass::Fixed(tr))
+                    .into_iter()
+                    .collect(),
+                class => (0..rows.len())
+                    .filter(|&r| rows[r].class == class)
+                    .collect(),
             };
             if node.class == RowClass::Agg {
                 // Deeper levels first, so 款 are summed before their 类.
                 targets.sort_by_key(|&r| std::cmp::Reverse(rows[r].key.len()));
             }
             for ri in targets {
-                let Some(target) = rows[ri].cells[node.col] else { continue };
+                let Some(target) = rows[ri].cells[node.col] else {
+                    continue;
+                };
                 match node.class {
                     RowClass::Fixed(tr) => {
                         if let Some(CellSpec::Formula { expr, rule }) = t.rows[tr].cell(node.col) {
                             let (terms, konst) = self.terms(node.table, ri, expr);
-                            ops.push(Op { target, terms, konst, rule: *rule, desc_child: self.child_name(node.table, ri) });
+                            ops.push(Op {
+                                target,
+                                terms,
+                                konst,
+                                rule: *rule,
+                                desc_child: self.child_name(node.table, ri),
+                            });
                         }
                     }
                     RowClass::Leaf => {
                         if let Some(CellSpec::Formula { expr, rule }) = &t.columns[node.col].leaf {
                             let (terms, konst) = self.terms(node.table, ri, expr);
-                            ops.push(Op { target, terms, konst, rule: *rule, desc_child: String::new() });
+                            ops.push(Op {
+                                target,
+                                terms,
+                                konst,
+                                rule: *rule,
+                                desc_child: String::new(),
+                            });
                         }
                     }
                     RowClass::Agg | RowClass::Total => {
@@ -285,16 +380,30 @@ impl<'s> Model<'s> {
                         let (rule, want_len, prefix) = match &rows[ri].code {
                             Some(code) => {
                                 let lvl = list.level_of(code).unwrap_or(0);
-                                (coded.hierarchy_rule, list.levels.get(lvl + 1).copied().unwrap_or(usize::MAX), code.as_str())
+                                (
+                                    coded.hierarchy_rule,
+                                    list.levels.get(lvl + 1).copied().unwrap_or(usize::MAX),
+                                    code.as_str(),
+                                )
                             }
                             None => (coded.total_rule, list.levels[0], ""),
                         };
                         let terms = rows
                             .iter()
-                            .filter(|r| r.key.len() == want_len && r.key.starts_with(prefix) && r.class != RowClass::Total)
+                            .filter(|r| {
+                                r.key.len() == want_len
+                                    && r.key.starts_with(prefix)
+                                    && r.class != RowClass::Total
+                            })
                             .filter_map(|r| r.cells[node.col].map(|c| (1i8, c)))
                             .collect();
-                        ops.push(Op { target, terms, konst: Decimal::ZERO, rule, desc_child: self.child_name(node.table, ri) });
+                        ops.push(Op {
+                            target,
+                            terms,
+                            konst: Decimal::ZERO,
+                            rule,
+                            desc_child: self.child_name(node.table, ri),
+                        });
                     }
                 }
             }
@@ -307,7 +416,9 @@ impl<'s> Model<'s> {
         let t = &self.set.tables[ti];
         let row = &self.tables[ti].rows[ri];
         match (&t.coded, &row.code) {
-            (Some(c), Some(code)) => self.set.code_lists[c.code_list].child_level_name(code).to_string(),
+            (Some(c), Some(code)) => self.set.code_lists[c.code_list]
+                .child_level_name(code)
+                .to_string(),
             (Some(c), None) => self.set.code_lists[c.code_list].level_names[0].clone(),
             (None, Some(code)) if code.len() == 3 => "款".into(),
             _ => String::new(),
@@ -345,7 +456,14 @@ impl<'s> Model<'s> {
         // A row lacking a cell the check names on the current row is not in the check's scope.
         let needs_row = |e: &[(i8, RTerm)]| {
             e.iter().all(|(_, t)| match t {
-                RTerm::Cell { row: RRow::Current, col, .. } => self.tables[ti].rows.get(ri).is_some_and(|r| r.cells[*col].is_some()),
+                RTerm::Cell {
+                    row: RRow::Current,
+                    col,
+                    ..
+                } => self.tables[ti]
+                    .rows
+                    .get(ri)
+                    .is_some_and(|r| r.cells[*col].is_some()),
                 _ => true,
             })
         };
@@ -359,12 +477,21 @@ impl<'s> Model<'s> {
         if lhs.len() == 1 && self.ops.iter().any(|o| o.target == at && o.rule == ch.rule) {
             return None;
         }
-        Some(CheckOp { rule: ch.rule, at, lhs, lhs_k, op: ch.op, rhs, rhs_k })
+        Some(CheckOp {
+            rule: ch.rule,
+            at,
+            lhs,
+            lhs_k,
+            op: ch.op,
+            rhs,
+            rhs_k,
+        })
     }
 
     /// The current value of a cell by official coordinates (table id, row key, 栏次).
     pub fn value(&self, table: &str, row: &str, col: &str) -> Option<Decimal> {
-        self.cell_id(table, row, col).map(|id| self.values[id as usize])
+        self.cell_id(table, row, col)
+            .map(|id| self.values[id as usize])
     }
 
     pub fn cell_id(&self, table: &str, row: &str, col: &str) -> Option<CellId> {

@@ -44,7 +44,11 @@ pub struct Workbook {
 
 impl Workbook {
     pub fn new(template_set: &str, unit: UnitMeta) -> Self {
-        Self { unit, template_set: template_set.to_string(), tables: BTreeMap::new() }
+        Self {
+            unit,
+            template_set: template_set.to_string(),
+            tables: BTreeMap::new(),
+        }
     }
 
     /// Sets (or clears, with None) one input cell.
@@ -62,6 +66,12 @@ impl Workbook {
     }
 
     pub fn value(&self, table: &str, row: &str, col: &str) -> Option<Decimal> {
-        self.tables.get(table)?.rows.get(row)?.values.get(col).copied()
+        self.tables
+            .get(table)?
+            .rows
+            .get(row)?
+            .values
+            .get(col)
+            .copied()
     }
 }

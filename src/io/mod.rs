@@ -14,36 +14,68 @@ pub enum OpenError {
     #[error("{path} 不是 UTF-8 文本文件，无法作为草稿 JSON 读取")]
     NotText { path: String },
     #[error("{path}：{source}")]
-    Json { path: String, source: json::JsonError },
+    Json {
+        path: String,
+        source: json::JsonError,
+    },
     #[error("{path}：找不到模板集「{set}」（已安装：{known}）")]
-    UnknownSet { path: String, set: String, known: String },
+    UnknownSet {
+        path: String,
+        set: String,
+        known: String,
+    },
     #[error("{path}：{source}")]
-    Structure { path: String, source: StructureError },
+    Structure {
+        path: String,
+        source: StructureError,
+    },
 }
 
 /// Reads a workbook JSON file.
 pub fn read_workbook(path: &Path) -> Result<Workbook, OpenError> {
     let p = path.display().to_string();
-    let meta = std::fs::metadata(path).map_err(|e| OpenError::Read { path: p.clone(), msg: e.to_string() })?;
+    let meta = std::fs::metadata(path).map_err(|e| OpenError::Read {
+        path: p.clone(),
+        msg: e.to_string(),
+    })?;
     if meta.len() as usize > json::MAX_BYTES {
-        return Err(OpenError::Json { path: p, source: json::JsonError::TooLarge(meta.len() as usize) });
+        return Err(OpenError::Json {
+            path: p,
+            source: json::JsonError::TooLarge(meta.len() as usize),
+        });
     }
-    let bytes = std::fs::read(path).map_err(|e| OpenError::Read { path: p.clone(), msg: e.to_string() })?;
+    let bytes = std::fs::read(path).map_err(|e| OpenError::Read {
+        path: p.clone(),
+        msg: e.to_string(),
+    })?;
     let text = String::from_utf8(bytes).map_err(|_| OpenError::NotText { path: p.clone() })?;
     json::from_json(&text).map_err(|source| OpenError::Json { path: p, source })
 }
 
 /// Finds the workbook's template set in the registry.
-pub fn template_for<'r>(reg: &'r Registry, wb: &Workbook, path: &str) -> Result<&'r TemplateSet, OpenError> {
-    reg.set(&wb.template_set).ok_or_else(|| OpenError::UnknownSet {
-        path: path.to_string(),
-        set: wb.template_set.clone(),
-        known: reg.sets.iter().map(|s| s.id.as_str()).collect::<Vec<_>>().join("、"),
-    })
+pub fn template_for<'r>(
+    reg: &'r Registry,
+    wb: &Workbook,
+    path: &str,
+) -> Result<&'r TemplateSet, OpenError> {
+    reg.set(&wb.template_set)
+        .ok_or_else(|| OpenError::UnknownSet {
+            path: path.to_string(),
+            set: wb.template_set.clone(),
+            known: reg
+                .sets
+                .iter()
+                .map(|s| s.id.as_str())
+                .collect::<Vec<_>>()
+                .join("、"),
+        })
 }
 
 /// Reads, recalculates and audits a workbook file.
-pub fn check_file<'r>(reg: &'r Registry, path: &Path) -> Result<(Workbook, Evaluation<'r>), OpenError> {
+pub fn check_file<'r>(
+    reg: &'r Registry,
+    path: &Path,
+) -> Result<(Workbook, Evaluation<'r>), OpenError> {
     let wb = read_workbook(path)?;
     let p = path.display().to_string();
     let set = template_for(reg, &wb, &p)?;

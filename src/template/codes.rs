@@ -32,7 +32,11 @@ impl CodeList {
 
     /// The ancestors of a code, top level first: 2080901 → [208, 20809].
     pub fn ancestors(&self, code: &str) -> Vec<String> {
-        self.levels.iter().filter(|&&l| l < code.len()).map(|&l| code[..l].to_string()).collect()
+        self.levels
+            .iter()
+            .filter(|&&l| l < code.len())
+            .map(|&l| code[..l].to_string())
+            .collect()
     }
 
     /// Name of the level below `code`'s level ("款" under a 类).

@@ -38,7 +38,12 @@ pub enum Term {
     Ref(CellRef),
     Const(Decimal),
     /// `SUM(T.a:b[c])`: the fixed rows from `a` to `b` inclusive, in template order.
-    Range { table: Option<String>, from: String, to: String, col: String },
+    Range {
+        table: Option<String>,
+        from: String,
+        to: String,
+        col: String,
+    },
     /// Sum of the current row's direct children by 科目代码 prefix, same column.
     Children,
 }
@@ -87,7 +92,10 @@ struct Parser<'a> {
 }
 
 fn is_key_char(c: char) -> bool {
-    !matches!(c, '.' | '[' | ']' | ':' | '+' | '-' | '(' | ')' | '{' | '}' | '=' | '<' | '>') && !c.is_whitespace()
+    !matches!(
+        c,
+        '.' | '[' | ']' | ':' | '+' | '-' | '(' | ')' | '{' | '}' | '=' | '<' | '>'
+    ) && !c.is_whitespace()
 }
 
 impl<'a> Parser<'a> {
@@ -111,12 +119,21 @@ impl<'a> Parser<'a> {
         if self.eat(tok) {
             Ok(())
         } else {
-            Err(format!("第 {} 个字符处应为「{}」", self.s[..self.pos].chars().count() + 1, tok))
+            Err(format!(
+                "第 {} 个字符处应为「{}」",
+                self.s[..self.pos].chars().count() + 1,
+                tok
+            ))
         }
     }
     fn key(&mut self) -> String {
         self.skip_ws();
-        let len: usize = self.rest().chars().take_while(|&c| is_key_char(c)).map(char::len_utf8).sum();
+        let len: usize = self
+            .rest()
+            .chars()
+            .take_while(|&c| is_key_char(c))
+            .map(char::len_utf8)
+            .sum();
         let k = self.rest()[..len].to_string();
         self.pos += len;
         k
@@ -130,7 +147,10 @@ impl<'a> Parser<'a> {
         }
         let k = self.key();
         if k.is_empty() {
-            return Err(format!("第 {} 个字符处缺少行次或科目代码", self.s[..self.pos].chars().count() + 1));
+            return Err(format!(
+                "第 {} 个字符处缺少行次或科目代码",
+                self.s[..self.pos].chars().count() + 1
+            ));
         }
         Ok(RowSel::Key(k))
     }
@@ -159,7 +179,12 @@ impl<'a> Parser<'a> {
             let to = self.key();
             let col = self.col()?;
             self.expect(")")?;
-            return Ok(Term::Range { table, from, to, col });
+            return Ok(Term::Range {
+                table,
+                from,
+                to,
+                col,
+            });
         }
         if let Some(len) = constant_len(self.rest()) {
             let lit = &self.rest()[..len];
@@ -169,7 +194,11 @@ impl<'a> Parser<'a> {
         }
         if self.rest().starts_with('[') {
             let col = self.col()?;
-            return Ok(Term::Ref(CellRef { table: None, row: RowSel::Current, col }));
+            return Ok(Term::Ref(CellRef {
+                table: None,
+                row: RowSel::Current,
+                col,
+            }));
         }
         let (table, row) = self.table_and_row()?;
         let col = self.col()?;
@@ -220,7 +249,10 @@ fn constant_len(r: &str) -> Option<usize> {
         Some('.') => {
             let d2 = digits(&after[1..]);
             let tail = &after[1 + d2..];
-            let ends = tail.chars().next().is_none_or(|c| !is_key_char(c) && c != '[' && c != ':' && c != '.');
+            let ends = tail
+                .chars()
+                .next()
+                .is_none_or(|c| !is_key_char(c) && c != '[' && c != ':' && c != '.');
             (d2 > 0 && ends).then_some(d1 + 1 + d2)
         }
         Some(c) if is_key_char(c) || c == '[' || c == ':' => None,
@@ -265,13 +297,20 @@ mod tests {
     use super::*;
 
     fn r(table: Option<&str>, row: RowSel, col: &str) -> Term {
-        Term::Ref(CellRef { table: table.map(str::to_string), row, col: col.into() })
+        Term::Ref(CellRef {
+            table: table.map(str::to_string),
+            row,
+            col: col.into(),
+        })
     }
 
     #[test]
     fn parses_references_and_sums() {
         let e = parse_expr("02.合计[3]").unwrap();
-        assert_eq!(e.terms, vec![(1, r(Some("02"), RowSel::Key("合计".into()), "3"))]);
+        assert_eq!(
+            e.terms,
+            vec![(1, r(Some("02"), RowSel::Key("合计".into()), "3"))]
+        );
         let e = parse_expr("27[1] + 28[1] - 29[1]").unwrap();
         assert_eq!(e.terms.len(), 3);
         assert_eq!(e.terms[2], (-1, r(None, RowSel::Key("29".into()), "1")));
@@ -280,14 +319,25 @@ mod tests {
         let e = parse_expr("SUM(01.32:57[2])").unwrap();
         assert_eq!(
             e.terms[0],
-            (1, Term::Range { table: Some("01".into()), from: "32".into(), to: "57".into(), col: "2".into() })
+            (
+                1,
+                Term::Range {
+                    table: Some("01".into()),
+                    from: "32".into(),
+                    to: "57".into(),
+                    col: "2".into()
+                }
+            )
         );
         let e = parse_expr("03.{code}[1]").unwrap();
         assert_eq!(e.terms[0], (1, r(Some("03"), RowSel::CodeOfCurrent, "1")));
         let e = parse_expr("CHILDREN").unwrap();
         assert_eq!(e.terms[0], (1, Term::Children));
         let e = parse_expr("301[1] + 0.5").unwrap();
-        assert_eq!(e.terms[1], (1, Term::Const(Decimal::from_str("0.5").unwrap())));
+        assert_eq!(
+            e.terms[1],
+            (1, Term::Const(Decimal::from_str("0.5").unwrap()))
+        );
     }
 
     #[test]

@@ -14,9 +14,16 @@ pub fn coded_class(set: &TemplateSet, table: usize, key: &str) -> RowClass {
     }
 }
 
-fn deps_of_terms(set: &TemplateSet, node: Node, terms: &[(i8, RTerm)], out: &mut Vec<Node>) -> Result<(), TemplateError> {
+fn deps_of_terms(
+    set: &TemplateSet,
+    node: Node,
+    terms: &[(i8, RTerm)],
+    out: &mut Vec<Node>,
+) -> Result<(), TemplateError> {
     for (_, t) in terms {
-        let RTerm::Cell { table, row, col } = t else { continue };
+        let RTerm::Cell { table, row, col } = t else {
+            continue;
+        };
         let (table, col) = (*table, *col);
         let class = match row {
             RRow::Fixed(r) => RowClass::Fixed(*r),
@@ -26,7 +33,10 @@ fn deps_of_terms(set: &TemplateSet, node: Node, terms: &[(i8, RTerm)], out: &mut
                 if set.tables[table].coded.is_none() {
                     return Err(TemplateError::new(
                         &set.tables[node.table].file,
-                        format!("逐行公式引用的 {}表 不是按科目代码成行的表", set.tables[table].id),
+                        format!(
+                            "逐行公式引用的 {}表 不是按科目代码成行的表",
+                            set.tables[table].id
+                        ),
                     ));
                 }
                 node.class
@@ -55,24 +65,40 @@ pub fn calculation_order(set: &TemplateSet) -> Result<Vec<Node>, TemplateError> 
     for (ti, t) in set.tables.iter().enumerate() {
         if t.coded.is_some() {
             for (ci, c) in t.columns.iter().enumerate() {
-                let leaf = Node { table: ti, class: RowClass::Leaf, col: ci };
+                let leaf = Node {
+                    table: ti,
+                    class: RowClass::Leaf,
+                    col: ci,
+                };
                 let mut d = Vec::new();
                 if let Some(CellSpec::Formula { expr, .. }) = &c.leaf {
                     deps_of_terms(set, leaf, expr, &mut d)?;
                 }
                 nodes.push(leaf);
                 deps.insert(leaf, d);
-                let agg = Node { table: ti, class: RowClass::Agg, col: ci };
+                let agg = Node {
+                    table: ti,
+                    class: RowClass::Agg,
+                    col: ci,
+                };
                 nodes.push(agg);
                 deps.insert(agg, vec![leaf]);
-                let total = Node { table: ti, class: RowClass::Total, col: ci };
+                let total = Node {
+                    table: ti,
+                    class: RowClass::Total,
+                    col: ci,
+                };
                 nodes.push(total);
                 deps.insert(total, vec![agg]);
             }
         } else {
             for (ri, r) in t.rows.iter().enumerate() {
                 for (ci, spec) in &r.cells {
-                    let n = Node { table: ti, class: RowClass::Fixed(ri), col: *ci };
+                    let n = Node {
+                        table: ti,
+                        class: RowClass::Fixed(ri),
+                        col: *ci,
+                    };
                     let mut d = Vec::new();
                     if let CellSpec::Formula { expr, .. } = spec {
                         deps_of_terms(set, n, expr, &mut d)?;
@@ -102,7 +128,11 @@ pub fn calculation_order(set: &TemplateSet) -> Result<Vec<Node>, TemplateError> 
                 }
                 match colour.get(&d) {
                     Some(1) => {
-                        let mut path: Vec<String> = stack.iter().skip_while(|(x, _)| *x != d).map(|(x, _)| node_name(set, *x)).collect();
+                        let mut path: Vec<String> = stack
+                            .iter()
+                            .skip_while(|(x, _)| *x != d)
+                            .map(|(x, _)| node_name(set, *x))
+                            .collect();
                         path.push(node_name(set, d));
                         return Err(TemplateError::new(
                             &set.tables[d.table].file,
@@ -114,7 +144,11 @@ pub fn calculation_order(set: &TemplateSet) -> Result<Vec<Node>, TemplateError> 
                         if !deps.contains_key(&d) {
                             return Err(TemplateError::new(
                                 &set.tables[n.table].file,
-                                format!("{} 引用了不存在的单元格 {}", node_name(set, n), node_name(set, d)),
+                                format!(
+                                    "{} 引用了不存在的单元格 {}",
+                                    node_name(set, n),
+                                    node_name(set, d)
+                                ),
                             ));
                         }
                         colour.insert(d, 1);

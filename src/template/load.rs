@@ -17,12 +17,16 @@ pub struct TemplateError {
 
 impl TemplateError {
     pub fn new(file: &str, message: impl Into<String>) -> Self {
-        Self { file: file.to_string(), message: message.into() }
+        Self {
+            file: file.to_string(),
+            message: message.into(),
+        }
     }
 }
 
 fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, TemplateError> {
-    toml::from_str(text).map_err(|e| TemplateError::new(file, format!("格式错误：{}", e.to_string().trim())))
+    toml::from_str(text)
+        .map_err(|e| TemplateError::new(file, format!("格式错误：{}", e.to_string().trim())))
 }
 
 /// "templates/a/set.toml" + "../b/02.toml" → "templates/b/02.toml".
@@ -44,28 +48,49 @@ fn join(base_file: &str, rel: &str) -> String {
 pub fn load_code_list(file: &str, text: &str) -> Result<CodeList, TemplateError> {
     let s: CodeListSpec = parse_toml(file, text)?;
     if s.levels.is_empty() || s.levels.len() != s.level_names.len() {
-        return Err(TemplateError::new(file, "levels 与 level_names 须一一对应且不能为空"));
+        return Err(TemplateError::new(
+            file,
+            "levels 与 level_names 须一一对应且不能为空",
+        ));
     }
-    let list = CodeList { id: s.id, name: s.name, levels: s.levels, level_names: s.level_names, codes: s.codes };
+    let list = CodeList {
+        id: s.id,
+        name: s.name,
+        levels: s.levels,
+        level_names: s.level_names,
+        codes: s.codes,
+    };
     for code in list.codes.keys() {
         if list.level_of(code).is_none() {
-            return Err(TemplateError::new(file, format!("科目代码「{code}」的位数不属于任何级次")));
+            return Err(TemplateError::new(
+                file,
+                format!("科目代码「{code}」的位数不属于任何级次"),
+            ));
         }
     }
     Ok(list)
 }
 
-pub fn load_set(set_file: &str, files: &Files, code_lists: &[CodeList]) -> Result<TemplateSet, TemplateError> {
-    let text = files.get(set_file).ok_or_else(|| TemplateError::new(set_file, "文件不存在"))?;
+pub fn load_set(
+    set_file: &str,
+    files: &Files,
+    code_lists: &[CodeList],
+) -> Result<TemplateSet, TemplateError> {
+    let text = files
+        .get(set_file)
+        .ok_or_else(|| TemplateError::new(set_file, "文件不存在"))?;
     let spec: SetSpec = parse_toml(set_file, text)?;
     let dec = |s: &str, what: &str| {
-        Decimal::from_str(s).map_err(|_| TemplateError::new(set_file, format!("{what}「{s}」不是数字")))
+        Decimal::from_str(s)
+            .map_err(|_| TemplateError::new(set_file, format!("{what}「{s}」不是数字")))
     };
     let per_addend = dec(&spec.tolerance.per_addend, "tolerance.per_addend")?;
     let info_max = dec(&spec.tolerance.info_max, "tolerance.info_max")?;
 
     let rules_file = join(set_file, &spec.rules);
-    let rules_text = files.get(&rules_file).ok_or_else(|| TemplateError::new(&rules_file, "规则文件不存在"))?;
+    let rules_text = files
+        .get(&rules_file)
+        .ok_or_else(|| TemplateError::new(&rules_file, "规则文件不存在"))?;
     let rules_spec: RulesSpec = parse_toml(&rules_file, rules_text)?;
     let mut rules = Vec::new();
     for r in rules_spec.rule {
@@ -73,16 +98,33 @@ pub fn load_set(set_file: &str, files: &Files, code_lists: &[CodeList]) -> Resul
             "error" => Severity::Error,
             "warning" => Severity::Warning,
             "info" => Severity::Info,
-            s => return Err(TemplateError::new(&rules_file, format!("规则 {} 的 severity「{s}」无效", r.id))),
+            s => {
+                return Err(TemplateError::new(
+                    &rules_file,
+                    format!("规则 {} 的 severity「{s}」无效", r.id),
+                ))
+            }
         };
         if rules.iter().any(|x: &Rule| x.id == r.id) {
-            return Err(TemplateError::new(&rules_file, format!("规则编号「{}」重复", r.id)));
+            return Err(TemplateError::new(
+                &rules_file,
+                format!("规则编号「{}」重复", r.id),
+            ));
         }
-        rules.push(Rule { id: r.id, title: r.title, severity, desc: r.desc, message: r.message });
+        rules.push(Rule {
+            id: r.id,
+            title: r.title,
+            severity,
+            desc: r.desc,
+            message: r.message,
+        });
     }
     for required in crate::engine::BUILTIN_RULES {
         if !rules.iter().any(|r| r.id == *required) {
-            return Err(TemplateError::new(&rules_file, format!("缺少引擎所需的规则「{required}」")));
+            return Err(TemplateError::new(
+                &rules_file,
+                format!("缺少引擎所需的规则「{required}」"),
+            ));
         }
     }
 
@@ -91,10 +133,15 @@ pub fn load_set(set_file: &str, files: &Files, code_lists: &[CodeList]) -> Resul
     let mut tables = Vec::new();
     for rel in &spec.tables {
         let file = join(set_file, rel);
-        let text = files.get(&file).ok_or_else(|| TemplateError::new(&file, "表文件不存在"))?;
+        let text = files
+            .get(&file)
+            .ok_or_else(|| TemplateError::new(&file, "表文件不存在"))?;
         let ts: TableSpec = parse_toml(&file, text)?;
         if tables.iter().any(|t: &TableTemplate| t.id == ts.id) {
-            return Err(TemplateError::new(&file, format!("表 id「{}」在模板集中重复", ts.id)));
+            return Err(TemplateError::new(
+                &file,
+                format!("表 id「{}」在模板集中重复", ts.id),
+            ));
         }
         tables.push(skeleton(&file, &ts, &rules, code_lists)?);
         specs.push((file, ts));
@@ -120,7 +167,12 @@ pub fn load_set(set_file: &str, files: &Files, code_lists: &[CodeList]) -> Resul
     Ok(set)
 }
 
-fn skeleton(file: &str, ts: &TableSpec, rules: &[Rule], code_lists: &[CodeList]) -> Result<TableTemplate, TemplateError> {
+fn skeleton(
+    file: &str,
+    ts: &TableSpec,
+    rules: &[Rule],
+    code_lists: &[CodeList],
+) -> Result<TableTemplate, TemplateError> {
     let err = |m: String| TemplateError::new(file, m);
     let layout = match ts.layout.as_str() {
         "grid" => Layout::Grid,
@@ -131,9 +183,18 @@ fn skeleton(file: &str, ts: &TableSpec, rules: &[Rule], code_lists: &[CodeList])
     let landscape = match ts.orientation.as_str() {
         "portrait" => false,
         "landscape" => true,
-        o => return Err(err(format!("orientation「{o}」无效（portrait / landscape）"))),
+        o => {
+            return Err(err(format!(
+                "orientation「{o}」无效（portrait / landscape）"
+            )))
+        }
     };
-    let rule_ix = |id: &str| rules.iter().position(|r| r.id == id).ok_or_else(|| err(format!("未定义的规则编号「{id}」")));
+    let rule_ix = |id: &str| {
+        rules
+            .iter()
+            .position(|r| r.id == id)
+            .ok_or_else(|| err(format!("未定义的规则编号「{id}」")))
+    };
     let coded = match (ts.body.as_str(), &ts.coded) {
         ("fixed", None) => None,
         ("coded", Some(c)) => Some(Coded {
@@ -146,20 +207,34 @@ fn skeleton(file: &str, ts: &TableSpec, rules: &[Rule], code_lists: &[CodeList])
             total_rule: rule_ix(&c.total_rule)?,
         }),
         ("coded", None) => return Err(err("body = \"coded\" 需要 [coded] 段".into())),
-        (b, _) => return Err(err(format!("body「{b}」无效（fixed / coded），或 [coded] 段多余"))),
+        (b, _) => {
+            return Err(err(format!(
+                "body「{b}」无效（fixed / coded），或 [coded] 段多余"
+            )))
+        }
     };
     let mut columns = Vec::new();
     for c in &ts.columns {
         if columns.iter().any(|x: &Column| x.no == c.no) {
             return Err(err(format!("栏次「{}」重复", c.no)));
         }
-        columns.push(Column { no: c.no.clone(), label: c.label.clone(), dp: c.dp, leaf: None });
+        columns.push(Column {
+            no: c.no.clone(),
+            label: c.label.clone(),
+            dp: c.dp,
+            leaf: None,
+        });
     }
     let mut rows = Vec::new();
     let mut keys = HashSet::new();
     for (i, r) in ts.rows.iter().enumerate() {
         let kind = match (r.heading, r.filler) {
-            (true, true) => return Err(err(format!("第 {} 个行定义不能同时是 heading 和 filler", i + 1))),
+            (true, true) => {
+                return Err(err(format!(
+                    "第 {} 个行定义不能同时是 heading 和 filler",
+                    i + 1
+                )))
+            }
             (true, false) => RowKind::Heading,
             (false, true) => RowKind::Filler,
             _ => RowKind::Data,
@@ -168,7 +243,12 @@ fn skeleton(file: &str, ts: &TableSpec, rules: &[Rule], code_lists: &[CodeList])
             (Some(no), _) => no.clone(),
             (None, Some(code)) => code.clone(),
             (None, None) if kind == RowKind::Heading => format!("#{i}"),
-            _ => return Err(err(format!("第 {} 个行定义缺少行次 no 或科目代码 code", i + 1))),
+            _ => {
+                return Err(err(format!(
+                    "第 {} 个行定义缺少行次 no 或科目代码 code",
+                    i + 1
+                )))
+            }
         };
         if !keys.insert(key.clone()) {
             return Err(err(format!("行次/科目代码「{key}」重复")));
@@ -182,9 +262,10 @@ fn skeleton(file: &str, ts: &TableSpec, rules: &[Rule], code_lists: &[CodeList])
         if let Some(spec) = &r.cells {
             let map = match spec {
                 CellsSpec::Map(m) => m,
-                CellsSpec::Set(name) => {
-                    ts.cell_sets.get(name).ok_or_else(|| err(format!("行「{key}」引用了不存在的 cell_sets「{name}」")))?
-                }
+                CellsSpec::Set(name) => ts
+                    .cell_sets
+                    .get(name)
+                    .ok_or_else(|| err(format!("行「{key}」引用了不存在的 cell_sets「{name}」")))?,
             };
             for col in map.keys() {
                 let ci = columns
@@ -206,7 +287,9 @@ fn skeleton(file: &str, ts: &TableSpec, rules: &[Rule], code_lists: &[CodeList])
         });
     }
     if coded.is_some() && !rows.is_empty() {
-        return Err(err("按科目代码成行的表（body = \"coded\"）不能定义固定行".into()));
+        return Err(err(
+            "按科目代码成行的表（body = \"coded\"）不能定义固定行".into()
+        ));
     }
     Ok(TableTemplate {
         id: ts.id.clone(),
@@ -241,13 +324,25 @@ struct Ctx<'a> {
     place: String,
 }
 
-fn resolve_table(set: &mut TemplateSet, ti: usize, file: &str, ts: &TableSpec) -> Result<(), TemplateError> {
+fn resolve_table(
+    set: &mut TemplateSet,
+    ti: usize,
+    file: &str,
+    ts: &TableSpec,
+) -> Result<(), TemplateError> {
     let err = |m: String| TemplateError::new(file, m);
     // Coded tables: the 项 cell spec per column.
     if set.tables[ti].coded.is_some() {
         for (ci, c) in ts.columns.iter().enumerate() {
             let leaf = c.leaf.as_deref().unwrap_or("input");
-            let ctx = Ctx { file, table: ti, row: None, coded_rows: true, col: Some(ci), place: format!("栏{}", c.no) };
+            let ctx = Ctx {
+                file,
+                table: ti,
+                row: None,
+                coded_rows: true,
+                col: Some(ci),
+                place: format!("栏{}", c.no),
+            };
             let spec = cell_spec(set, &ctx, leaf)?;
             set.tables[ti].columns[ci].leaf = Some(spec);
         }
@@ -258,28 +353,60 @@ fn resolve_table(set: &mut TemplateSet, ti: usize, file: &str, ts: &TableSpec) -
         let Some(cells) = &r.cells else { continue };
         let map = match cells {
             CellsSpec::Map(m) => m,
-            CellsSpec::Set(name) => ts
-                .cell_sets
-                .get(name)
-                .ok_or_else(|| err(format!("行「{}」引用了不存在的 cell_sets「{name}」", set.tables[ti].rows[ri].key)))?,
+            CellsSpec::Set(name) => ts.cell_sets.get(name).ok_or_else(|| {
+                err(format!(
+                    "行「{}」引用了不存在的 cell_sets「{name}」",
+                    set.tables[ti].rows[ri].key
+                ))
+            })?,
         };
         let mut cells = Vec::new();
         for (col, text) in map {
             let key = &set.tables[ti].rows[ri].key;
-            let ci = set.tables[ti].col_index(col).ok_or_else(|| err(format!("行「{key}」引用了不存在的栏次「{col}」")))?;
-            let ctx = Ctx { file, table: ti, row: Some(ri), coded_rows: false, col: Some(ci), place: format!("行{key} 栏{col}") };
+            let ci = set.tables[ti]
+                .col_index(col)
+                .ok_or_else(|| err(format!("行「{key}」引用了不存在的栏次「{col}」")))?;
+            let ctx = Ctx {
+                file,
+                table: ti,
+                row: Some(ri),
+                coded_rows: false,
+                col: Some(ci),
+                place: format!("行{key} 栏{col}"),
+            };
             cells.push((ci, cell_spec(set, &ctx, text)?));
         }
         cells.sort_by_key(|(c, _)| *c);
         set.tables[ti].rows[ri].cells = cells;
     }
     for ch in &ts.checks {
-        let rule = set.rule(&ch.rule).ok_or_else(|| err(format!("审核公式「{}」使用了未定义的规则编号「{}」", ch.expr, ch.rule)))?;
-        let parsed = parse_check(&ch.expr).map_err(|m| err(format!("审核公式「{}」：{m}", ch.expr)))?;
+        let rule = set.rule(&ch.rule).ok_or_else(|| {
+            err(format!(
+                "审核公式「{}」使用了未定义的规则编号「{}」",
+                ch.expr, ch.rule
+            ))
+        })?;
+        let parsed =
+            parse_check(&ch.expr).map_err(|m| err(format!("审核公式「{}」：{m}", ch.expr)))?;
         let coded_rows = ch.each_row && set.tables[ti].coded.is_some();
-        let ctx = Ctx { file, table: ti, row: None, coded_rows, col: None, place: format!("审核公式「{}」", ch.expr) };
-        let lhs = if ch.each_row { resolve_each_row(set, &ctx, &parsed.lhs)? } else { resolve_expr(set, &ctx, &parsed.lhs)? };
-        let rhs = if ch.each_row { resolve_each_row(set, &ctx, &parsed.rhs)? } else { resolve_expr(set, &ctx, &parsed.rhs)? };
+        let ctx = Ctx {
+            file,
+            table: ti,
+            row: None,
+            coded_rows,
+            col: None,
+            place: format!("审核公式「{}」", ch.expr),
+        };
+        let lhs = if ch.each_row {
+            resolve_each_row(set, &ctx, &parsed.lhs)?
+        } else {
+            resolve_expr(set, &ctx, &parsed.lhs)?
+        };
+        let rhs = if ch.each_row {
+            resolve_each_row(set, &ctx, &parsed.rhs)?
+        } else {
+            resolve_expr(set, &ctx, &parsed.rhs)?
+        };
         if let Some(rows) = &ch.rows {
             for k in rows {
                 if set.tables[ti].row_index(k).is_none() {
@@ -301,7 +428,11 @@ fn resolve_table(set: &mut TemplateSet, ti: usize, file: &str, ts: &TableSpec) -
 }
 
 /// Row-relative checks are resolved per row at evaluation; here only tables and columns are checked.
-fn resolve_each_row(set: &TemplateSet, ctx: &Ctx, e: &Expr) -> Result<Vec<(i8, RTerm)>, TemplateError> {
+fn resolve_each_row(
+    set: &TemplateSet,
+    ctx: &Ctx,
+    e: &Expr,
+) -> Result<Vec<(i8, RTerm)>, TemplateError> {
     let mut out = Vec::new();
     for (sign, t) in &e.terms {
         match t {
@@ -317,7 +448,12 @@ fn resolve_each_row(set: &TemplateSet, ctx: &Ctx, e: &Expr) -> Result<Vec<(i8, R
                 out.push((*sign, RTerm::Cell { table, row, col }));
             }
             Term::Const(d) => out.push((*sign, RTerm::Const(*d))),
-            _ => return Err(TemplateError::new(ctx.file, format!("{}：逐行审核公式只能使用单元格引用和常数", ctx.place))),
+            _ => {
+                return Err(TemplateError::new(
+                    ctx.file,
+                    format!("{}：逐行审核公式只能使用单元格引用和常数", ctx.place),
+                ))
+            }
         }
     }
     Ok(out)
@@ -331,31 +467,70 @@ fn cell_spec(set: &TemplateSet, ctx: &Ctx, text: &str) -> Result<CellSpec, Templ
         _ => {}
     }
     let err = |m: String| TemplateError::new(ctx.file, format!("{}：{m}", ctx.place));
-    let body = text.strip_prefix('=').ok_or_else(|| err(format!("单元格应为 input、locked 或 =公式，而不是「{text}」")))?;
-    let (expr_text, rule_id) = body.rsplit_once('#').ok_or_else(|| err(format!("公式「{text}」缺少规则编号（写作 =公式 #规则编号）")))?;
-    let rule = set.rule(rule_id.trim()).ok_or_else(|| err(format!("未定义的规则编号「{}」", rule_id.trim())))?;
+    let body = text.strip_prefix('=').ok_or_else(|| {
+        err(format!(
+            "单元格应为 input、locked 或 =公式，而不是「{text}」"
+        ))
+    })?;
+    let (expr_text, rule_id) = body.rsplit_once('#').ok_or_else(|| {
+        err(format!(
+            "公式「{text}」缺少规则编号（写作 =公式 #规则编号）"
+        ))
+    })?;
+    let rule = set
+        .rule(rule_id.trim())
+        .ok_or_else(|| err(format!("未定义的规则编号「{}」", rule_id.trim())))?;
     let e = parse_expr(expr_text).map_err(|m| err(format!("公式「{text}」：{m}")))?;
-    let expr = if ctx.coded_rows { resolve_each_row(set, ctx, &e)? } else { resolve_expr(set, ctx, &e)? };
+    let expr = if ctx.coded_rows {
+        resolve_each_row(set, ctx, &e)?
+    } else {
+        resolve_expr(set, ctx, &e)?
+    };
     Ok(CellSpec::Formula { expr, rule })
 }
 
 fn target_table(set: &TemplateSet, ctx: &Ctx, t: Option<&str>) -> Result<usize, TemplateError> {
     match t {
         None => Ok(ctx.table),
-        Some(id) => set.table(id).ok_or_else(|| TemplateError::new(ctx.file, format!("{}：引用了不存在的表「{id}」", ctx.place))),
+        Some(id) => set.table(id).ok_or_else(|| {
+            TemplateError::new(ctx.file, format!("{}：引用了不存在的表「{id}」", ctx.place))
+        }),
     }
 }
 
-fn target_col(set: &TemplateSet, ctx: &Ctx, table: usize, col: &str) -> Result<usize, TemplateError> {
+fn target_col(
+    set: &TemplateSet,
+    ctx: &Ctx,
+    table: usize,
+    col: &str,
+) -> Result<usize, TemplateError> {
     set.tables[table].col_index(col).ok_or_else(|| {
-        TemplateError::new(ctx.file, format!("{}：引用了不存在的单元格 {}表 栏{col}", ctx.place, set.tables[table].id))
+        TemplateError::new(
+            ctx.file,
+            format!(
+                "{}：引用了不存在的单元格 {}表 栏{col}",
+                ctx.place, set.tables[table].id
+            ),
+        )
     })
 }
 
-fn resolve_key(set: &TemplateSet, ctx: &Ctx, table: usize, key: &str, col: usize) -> Result<RRow, TemplateError> {
+fn resolve_key(
+    set: &TemplateSet,
+    ctx: &Ctx,
+    table: usize,
+    key: &str,
+    col: usize,
+) -> Result<RRow, TemplateError> {
     let t = &set.tables[table];
     let missing = || {
-        TemplateError::new(ctx.file, format!("{}：引用了不存在的单元格 {}.{key}[{}]", ctx.place, t.id, t.columns[col].no))
+        TemplateError::new(
+            ctx.file,
+            format!(
+                "{}：引用了不存在的单元格 {}.{key}[{}]",
+                ctx.place, t.id, t.columns[col].no
+            ),
+        )
     };
     match &t.coded {
         Some(c) => {
@@ -399,42 +574,82 @@ fn resolve_expr(set: &TemplateSet, ctx: &Ctx, e: &Expr) -> Result<Vec<(i8, RTerm
                 if r.row == RowSel::Current && table != ctx.table {
                     return Err(err("[栏] 形式只能引用本表本行".into()));
                 }
-                out.push((*sign, RTerm::Cell { table, row: resolve_key(set, ctx, table, &key, col)?, col }));
+                out.push((
+                    *sign,
+                    RTerm::Cell {
+                        table,
+                        row: resolve_key(set, ctx, table, &key, col)?,
+                        col,
+                    },
+                ));
             }
-            Term::Range { table, from, to, col } => {
+            Term::Range {
+                table,
+                from,
+                to,
+                col,
+            } => {
                 let table = target_table(set, ctx, table.as_deref())?;
                 let t = &set.tables[table];
                 if t.coded.is_some() {
                     return Err(err("SUM 区间只能用于固定行的表".into()));
                 }
                 let ci = target_col(set, ctx, table, col)?;
-                let a = t.row_index(from).ok_or_else(|| err(format!("SUM 区间起点「{from}」不存在")))?;
-                let b = t.row_index(to).ok_or_else(|| err(format!("SUM 区间终点「{to}」不存在")))?;
+                let a = t
+                    .row_index(from)
+                    .ok_or_else(|| err(format!("SUM 区间起点「{from}」不存在")))?;
+                let b = t
+                    .row_index(to)
+                    .ok_or_else(|| err(format!("SUM 区间终点「{to}」不存在")))?;
                 if a > b {
                     return Err(err(format!("SUM 区间「{from}:{to}」起点在终点之后")));
                 }
                 for ri in a..=b {
                     if t.rows[ri].kind == RowKind::Data && t.rows[ri].cell(ci).is_some() {
-                        out.push((*sign, RTerm::Cell { table, row: RRow::Fixed(ri), col: ci }));
+                        out.push((
+                            *sign,
+                            RTerm::Cell {
+                                table,
+                                row: RRow::Fixed(ri),
+                                col: ci,
+                            },
+                        ));
                     }
                 }
             }
             Term::Children => {
                 let row = cur_row.ok_or_else(|| err("CHILDREN 只能用在固定行".into()))?;
-                let code = row.code.as_ref().ok_or_else(|| err("CHILDREN 只能用在有科目代码的行".into()))?;
-                let col = ctx.col.ok_or_else(|| err("CHILDREN 只能用在单元格公式中".into()))?;
+                let code = row
+                    .code
+                    .as_ref()
+                    .ok_or_else(|| err("CHILDREN 只能用在有科目代码的行".into()))?;
+                let col = ctx
+                    .col
+                    .ok_or_else(|| err("CHILDREN 只能用在单元格公式中".into()))?;
                 let t = &set.tables[ctx.table];
                 let mut n = 0;
                 for (ri, r) in t.rows.iter().enumerate() {
                     if let Some(c) = &r.code {
-                        if c.len() == code.len() + 2 && c.starts_with(code.as_str()) && r.cell(col).is_some() {
-                            out.push((*sign, RTerm::Cell { table: ctx.table, row: RRow::Fixed(ri), col }));
+                        if c.len() == code.len() + 2
+                            && c.starts_with(code.as_str())
+                            && r.cell(col).is_some()
+                        {
+                            out.push((
+                                *sign,
+                                RTerm::Cell {
+                                    table: ctx.table,
+                                    row: RRow::Fixed(ri),
+                                    col,
+                                },
+                            ));
                             n += 1;
                         }
                     }
                 }
                 if n == 0 {
-                    return Err(err(format!("科目「{code}」没有下级科目行，不能使用 CHILDREN")));
+                    return Err(err(format!(
+                        "科目「{code}」没有下级科目行，不能使用 CHILDREN"
+                    )));
                 }
             }
         }

@@ -110,7 +110,9 @@ impl TableTemplate {
         self.columns.iter().position(|c| c.no == no)
     }
     pub fn row_index(&self, key: &str) -> Option<usize> {
-        self.rows.iter().position(|r| r.key == key && r.kind == RowKind::Data)
+        self.rows
+            .iter()
+            .position(|r| r.key == key && r.kind == RowKind::Data)
     }
 }
 
@@ -167,7 +169,11 @@ pub enum CellSpec {
 /// A resolved formula term: table and column indices checked at load.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RTerm {
-    Cell { table: usize, row: RRow, col: usize },
+    Cell {
+        table: usize,
+        row: RRow,
+        col: usize,
+    },
     Const(Decimal),
     /// Direct children by 科目代码 prefix among the fixed rows of this table, same column.
     Children,

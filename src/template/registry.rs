@@ -55,7 +55,10 @@ impl Registry {
         let mut seen = std::collections::HashSet::new();
         for s in &sets {
             if !seen.insert(s.id.clone()) {
-                return Err(TemplateError::new("templates/", format!("模板集 id「{}」重复", s.id)));
+                return Err(TemplateError::new(
+                    "templates/",
+                    format!("模板集 id「{}」重复", s.id),
+                ));
             }
         }
         Ok(Registry { sets, code_lists })
@@ -96,14 +99,19 @@ pub fn embedded_asset(path: &str) -> Option<&'static str> {
 }
 
 fn collect_dir(root: &Path, dir: &Path, out: &mut Files) -> Result<(), TemplateError> {
-    let entries = std::fs::read_dir(dir)
-        .map_err(|e| TemplateError::new(&dir.display().to_string(), format!("无法读取目录：{e}")))?;
+    let entries = std::fs::read_dir(dir).map_err(|e| {
+        TemplateError::new(&dir.display().to_string(), format!("无法读取目录：{e}"))
+    })?;
     for entry in entries.flatten() {
         let p = entry.path();
         if p.is_dir() {
             collect_dir(root, &p, out)?;
         } else if p.extension().is_some_and(|e| e == "toml") {
-            let rel = p.strip_prefix(root).unwrap_or(&p).to_string_lossy().replace('\\', "/");
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
             let text = std::fs::read_to_string(&p)
                 .map_err(|e| TemplateError::new(&rel, format!("无法读取文件：{e}")))?;
             out.insert(rel, text);

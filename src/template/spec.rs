@@ -40,7 +40,10 @@ fn default_info_max() -> String {
 
 impl Default for ToleranceSpec {
     fn default() -> Self {
-        Self { per_addend: default_per_addend(), info_max: default_info_max() }
+        Self {
+            per_addend: default_per_addend(),
+            info_max: default_info_max(),
+        }
     }
 }
 
