@@ -33,6 +33,8 @@ pub struct Row {
 pub struct TableRows {
     pub rows: Vec<Row>,
     pub by_key: HashMap<String, usize>,
+    /// Fixed tables: concrete row index by template row index.
+    pub by_template: HashMap<usize, usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -78,6 +80,8 @@ pub struct Model<'s> {
     /// Last finding per op / check with the figures it was formatted for.
     pub(crate) op_cache: Vec<Option<(Decimal, Decimal, Finding)>>,
     pub(crate) check_cache: Vec<Option<(Decimal, Decimal, Finding)>>,
+    /// The rule whose formula derives each cell (None for inputs).
+    derived_by: Vec<Option<usize>>,
 }
 
 impl<'s> Model<'s> {
@@ -94,6 +98,7 @@ impl<'s> Model<'s> {
             static_findings: Vec::new(),
             op_cache: Vec::new(),
             check_cache: Vec::new(),
+            derived_by: Vec::new(),
         };
         for id in wb.tables.keys() {
             if set.table(id).is_none() {
@@ -137,6 +142,9 @@ impl<'s> Model<'s> {
                 cells[ci] = Some(id);
             }
             out.by_key.insert(key.clone(), row_ix);
+            if let RowClass::Fixed(tr) = class {
+                out.by_template.insert(tr, row_ix);
+            }
             out.rows.push(Row {
                 key,
                 label,
@@ -297,10 +305,7 @@ impl<'s> Model<'s> {
         let target = &self.tables[*table];
         let cur = &self.tables[ti].rows[ri];
         let r = match row {
-            RRow::Fixed(tr) => target
-                .rows
-                .iter()
-                .position(|x| x.class == RowClass::Fixed(*tr))?,
+            RRow::Fixed(tr) => *target.by_template.get(tr)?,
             RRow::Coded(k) => *target.by_key.get(k)?,
             RRow::Current => ri,
             RRow::SameKey => *target.by_key.get(&cur.key)?,
@@ -332,9 +337,10 @@ impl<'s> Model<'s> {
             let t = &set.tables[node.table];
             let rows = &self.tables[node.table].rows;
             let mut targets: Vec<usize> = match node.class {
-                RowClass::Fixed(tr) => rows
-                    .iter()
-                    .position(|r| r.class == RowClass::Fixed(tr))
+                RowClass::Fixed(tr) => self.tables[node.table]
+                    .by_template
+                    .get(&tr)
+                    .copied()
                     .into_iter()
                     .collect(),
                 class => (0..rows.len())
@@ -408,6 +414,10 @@ impl<'s> Model<'s> {
                 }
             }
         }
+        self.derived_by = vec![None; self.cells.len()];
+        for o in &ops {
+            self.derived_by[o.target as usize] = Some(o.rule);
+        }
         self.ops = ops;
     }
 
@@ -420,7 +430,6 @@ impl<'s> Model<'s> {
                 .child_level_name(code)
                 .to_string(),
             (Some(c), None) => self.set.code_lists[c.code_list].level_names[0].clone(),
-            (None, Some(code)) if code.len() == 3 => "款".into(),
             _ => String::new(),
         }
     }
@@ -474,7 +483,7 @@ impl<'s> Model<'s> {
         let (rhs, rhs_k) = self.terms(ti, ri, &ch.rhs);
         let at = lhs.first().or(rhs.first())?.1;
         // A cell derived by this same rule is already compared with its asserted figure.
-        if lhs.len() == 1 && self.ops.iter().any(|o| o.target == at && o.rule == ch.rule) {
+        if lhs.len() == 1 && self.derived_by[at as usize] == Some(ch.rule) {
             return None;
         }
         Some(CheckOp {
