@@ -83,26 +83,20 @@ impl Model<'_> {
 
     /// Counts (辆, 台（套）) must be whole numbers.
     fn count_findings(&self, out: &mut Vec<Finding>) {
-        for (id, info) in self.cells.iter().enumerate() {
-            if info.kind != CellKind::Input {
-                continue;
-            }
-            let v = self.values[id];
+        for &(id, tr) in &self.count_cells {
+            let v = self.values[id as usize];
             if v.fract().is_zero() {
                 continue;
             }
-            let row = &self.tables[info.table].rows[info.row];
-            let RowClass::Fixed(tr) = row.class else {
-                continue;
-            };
+            let info = &self.cells[id as usize];
             if let Some(unit) = &self.set.tables[info.table].rows[tr].unit {
                 let rule = self.set.rule("INT-1").expect("required rule");
                 let msg = format!(
                     "{}：{} 不是整数（单位：{unit}）",
-                    self.cell_name(id as CellId),
+                    self.cell_name(id),
                     v.normalize()
                 );
-                out.push(self.bare_finding(rule, id as CellId, Some(v), None, false, msg, None));
+                out.push(self.bare_finding(rule, id, Some(v), None, false, msg, None));
             }
         }
     }

@@ -82,6 +82,8 @@ pub struct Model<'s> {
     pub(crate) check_cache: Vec<Option<(Decimal, Decimal, Finding)>>,
     /// The rule whose formula derives each cell (None for inputs).
     derived_by: Vec<Option<usize>>,
+    /// Input cells of count rows (辆, 台（套）) with their template row, checked for whole numbers.
+    pub(crate) count_cells: Vec<(CellId, usize)>,
 }
 
 impl<'s> Model<'s> {
@@ -99,6 +101,7 @@ impl<'s> Model<'s> {
             op_cache: Vec::new(),
             check_cache: Vec::new(),
             derived_by: Vec::new(),
+            count_cells: Vec::new(),
         };
         for id in wb.tables.keys() {
             if set.table(id).is_none() {
@@ -115,6 +118,18 @@ impl<'s> Model<'s> {
         m.fill_inputs(wb)?;
         m.compile_ops();
         m.compile_checks();
+        m.count_cells = m
+            .cells
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| c.kind == CellKind::Input)
+            .filter_map(|(id, c)| match m.tables[c.table].rows[c.row].class {
+                RowClass::Fixed(tr) if set.tables[c.table].rows[tr].unit.is_some() => {
+                    Some((id as CellId, tr))
+                }
+                _ => None,
+            })
+            .collect();
         m.op_cache = vec![None; m.ops.len()];
         m.check_cache = vec![None; m.checks.len()];
         Ok(m)
