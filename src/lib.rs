@@ -4,4 +4,5 @@ pub mod amount;
 pub mod cli;
 pub mod engine;
 pub mod io;
+pub mod store;
 pub mod template;

@@ -60,8 +60,7 @@ fn human_output_groups_by_table() {
 #[test]
 fn a_changed_item_exits_1_and_names_the_tables() {
     let text = std::fs::read_to_string(SAMPLE).unwrap();
-    let line =
-        "{\"row\": \"2080901\", \"name\": \"退役士兵安置\", \"values\": { \"3\": \"24.38\" }";
+    let line = "{\"row\": \"2080901\", \"name\": \"退役士兵安置\", \"values\": {\"3\": \"24.38\"}";
     let pos = text.find(line).expect("03 row of the sample");
     let changed = format!(
         "{}{}{}",

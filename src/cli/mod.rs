@@ -6,6 +6,9 @@ use crate::template::{Registry, Severity};
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
 
+mod store_cmds;
+use store_cmds::*;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "gongkai",
@@ -24,7 +27,7 @@ pub struct Cli {
 pub enum Command {
     /// 审核草稿：重算所有合计并检查全部审核公式
     Check {
-        /// Workbook JSON file
+        /// Workbook file (.sqlite) or interchange JSON
         file: PathBuf,
         /// Output findings as a JSON array
         #[arg(long)]
@@ -32,6 +35,56 @@ pub enum Command {
     },
     /// 列出已安装的模板集与表
     Templates,
+    /// 新建草稿文件（.sqlite）
+    New {
+        file: PathBuf,
+        /// 单位名称 / 部门名称
+        #[arg(long)]
+        unit: String,
+        /// 年度
+        #[arg(long)]
+        year: i32,
+        /// 地区口径（默认取模板集的地区）
+        #[arg(long)]
+        profile: Option<String>,
+        /// 模板集（默认：该年度的决算模板集；`gongkai templates` 列出可用的）
+        #[arg(long = "set", value_name = "SET")]
+        set: Option<String>,
+    },
+    /// 导入交换格式 JSON 到草稿文件（文件不存在则新建；已存在则作为一步可撤销的修改替换全部数据）
+    Import {
+        file: PathBuf,
+        #[arg(long, value_name = "FILE.sqlite")]
+        into: PathBuf,
+    },
+    /// 导出草稿文件为交换格式 JSON（默认输出到屏幕）
+    Export {
+        file: PathBuf,
+        /// 导出为 JSON
+        #[arg(long)]
+        json: bool,
+        /// 输出文件
+        #[arg(short, long, value_name = "OUT")]
+        output: Option<PathBuf>,
+    },
+    /// 列出已保存的版本；--add 名称 保存当前内容为新版本
+    Versions {
+        file: PathBuf,
+        #[arg(long, value_name = "名称")]
+        add: Option<String>,
+    },
+    /// 逐格比较两个版本（版本名称、编号或“当前”）
+    Diff { file: PathBuf, a: String, b: String },
+    /// 列出修改历史（最近的在前）
+    History {
+        file: PathBuf,
+        #[arg(long, default_value_t = 30)]
+        limit: usize,
+    },
+    /// 撤销最近一步修改
+    Undo { file: PathBuf },
+    /// 重做最近撤销的一步
+    Redo { file: PathBuf },
 }
 
 /// Runs the CLI; returns the process exit code.
@@ -52,6 +105,22 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
     };
     match cli.command {
         Some(Command::Check { file, json }) => check(reg, &file, json, out, err),
+        Some(Command::New {
+            file,
+            unit,
+            year,
+            profile,
+            set,
+        }) => new(reg, &file, unit, year, profile, set, out, err),
+        Some(Command::Import { file, into }) => import(reg, &file, &into, out, err),
+        Some(Command::Export { file, json, output }) => {
+            export(&file, json, output.as_deref(), out, err)
+        }
+        Some(Command::Versions { file, add }) => versions(&file, add, out, err),
+        Some(Command::Diff { file, a, b }) => diff_cmd(reg, &file, &a, &b, out, err),
+        Some(Command::History { file, limit }) => history(&file, limit, out, err),
+        Some(Command::Undo { file }) => undo_redo(&file, true, out, err),
+        Some(Command::Redo { file }) => undo_redo(&file, false, out, err),
         Some(Command::Templates) => {
             for s in &reg.sets {
                 let _ = writeln!(out, "{}  {}（{} 张表）", s.id, s.name, s.tables.len());

@@ -9,7 +9,9 @@ pub mod workbook;
 pub use audit::tolerance;
 pub use finding::Finding;
 pub use model::{CellId, CellKind, Model};
-pub use workbook::{RowData, TableData, UnitMeta, Workbook};
+pub use workbook::{
+    diff, slot_label, Record, RowData, Slot, SlotDiff, SlotError, TableData, UnitMeta, Workbook,
+};
 
 /// Rule IDs the engine itself reports; every rule catalogue must define them.
 pub const BUILTIN_RULES: &[&str] = &["CODE-1", "LOCK-1", "INT-1"];

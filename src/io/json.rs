@@ -1,7 +1,7 @@
 //! Workbook interchange JSON (inputs only); the format is documented in docs/workbook-json.md.
 
 use crate::amount::parse_amount;
-use crate::engine::{RowData, UnitMeta, Workbook};
+use crate::engine::{Record, RowData, UnitMeta, Workbook};
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -81,6 +81,19 @@ pub fn from_json(text: &str) -> Result<Workbook, JsonError> {
             .to_string(),
     };
     let mut wb = Workbook::new(&set, meta);
+    for k in obj.keys() {
+        if !matches!(
+            k.as_str(),
+            "format" | "version" | "template_set" | "unit" | "tables" | "texts" | "records"
+        ) {
+            return Err(field(
+                k,
+                "未知字段（可用：format、version、template_set、unit、tables、texts、records）",
+            ));
+        }
+    }
+    read_texts(obj.get("texts"), &mut wb)?;
+    read_records(obj.get("records"), &mut wb)?;
     let tables = match obj.get("tables") {
         None | Some(Value::Null) => return Ok(wb),
         Some(Value::Object(t)) => t,
@@ -125,6 +138,61 @@ pub fn from_json(text: &str) -> Result<Workbook, JsonError> {
     Ok(wb)
 }
 
+fn read_texts(v: Option<&Value>, wb: &mut Workbook) -> Result<(), JsonError> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(());
+    };
+    let obj = v
+        .as_object()
+        .ok_or_else(|| field("texts", "应为以字段名为键的文字对象"))?;
+    for (k, t) in obj {
+        let t = t
+            .as_str()
+            .ok_or_else(|| field(&format!("texts.{k}"), "应为文字"))?;
+        wb.texts.insert(k.clone(), t.to_string());
+    }
+    Ok(())
+}
+
+fn read_records(v: Option<&Value>, wb: &mut Workbook) -> Result<(), JsonError> {
+    let Some(v) = v.filter(|v| !v.is_null()) else {
+        return Ok(());
+    };
+    let arr = v
+        .as_array()
+        .ok_or_else(|| field("records", "应为表单的数组"))?;
+    for (i, r) in arr.iter().enumerate() {
+        let p = format!("records[{i}]");
+        let o = r
+            .as_object()
+            .ok_or_else(|| field(&p, "应为对象 {\"id\": …, \"kind\": …, \"body\": …}"))?;
+        let id = o
+            .get("id")
+            .and_then(Value::as_str)
+            .filter(|s| !s.trim().is_empty())
+            .ok_or_else(|| field(&format!("{p}.id"), "缺少表单编号"))?;
+        let kind = o
+            .get("kind")
+            .and_then(Value::as_str)
+            .ok_or_else(|| field(&format!("{p}.kind"), "缺少表单类型"))?;
+        let body = o.get("body").cloned().unwrap_or(Value::Null);
+        if wb.records.contains_key(id) {
+            return Err(field(
+                &format!("{p}.id"),
+                format!("表单编号「{id}」重复出现"),
+            ));
+        }
+        wb.records.insert(
+            id.to_string(),
+            Record {
+                kind: kind.to_string(),
+                body,
+            },
+        );
+    }
+    Ok(())
+}
+
 fn str_field(obj: &Map<String, Value>, key: &str, path: &str) -> Result<String, JsonError> {
     obj.get(key)
         .and_then(Value::as_str)
@@ -153,39 +221,96 @@ fn amounts(v: Option<&Value>, path: &str) -> Result<BTreeMap<String, Decimal>, J
     Ok(out)
 }
 
-/// Writes workbook JSON (amounts as strings, exactly as stored).
+/// Writes workbook JSON (amounts as strings, exactly as stored), one table row per line so the
+/// file reads like the table and diffs cleanly. `to_json(from_json(x))` is the canonical form.
 pub fn to_json(wb: &Workbook) -> String {
-    let mut tables = Map::new();
-    for (tid, data) in &wb.tables {
-        let rows: Vec<Value> = data
-            .rows
-            .iter()
-            .map(|(key, r)| {
-                let mut o = Map::new();
-                o.insert("row".into(), json!(key));
-                if let Some(n) = &r.name {
-                    o.insert("name".into(), json!(n));
+    let q = inline;
+    let mut out = String::new();
+    out.push_str("{\n");
+    out.push_str(&format!("  \"format\": {},\n", q(&json!(FORMAT))));
+    out.push_str(&format!("  \"version\": {VERSION},\n"));
+    out.push_str(&format!(
+        "  \"template_set\": {},\n",
+        q(&json!(wb.template_set))
+    ));
+    out.push_str(&format!(
+        "  \"unit\": {{\"name\": {}, \"year\": {}, \"profile\": {}}},\n",
+        q(&json!(wb.unit.name)),
+        wb.unit.year,
+        q(&json!(wb.unit.profile))
+    ));
+    out.push_str("  \"tables\": {");
+    for (ti, (tid, data)) in wb.tables.iter().enumerate() {
+        out.push_str(if ti == 0 { "\n" } else { ",\n" });
+        out.push_str(&format!("    {}: [", q(&json!(tid))));
+        // 行次 in numeric order (1, 2, …, 10); 科目代码 in code order (201, 20132, 2013299, 208).
+        let mut rows: Vec<_> = data.rows.iter().collect();
+        rows.sort_by_key(|(k, _)| row_order(k));
+        for (ri, (key, r)) in rows.into_iter().enumerate() {
+            let mut o = Map::new();
+            o.insert("row".into(), json!(key));
+            if let Some(n) = &r.name {
+                o.insert("name".into(), json!(n));
+            }
+            for (k, m) in [("values", &r.values), ("asserted", &r.asserted)] {
+                if !m.is_empty() {
+                    let vals: Map<String, Value> = m
+                        .iter()
+                        .map(|(c, d)| (c.clone(), json!(d.to_string())))
+                        .collect();
+                    o.insert(k.into(), Value::Object(vals));
                 }
-                for (k, m) in [("values", &r.values), ("asserted", &r.asserted)] {
-                    if !m.is_empty() {
-                        let vals: Map<String, Value> = m
-                            .iter()
-                            .map(|(c, d)| (c.clone(), json!(d.to_string())))
-                            .collect();
-                        o.insert(k.into(), Value::Object(vals));
-                    }
-                }
-                Value::Object(o)
-            })
-            .collect();
-        tables.insert(tid.clone(), Value::Array(rows));
+            }
+            out.push_str(if ri == 0 { "\n" } else { ",\n" });
+            out.push_str("      ");
+            out.push_str(&inline(&Value::Object(o)));
+        }
+        out.push_str(if data.rows.is_empty() { "]" } else { "\n    ]" });
     }
-    let doc = json!({
-        "format": FORMAT,
-        "version": VERSION,
-        "template_set": wb.template_set,
-        "unit": { "name": wb.unit.name, "year": wb.unit.year, "profile": wb.unit.profile },
-        "tables": tables,
-    });
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
+    out.push_str(if wb.tables.is_empty() { "}" } else { "\n  }" });
+    if !wb.texts.is_empty() {
+        out.push_str(",\n  \"texts\": {");
+        for (i, (k, t)) in wb.texts.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str(&format!("    {}: {}", q(&json!(k)), q(&json!(t))));
+        }
+        out.push_str("\n  }");
+    }
+    if !wb.records.is_empty() {
+        out.push_str(",\n  \"records\": [");
+        for (i, (id, r)) in wb.records.iter().enumerate() {
+            out.push_str(if i == 0 { "\n" } else { ",\n" });
+            out.push_str("    ");
+            out.push_str(&q(&json!({"id": id, "kind": r.kind, "body": r.body})));
+        }
+        out.push_str("\n  ]");
+    }
+    out.push_str("\n}\n");
+    out
+}
+
+fn row_order(key: &str) -> (u8, String) {
+    if key.len() <= 2 && key.bytes().all(|b| b.is_ascii_digit()) {
+        (0, format!("{key:0>2}"))
+    } else {
+        (1, key.to_string())
+    }
+}
+
+/// One-line JSON with a space after `:` and `,` — `{"row": "1", "values": {"1": "3383.31"}}`.
+fn inline(v: &Value) -> String {
+    match v {
+        Value::Object(m) => {
+            let parts: Vec<String> = m
+                .iter()
+                .map(|(k, v)| format!("{}: {}", inline(&json!(k)), inline(v)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        Value::Array(a) => {
+            let parts: Vec<String> = a.iter().map(inline).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        other => serde_json::to_string(other).unwrap_or_default(),
+    }
 }

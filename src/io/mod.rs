@@ -24,6 +24,8 @@ pub enum OpenError {
         set: String,
         known: String,
     },
+    #[error("{0}")]
+    Store(#[from] crate::store::StoreError),
     #[error("{path}：{source}")]
     Structure {
         path: String,
@@ -31,8 +33,34 @@ pub enum OpenError {
     },
 }
 
-/// Reads a workbook JSON file.
+/// Whether a file starts like an SQLite database (a workbook file rather than JSON).
+pub fn is_sqlite(path: &Path) -> bool {
+    use std::io::Read;
+    let mut head = [0u8; 16];
+    std::fs::File::open(path)
+        .and_then(|mut f| f.read_exact(&mut head))
+        .is_ok()
+        && &head == b"SQLite format 3\0"
+}
+
+/// Reads a workbook: a .sqlite workbook file (read-only, works while it is being edited) or
+/// interchange JSON.
 pub fn read_workbook(path: &Path) -> Result<Workbook, OpenError> {
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if is_sqlite(path) || matches!(ext.as_str(), "sqlite" | "db" | "sqlite3") {
+        return Ok(crate::store::Store::open_read_only(path)?
+            .workbook()
+            .clone());
+    }
+    read_json(path)
+}
+
+/// Reads a workbook JSON file.
+pub fn read_json(path: &Path) -> Result<Workbook, OpenError> {
     let p = path.display().to_string();
     let meta = std::fs::metadata(path).map_err(|e| OpenError::Read {
         path: p.clone(),

@@ -1,0 +1,318 @@
+//! CLI commands on workbook files: new, import, export, versions, diff, history, undo, redo.
+
+use crate::engine::{slot_label, SlotDiff, UnitMeta, Workbook};
+use crate::io::{self, json};
+use crate::store::Store;
+use crate::template::Registry;
+use std::io::Write;
+use std::path::Path;
+
+/// Chooses the template set for a new workbook: the one named, else the 决算 set of that year,
+/// else the newest earlier 决算 set (templates change rarely; the choice is printed).
+fn pick_set<'r>(
+    reg: &'r Registry,
+    year: i32,
+    set: Option<&str>,
+) -> Result<&'r crate::template::TemplateSet, String> {
+    let known = || {
+        reg.sets
+            .iter()
+            .map(|s| s.id.as_str())
+            .collect::<Vec<_>>()
+            .join("、")
+    };
+    if let Some(id) = set {
+        return reg
+            .set(id)
+            .ok_or_else(|| format!("找不到模板集「{id}」（已安装：{}）", known()));
+    }
+    reg.sets
+        .iter()
+        .filter(|s| s.family == "决算" && s.year <= year)
+        .max_by_key(|s| s.year)
+        .ok_or_else(|| {
+            format!(
+                "没有 {year} 年度或更早的决算模板集，请用 --set 指定（已安装：{}）",
+                known()
+            )
+        })
+}
+
+#[allow(clippy::too_many_arguments)]
+pub fn new(
+    reg: &Registry,
+    file: &Path,
+    unit: String,
+    year: i32,
+    profile: Option<String>,
+    set: Option<String>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let set = match pick_set(reg, year, set.as_deref()) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "无法新建：{e}");
+            return 2;
+        }
+    };
+    if unit.trim().is_empty() {
+        let _ = writeln!(err, "无法新建：单位名称不能为空（--unit）");
+        return 2;
+    }
+    let wb = Workbook::new(
+        &set.id,
+        UnitMeta {
+            name: unit.trim().to_string(),
+            year,
+            profile: profile.unwrap_or_else(|| set.region.clone()),
+        },
+    );
+    match Store::create(file, &wb) {
+        Ok(_) => {
+            let _ = writeln!(
+                out,
+                "已新建 {}：{} {}年度，模板集 {}（{}）",
+                file.display(),
+                wb.unit.name,
+                year,
+                set.id,
+                set.name
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "无法新建：{e}");
+            2
+        }
+    }
+}
+
+pub fn import(
+    reg: &Registry,
+    file: &Path,
+    into: &Path,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let wb = match io::read_json(file) {
+        Ok(wb) => wb,
+        Err(e) => {
+            let _ = writeln!(err, "无法导入：{e}");
+            return 2;
+        }
+    };
+    // Refuse inputs the templates cannot place before anything is written.
+    let checked = io::template_for(reg, &wb, &file.display().to_string()).and_then(|set| {
+        crate::engine::evaluate(set, &wb).map_err(|source| io::OpenError::Structure {
+            path: file.display().to_string(),
+            source,
+        })
+    });
+    if let Err(e) = checked {
+        let _ = writeln!(err, "无法导入：{e}");
+        return 2;
+    }
+    let label = format!(
+        "导入 {}",
+        file.file_name().unwrap_or_default().to_string_lossy()
+    );
+    let result = if into.exists() {
+        Store::open(into).and_then(|mut s| s.replace_all(&label, &wb).map(|c| c.len()))
+    } else {
+        Store::create(into, &wb).map(|s| s.workbook().slots().len())
+    };
+    match result {
+        Ok(n) => {
+            let _ = writeln!(
+                out,
+                "已导入 {} → {}（{n} 项数据）",
+                file.display(),
+                into.display()
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "无法导入：{e}");
+            2
+        }
+    }
+}
+
+pub fn export(
+    file: &Path,
+    as_json: bool,
+    output: Option<&Path>,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    if !as_json {
+        let _ = writeln!(err, "请指定导出格式：--json");
+        return 2;
+    }
+    let store = match Store::open_read_only(file) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "无法导出：{e}");
+            return 2;
+        }
+    };
+    let text = json::to_json(store.workbook());
+    match output {
+        None => {
+            let _ = out.write_all(text.as_bytes());
+            0
+        }
+        Some(p) => match std::fs::write(p, text) {
+            Ok(()) => {
+                let _ = writeln!(out, "已导出 {}", p.display());
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(err, "无法写入 {}：{e}", p.display());
+                2
+            }
+        },
+    }
+}
+
+pub fn versions(file: &Path, add: Option<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let opened = match add {
+        Some(_) => Store::open(file),
+        None => Store::open_read_only(file),
+    };
+    let mut store = match opened {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return 2;
+        }
+    };
+    if let Some(name) = add {
+        match store.save_version(&name) {
+            Ok(v) => {
+                let _ = writeln!(out, "已保存版本 #{} 「{}」（{}）", v.id, v.name, v.at);
+            }
+            Err(e) => {
+                let _ = writeln!(err, "无法保存版本：{e}");
+                return 2;
+            }
+        }
+    }
+    match store.versions() {
+        Ok(vs) if vs.is_empty() => {
+            let _ = writeln!(out, "（还没有保存的版本；用 --add 名称 保存当前内容）");
+            0
+        }
+        Ok(vs) => {
+            for v in vs {
+                let _ = writeln!(out, "#{}  {}  {}", v.id, v.at, v.name);
+            }
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            2
+        }
+    }
+}
+
+/// One line of a diff: 「公开03表 2080901 退役士兵安置 栏3：24.38 → 25.00」.
+pub fn diff_line(reg: &Registry, set_id: &str, d: &SlotDiff) -> String {
+    let place = match reg.set(set_id) {
+        Some(set) => slot_label(set, &d.slot),
+        None => d.slot.to_string(),
+    };
+    let show = |v: &Option<String>| match v {
+        None => "（空）".to_string(),
+        Some(s) if s.is_empty() => "（有）".to_string(),
+        Some(s) if s.chars().count() > 40 => {
+            format!("{}…", s.chars().take(40).collect::<String>())
+        }
+        Some(s) => s.clone(),
+    };
+    format!("{}：{} → {}", place, show(&d.old), show(&d.new))
+}
+
+pub fn diff_cmd(
+    reg: &Registry,
+    file: &Path,
+    a: &str,
+    b: &str,
+    out: &mut dyn Write,
+    err: &mut dyn Write,
+) -> i32 {
+    let store = match Store::open_read_only(file) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            return 2;
+        }
+    };
+    let diffs = match store.diff_versions(a, b) {
+        Ok(d) => d,
+        Err(e) => {
+            let _ = writeln!(err, "无法比较：{e}");
+            return 2;
+        }
+    };
+    let set_id = store.workbook().template_set.clone();
+    if diffs.is_empty() {
+        let _ = writeln!(out, "「{a}」与「{b}」内容相同。");
+    } else {
+        let _ = writeln!(out, "「{a}」→「{b}」：{} 处不同", diffs.len());
+        for d in &diffs {
+            let _ = writeln!(out, "  {}", diff_line(reg, &set_id, d));
+        }
+    }
+    0
+}
+
+pub fn history(file: &Path, limit: usize, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let steps = Store::open_read_only(file).and_then(|s| s.history(limit));
+    match steps {
+        Ok(steps) => {
+            if steps.is_empty() {
+                let _ = writeln!(out, "（没有修改记录）");
+            }
+            for s in steps {
+                let _ = writeln!(
+                    out,
+                    "{}  {}（{} 项）{}",
+                    s.at,
+                    s.label,
+                    s.changes,
+                    if s.undone {
+                        "  [已撤销，可重做]"
+                    } else {
+                        ""
+                    }
+                );
+            }
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "{e}");
+            2
+        }
+    }
+}
+
+pub fn undo_redo(file: &Path, undo: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
+    let what = if undo { "撤销" } else { "重做" };
+    let result = Store::open(file).and_then(|mut s| if undo { s.undo() } else { s.redo() });
+    match result {
+        Ok(Some(r)) => {
+            let _ = writeln!(out, "已{what}：{}（{} 项）", r.label, r.changes.len());
+            0
+        }
+        Ok(None) => {
+            let _ = writeln!(out, "没有可{what}的修改。");
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "无法{what}：{e}");
+            2
+        }
+    }
+}

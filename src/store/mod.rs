@@ -1,0 +1,1034 @@
+//! The workbook file: one SQLite database holding the inputs, the edit history (undo/redo that
+//! survives restarts) and named versions. Shell code: derived values are never stored; the engine
+//! recomputes them on open.
+//!
+//! Safety: a file is inspected (header bytes, then a read-only look) before anything is written;
+//! a writer holds an OS lock on `FILE-lock` so a second writer is refused; every edit is one
+//! transaction in WAL mode with `synchronous=FULL`, durable when [`Store::apply`] returns.
+
+pub mod schema;
+
+use crate::engine::{diff, Slot, SlotDiff, Workbook};
+use crate::io::json;
+use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
+use schema::{Migration, APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION};
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+/// Everything that can go wrong with a workbook file, in words for the user.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("找不到文件 {path}")]
+    NotFound { path: String },
+    #[error("无法读取 {path}：{msg}")]
+    Io { path: String, msg: String },
+    #[error("{path} 是空文件（0 字节），不是 Gongkai 草稿。文件未作任何修改。")]
+    Empty { path: String },
+    #[error("{path} 不是 Gongkai 草稿：它不是 SQLite 数据库文件（可能是其他格式，或已严重损坏）。文件未作任何修改。")]
+    NotSqlite { path: String },
+    #[error(
+        "{path} 是 SQLite 数据库，但不是 Gongkai 草稿（可能属于其他软件）。文件未作任何修改。"
+    )]
+    Foreign { path: String },
+    #[error("{path} 由更新版本的 Gongkai 保存（文件格式第 {found} 版，本程序只支持到第 {supported} 版），请升级 Gongkai 后再打开。文件未作任何修改。")]
+    Newer {
+        path: String,
+        found: i32,
+        supported: i32,
+    },
+    #[error("{path} 已损坏（{detail}），无法打开。文件未作任何修改；请从备份或导出的 JSON 恢复。")]
+    Corrupt { path: String, detail: String },
+    #[error("{path} 正在被另一个 Gongkai 窗口或程序编辑。为避免互相覆盖，不能同时编辑：请先关闭另一处，或以只读方式打开。")]
+    Locked { path: String },
+    #[error("{path} 已存在，不会覆盖。请换一个文件名。")]
+    Exists { path: String },
+    #[error("此草稿以只读方式打开（{path}），不能修改。")]
+    ReadOnly { path: String },
+    #[error("保存失败（{path}）：{msg}。本次修改没有保存，之前保存的内容完好。")]
+    Write { path: String, msg: String },
+    #[error("升级文件格式失败（{path}，第 {from} 版 → 第 {to} 版）：{msg}。原文件未修改，升级前的副本在 {backup}。")]
+    Migration {
+        path: String,
+        from: i32,
+        to: i32,
+        msg: String,
+        backup: String,
+    },
+    #[error("修改无效：{0}")]
+    Slot(#[from] crate::engine::SlotError),
+    #[error("找不到版本「{0}」")]
+    NoVersion(String),
+    #[error("版本名称「{0}」已存在，请换一个名称")]
+    VersionExists(String),
+    #[error("版本名称不能为空")]
+    VersionName,
+    #[error("版本「{name}」的内容无法读取：{msg}")]
+    BadVersion { name: String, msg: String },
+}
+
+/// One change requested by the user: put `text` into `slot` (None clears it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub slot: Slot,
+    pub text: Option<String>,
+}
+
+impl Change {
+    pub fn new(slot: Slot, text: Option<String>) -> Change {
+        Change { slot, text }
+    }
+    /// Sets (None: clears) a typed figure.
+    pub fn value(table: &str, row: &str, col: &str, v: Option<rust_decimal::Decimal>) -> Change {
+        Change::new(Slot::value(table, row, col), v.map(|d| d.to_string()))
+    }
+    /// Sets (None: clears) an asserted figure.
+    pub fn asserted(table: &str, row: &str, col: &str, v: Option<rust_decimal::Decimal>) -> Change {
+        Change::new(Slot::asserted(table, row, col), v.map(|d| d.to_string()))
+    }
+    pub fn text(key: &str, t: Option<&str>) -> Change {
+        Change::new(Slot::Text(key.into()), t.map(str::to_string))
+    }
+}
+
+/// A stored change with the value it replaced.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Applied {
+    pub slot: Slot,
+    pub old: Option<String>,
+    pub new: Option<String>,
+}
+
+/// One entry of the edit history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StepInfo {
+    pub id: i64,
+    pub label: String,
+    pub at: String,
+    /// Undone steps can be redone; a new edit discards them.
+    pub undone: bool,
+    pub changes: usize,
+}
+
+/// A named snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub id: i64,
+    pub name: String,
+    pub at: String,
+}
+
+/// Result of undo or redo: the step and the slots it put back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Replayed {
+    pub label: String,
+    pub changes: Vec<Applied>,
+}
+
+/// An open workbook file.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    wb: Workbook,
+    read_only: bool,
+    /// Number of undone steps (the redo stack), so a plain edit skips the purge.
+    redo_len: i64,
+    _lock: Option<WriterLock>,
+}
+
+fn now() -> String {
+    chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string()
+}
+
+fn disp(p: &Path) -> String {
+    p.display().to_string()
+}
+
+/// Maps a SQLite error met while reading a file that passed the header check.
+fn read_err(path: &Path, e: rusqlite::Error) -> StoreError {
+    use rusqlite::ErrorCode;
+    let p = disp(path);
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotSqlite { path: p },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path: p,
+            detail: "数据库结构损坏".into(),
+        },
+        Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path: p },
+        Some(ErrorCode::CannotOpen) => StoreError::Io {
+            path: p,
+            msg: "无法打开（请检查文件权限）".into(),
+        },
+        _ => StoreError::Corrupt {
+            path: p,
+            detail: e.to_string(),
+        },
+    }
+}
+
+/// A non-SQLite failure inside a storage routine (bad JSON, a missing migration).
+fn other(msg: String) -> rusqlite::Error {
+    rusqlite::Error::ToSqlConversionFailure(msg.into())
+}
+
+fn write_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
+    StoreError::Write {
+        path: disp(path),
+        msg: e.to_string(),
+    }
+}
+
+/// Looks at the file's first 100 bytes without SQLite: empty, not SQLite, foreign, newer.
+fn precheck(path: &Path) -> Result<(), StoreError> {
+    use std::io::Read;
+    let p = disp(path);
+    let mut f = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::NotFound { path: p.clone() },
+        _ => StoreError::Io {
+            path: p.clone(),
+            msg: e.to_string(),
+        },
+    })?;
+    let mut head = [0u8; 100];
+    let mut n = 0;
+    while n < head.len() {
+        match f.read(&mut head[n..]) {
+            Ok(0) => break,
+            Ok(k) => n += k,
+            Err(e) => {
+                return Err(StoreError::Io {
+                    path: p,
+                    msg: e.to_string(),
+                })
+            }
+        }
+    }
+    if n == 0 {
+        return Err(StoreError::Empty { path: p });
+    }
+    if n < 100 || &head[..16] != b"SQLite format 3\0" {
+        return Err(StoreError::NotSqlite { path: p });
+    }
+    let be = |o: usize| i32::from_be_bytes([head[o], head[o + 1], head[o + 2], head[o + 3]]);
+    if be(68) != APPLICATION_ID {
+        return Err(StoreError::Foreign { path: p });
+    }
+    if be(60) > SCHEMA_VERSION {
+        return Err(StoreError::Newer {
+            path: p,
+            found: be(60),
+            supported: SCHEMA_VERSION,
+        });
+    }
+    Ok(())
+}
+
+/// Checks identity, version and integrity through SQLite (sees committed WAL content too).
+fn verify(conn: &Connection, path: &Path) -> Result<i32, StoreError> {
+    let p = disp(path);
+    let app: i32 = conn
+        .query_row("PRAGMA application_id", [], |r| r.get(0))
+        .map_err(|e| read_err(path, e))?;
+    if app != APPLICATION_ID {
+        return Err(StoreError::Foreign { path: p });
+    }
+    let version: i32 = conn
+        .query_row("PRAGMA user_version", [], |r| r.get(0))
+        .map_err(|e| read_err(path, e))?;
+    if version > SCHEMA_VERSION {
+        return Err(StoreError::Newer {
+            path: p,
+            found: version,
+            supported: SCHEMA_VERSION,
+        });
+    }
+    if version < 1 {
+        return Err(StoreError::Foreign { path: p });
+    }
+    let check: String = conn
+        .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
+        .map_err(|e| read_err(path, e))?;
+    if check != "ok" {
+        return Err(StoreError::Corrupt {
+            path: p,
+            detail: check,
+        });
+    }
+    Ok(version)
+}
+
+/// The OS lock that makes this process the file's only writer (`FILE-lock`, released by the
+/// kernel if the process dies).
+struct WriterLock {
+    file: File,
+    path: PathBuf,
+}
+
+impl WriterLock {
+    fn acquire(db: &Path) -> Result<WriterLock, StoreError> {
+        let mut name = db.as_os_str().to_owned();
+        name.push("-lock");
+        let path = PathBuf::from(name);
+        for _ in 0..3 {
+            let file = std::fs::OpenOptions::new()
+                .read(true)
+                .write(true)
+                .create(true)
+                .truncate(false)
+                .open(&path)
+                .map_err(|e| StoreError::Io {
+                    path: disp(&path),
+                    msg: e.to_string(),
+                })?;
+            match file.try_lock() {
+                Ok(()) => {}
+                Err(std::fs::TryLockError::WouldBlock) => {
+                    return Err(StoreError::Locked { path: disp(db) })
+                }
+                Err(std::fs::TryLockError::Error(e)) => {
+                    return Err(StoreError::Io {
+                        path: disp(&path),
+                        msg: e.to_string(),
+                    })
+                }
+            }
+            // The previous holder may have removed the lock file between our open and lock:
+            // then we hold a lock on a deleted file and must retry on the new one.
+            if same_file(&file, &path) {
+                return Ok(WriterLock { file, path });
+            }
+        }
+        Err(StoreError::Locked { path: disp(db) })
+    }
+}
+
+#[cfg(unix)]
+fn same_file(f: &File, path: &Path) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (f.metadata(), std::fs::metadata(path)) {
+        (Ok(a), Ok(b)) => a.ino() == b.ino() && a.dev() == b.dev(),
+        _ => false,
+    }
+}
+
+#[cfg(not(unix))]
+fn same_file(_f: &File, path: &Path) -> bool {
+    path.exists()
+}
+
+impl Drop for WriterLock {
+    fn drop(&mut self) {
+        // Remove while still holding the lock; the kernel releases it when the file closes.
+        let _ = std::fs::remove_file(&self.path);
+        let _ = self.file.unlock();
+    }
+}
+
+impl Store {
+    /// Creates a new workbook file holding `wb` (refuses to overwrite). The file is built under
+    /// a temporary name and renamed into place, so a crash never leaves a half-made workbook.
+    pub fn create(path: &Path, wb: &Workbook) -> Result<Store, StoreError> {
+        if path.exists() {
+            return Err(StoreError::Exists { path: disp(path) });
+        }
+        let mut tmp_name = path.as_os_str().to_owned();
+        tmp_name.push(format!(".tmp-{}", std::process::id()));
+        let tmp = PathBuf::from(tmp_name);
+        let _ = std::fs::remove_file(&tmp);
+        let built = (|| -> rusqlite::Result<()> {
+            let mut conn = Connection::open(&tmp)?;
+            conn.execute_batch("PRAGMA journal_mode=DELETE;")?;
+            let tx = conn.transaction()?;
+            tx.execute_batch(SCHEMA_V1)?;
+            write_all(&tx, wb)?;
+            tx.pragma_update(None, "application_id", APPLICATION_ID)?;
+            tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+            tx.commit()?;
+            conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))?;
+            conn.close().map_err(|(_, e)| e)?;
+            Ok(())
+        })();
+        if let Err(e) = built {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(write_err(path, e));
+        }
+        if let Err(e) = File::open(&tmp).and_then(|f| f.sync_all()) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(write_err(path, e));
+        }
+        if path.exists() {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(StoreError::Exists { path: disp(path) });
+        }
+        if let Err(e) = std::fs::rename(&tmp, path) {
+            let _ = std::fs::remove_file(&tmp);
+            return Err(write_err(path, e));
+        }
+        Store::open(path)
+    }
+
+    /// Opens a workbook for editing. Refused (file untouched) when it is not a Gongkai workbook,
+    /// is damaged or newer, or another process is editing it. Older files are copied aside
+    /// (`FILE.v{N}.bak`) and migrated.
+    pub fn open(path: &Path) -> Result<Store, StoreError> {
+        Self::open_with(path, MIGRATIONS)
+    }
+
+    #[doc(hidden)]
+    /// [`Store::open`] with an explicit migration list (tests exercise the machinery with it).
+    pub fn open_with(path: &Path, migrations: &[Migration]) -> Result<Store, StoreError> {
+        precheck(path)?;
+        let lock = WriterLock::acquire(path)?;
+        // Nothing may be written before verify() accepts the file.
+        let mut conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| read_err(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(|e| read_err(path, e))?;
+        let version = verify(&conn, path)?;
+        if version < SCHEMA_VERSION {
+            migrate(&mut conn, path, version, migrations)?;
+        }
+        conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
+            .map_err(|e| write_err(path, e))?;
+        conn.execute_batch("PRAGMA synchronous=FULL;")
+            .map_err(|e| write_err(path, e))?;
+        let wb = load(&conn).map_err(|e| read_err(path, e))?;
+        let redo_len = conn
+            .query_row("SELECT count(*) FROM steps WHERE undone = 1", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| read_err(path, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            wb,
+            read_only: false,
+            redo_len,
+            _lock: Some(lock),
+        })
+    }
+
+    /// Opens a workbook for reading only (check, export, diff; a second window). Works while
+    /// another process edits it and sees that process's last saved edit.
+    pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
+        precheck(path)?;
+        // When nobody is editing, take the writer lock for the duration and open read-write with
+        // writes disabled: SQLite then removes its -wal/-shm side files on close, leaving the
+        // folder as it was. Otherwise (someone is editing; read-only medium) open truly read-only.
+        let lock = WriterLock::acquire(path).ok();
+        let flags = if lock.is_some() {
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+        } else {
+            OpenFlags::SQLITE_OPEN_READ_ONLY
+        };
+        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| read_err(path, e))?;
+        conn.busy_timeout(std::time::Duration::from_secs(2))
+            .map_err(|e| read_err(path, e))?;
+        conn.execute_batch("PRAGMA query_only=1;")
+            .map_err(|e| read_err(path, e))?;
+        let version = verify(&conn, path)?;
+        if version < SCHEMA_VERSION {
+            // Reading an old file read-only would need the migration; do it on a copy in memory.
+            let mut mem = Connection::open_in_memory().map_err(|e| read_err(path, e))?;
+            rusqlite::backup::Backup::new(&conn, &mut mem)
+                .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
+                .map_err(|e| read_err(path, e))?;
+            run_migrations(&mut mem, version, MIGRATIONS).map_err(|e| StoreError::Migration {
+                path: disp(path),
+                from: version,
+                to: SCHEMA_VERSION,
+                msg: e.to_string(),
+                backup: "（未创建：只读打开）".into(),
+            })?;
+            return Self::finish_read_only(mem, path, lock);
+        }
+        Self::finish_read_only(conn, path, lock)
+    }
+
+    fn finish_read_only(
+        conn: Connection,
+        path: &Path,
+        lock: Option<WriterLock>,
+    ) -> Result<Store, StoreError> {
+        let wb = load(&conn).map_err(|e| read_err(path, e))?;
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+            wb,
+            read_only: true,
+            redo_len: 0,
+            _lock: lock,
+        })
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
+    }
+    /// The current inputs.
+    pub fn workbook(&self) -> &Workbook {
+        &self.wb
+    }
+
+    fn writable(&self) -> Result<(), StoreError> {
+        if self.read_only {
+            Err(StoreError::ReadOnly {
+                path: disp(&self.path),
+            })
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Works out the stored changes for a request: old values, implied row creation/removal,
+    /// validation; no-ops dropped. Nothing is written.
+    fn plan(&self, changes: &[Change]) -> Result<Vec<Applied>, StoreError> {
+        let mut overlay: BTreeMap<Slot, Option<String>> = BTreeMap::new();
+        let mut out = Vec::new();
+        let cur = |overlay: &BTreeMap<Slot, Option<String>>, s: &Slot| match overlay.get(s) {
+            Some(v) => v.clone(),
+            None => self.wb.get(s),
+        };
+        let push = |overlay: &mut BTreeMap<Slot, Option<String>>,
+                    out: &mut Vec<Applied>,
+                    slot: Slot,
+                    new: Option<String>| {
+            let old = cur(overlay, &slot);
+            if old != new {
+                overlay.insert(slot.clone(), new.clone());
+                out.push(Applied { slot, old, new });
+            }
+        };
+        for c in changes {
+            // Validate (and canonicalise amounts) on a scratch workbook.
+            let mut scratch = Workbook::default();
+            scratch.put(&c.slot, c.text.as_deref())?;
+            let text = c
+                .text
+                .as_ref()
+                .map(|_| scratch.get(&c.slot).unwrap_or_default());
+            match (&c.slot, &text) {
+                (Slot::Value { table, row, .. } | Slot::Asserted { table, row, .. }, Some(_)) => {
+                    let rs = Slot::row(table, row);
+                    if cur(&overlay, &rs).is_none() {
+                        push(&mut overlay, &mut out, rs, Some(String::new()));
+                    }
+                }
+                (Slot::Row { table, row }, None) => {
+                    let mut cells: Vec<Slot> = Vec::new();
+                    if let Some(r) = self.wb.tables.get(table).and_then(|t| t.rows.get(row)) {
+                        cells.extend(r.values.keys().map(|c| Slot::value(table, row, c)));
+                        cells.extend(r.asserted.keys().map(|c| Slot::asserted(table, row, c)));
+                    }
+                    cells.extend(overlay.keys().filter(|s| {
+                        matches!(s, Slot::Value { table: t, row: r, .. } | Slot::Asserted { table: t, row: r, .. } if t == table && r == row)
+                    }).cloned());
+                    cells.sort();
+                    cells.dedup();
+                    for s in cells {
+                        push(&mut overlay, &mut out, s, None);
+                    }
+                }
+                _ => {}
+            }
+            let text = match (&c.slot, text) {
+                (Slot::Meta(_), None) => Some(String::new()),
+                (_, t) => t,
+            };
+            push(&mut overlay, &mut out, c.slot.clone(), text);
+        }
+        Ok(out)
+    }
+
+    /// Applies a user action as one undoable step, in one durable transaction. Returns what was
+    /// stored (empty when nothing changed). On error nothing is written and the workbook in
+    /// memory is unchanged.
+    pub fn apply(&mut self, label: &str, changes: &[Change]) -> Result<Vec<Applied>, StoreError> {
+        self.writable()?;
+        let planned = self.plan(changes)?;
+        if planned.is_empty() {
+            return Ok(planned);
+        }
+        let path = self.path.clone();
+        let purge = self.redo_len > 0;
+        let tx = self.conn.transaction().map_err(|e| write_err(&path, e))?;
+        (|| -> rusqlite::Result<()> {
+            if purge {
+                tx.execute(
+                    "DELETE FROM changes WHERE step IN (SELECT id FROM steps WHERE undone = 1)",
+                    [],
+                )?;
+                tx.execute("DELETE FROM steps WHERE undone = 1", [])?;
+            }
+            tx.prepare_cached("INSERT INTO steps (label, at) VALUES (?1, ?2)")?
+                .execute(params![label, now()])?;
+            let step = tx.last_insert_rowid();
+            let mut ins = tx.prepare_cached(
+                "INSERT INTO changes (step, seq, slot, old, new) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?;
+            for (i, a) in planned.iter().enumerate() {
+                ins.execute(params![step, i as i64, a.slot.encode(), a.old, a.new])?;
+                write_slot(&tx, &a.slot, a.new.as_deref())?;
+            }
+            Ok(())
+        })()
+        .map_err(|e| write_err(&path, e))?;
+        tx.commit().map_err(|e| write_err(&path, e))?;
+        self.redo_len = 0;
+        for a in &planned {
+            self.wb.put(&a.slot, a.new.as_deref())?;
+        }
+        Ok(planned)
+    }
+
+    /// Replaces all inputs with `wb`'s (an import) as one undoable step.
+    pub fn replace_all(&mut self, label: &str, wb: &Workbook) -> Result<Vec<Applied>, StoreError> {
+        let changes: Vec<Change> = diff(&self.wb, wb)
+            .into_iter()
+            .map(|d| Change::new(d.slot, d.new))
+            .collect();
+        self.apply(label, &changes)
+    }
+
+    /// Label of the step [`Store::undo`] would revert.
+    pub fn undo_label(&self) -> Option<String> {
+        self.conn
+            .query_row(
+                "SELECT label FROM steps WHERE undone = 0 ORDER BY id DESC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Label of the step [`Store::redo`] would re-apply.
+    pub fn redo_label(&self) -> Option<String> {
+        self.conn
+            .query_row(
+                "SELECT label FROM steps WHERE undone = 1 ORDER BY id ASC LIMIT 1",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .ok()
+            .flatten()
+    }
+
+    /// Reverts the latest step (also one made in an earlier session). None if there is none.
+    pub fn undo(&mut self) -> Result<Option<Replayed>, StoreError> {
+        self.replay(true)
+    }
+
+    /// Re-applies the earliest undone step.
+    pub fn redo(&mut self) -> Result<Option<Replayed>, StoreError> {
+        self.replay(false)
+    }
+
+    fn replay(&mut self, undo: bool) -> Result<Option<Replayed>, StoreError> {
+        self.writable()?;
+        let path = self.path.clone();
+        let tx = self.conn.transaction().map_err(|e| write_err(&path, e))?;
+        let pick = if undo {
+            "SELECT id, label FROM steps WHERE undone = 0 ORDER BY id DESC LIMIT 1"
+        } else {
+            "SELECT id, label FROM steps WHERE undone = 1 ORDER BY id ASC LIMIT 1"
+        };
+        let step: Option<(i64, String)> = tx
+            .query_row(pick, [], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()
+            .map_err(|e| read_err(&path, e))?;
+        let Some((id, label)) = step else {
+            return Ok(None);
+        };
+        let mut changes: Vec<Applied> = {
+            let mut st = tx
+                .prepare_cached("SELECT slot, old, new FROM changes WHERE step = ?1 ORDER BY seq")
+                .map_err(|e| read_err(&path, e))?;
+            let rows = st
+                .query_map([id], |r| {
+                    Ok((
+                        r.get::<_, String>(0)?,
+                        r.get::<_, Option<String>>(1)?,
+                        r.get::<_, Option<String>>(2)?,
+                    ))
+                })
+                .map_err(|e| read_err(&path, e))?;
+            let mut v = Vec::new();
+            for row in rows {
+                let (s, old, new) = row.map_err(|e| read_err(&path, e))?;
+                let slot = Slot::decode(&s).ok_or_else(|| StoreError::Corrupt {
+                    path: disp(&path),
+                    detail: format!("历史记录中有无法识别的位置 {s}"),
+                })?;
+                v.push(if undo {
+                    Applied {
+                        slot,
+                        old: new,
+                        new: old,
+                    }
+                } else {
+                    Applied { slot, old, new }
+                });
+            }
+            v
+        };
+        if undo {
+            changes.reverse();
+        }
+        // Validate before writing anything.
+        let mut scratch = Workbook::default();
+        for a in &changes {
+            scratch.put(&a.slot, a.new.as_deref())?;
+        }
+        (|| -> rusqlite::Result<()> {
+            for a in &changes {
+                write_slot(&tx, &a.slot, a.new.as_deref())?;
+            }
+            tx.execute(
+                "UPDATE steps SET undone = ?2 WHERE id = ?1",
+                params![id, undo as i64],
+            )?;
+            Ok(())
+        })()
+        .map_err(|e| write_err(&path, e))?;
+        tx.commit().map_err(|e| write_err(&path, e))?;
+        self.redo_len += if undo { 1 } else { -1 };
+        for a in &changes {
+            self.wb.put(&a.slot, a.new.as_deref())?;
+        }
+        Ok(Some(Replayed { label, changes }))
+    }
+
+    /// The edit history, newest first (at most `limit` steps).
+    pub fn history(&self, limit: usize) -> Result<Vec<StepInfo>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare(
+                "SELECT s.id, s.label, s.at, s.undone, (SELECT count(*) FROM changes c WHERE c.step = s.id)
+                 FROM steps s ORDER BY s.id DESC LIMIT ?1",
+            )
+            .map_err(|e| read_err(&self.path, e))?;
+        let rows = st
+            .query_map([limit as i64], |r| {
+                Ok(StepInfo {
+                    id: r.get(0)?,
+                    label: r.get(1)?,
+                    at: r.get(2)?,
+                    undone: r.get::<_, i64>(3)? != 0,
+                    changes: r.get::<_, i64>(4)? as usize,
+                })
+            })
+            .map_err(|e| read_err(&self.path, e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| read_err(&self.path, e))
+    }
+
+    /// Names a snapshot of the current inputs.
+    pub fn save_version(&mut self, name: &str) -> Result<VersionInfo, StoreError> {
+        self.writable()?;
+        let name = name.trim();
+        if name.is_empty() {
+            return Err(StoreError::VersionName);
+        }
+        if self.find_version(name)?.is_some() {
+            return Err(StoreError::VersionExists(name.to_string()));
+        }
+        let at = now();
+        self.conn
+            .execute(
+                "INSERT INTO versions (name, at, snapshot) VALUES (?1, ?2, ?3)",
+                params![name, at, json::to_json(&self.wb)],
+            )
+            .map_err(|e| write_err(&self.path, e))?;
+        Ok(VersionInfo {
+            id: self.conn.last_insert_rowid(),
+            name: name.to_string(),
+            at,
+        })
+    }
+
+    /// Named versions, oldest first.
+    pub fn versions(&self) -> Result<Vec<VersionInfo>, StoreError> {
+        let mut st = self
+            .conn
+            .prepare("SELECT id, name, at FROM versions ORDER BY id")
+            .map_err(|e| read_err(&self.path, e))?;
+        let rows = st
+            .query_map([], |r| {
+                Ok(VersionInfo {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    at: r.get(2)?,
+                })
+            })
+            .map_err(|e| read_err(&self.path, e))?;
+        rows.collect::<Result<_, _>>()
+            .map_err(|e| read_err(&self.path, e))
+    }
+
+    fn find_version(&self, key: &str) -> Result<Option<(i64, String)>, StoreError> {
+        let by_name = self
+            .conn
+            .query_row(
+                "SELECT id, name FROM versions WHERE name = ?1",
+                [key],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .map_err(|e| read_err(&self.path, e))?;
+        if by_name.is_some() {
+            return Ok(by_name);
+        }
+        let Ok(id) = key.trim().trim_start_matches('#').parse::<i64>() else {
+            return Ok(None);
+        };
+        self.conn
+            .query_row("SELECT id, name FROM versions WHERE id = ?1", [id], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()
+            .map_err(|e| read_err(&self.path, e))
+    }
+
+    /// The inputs of a version (by name or number), for read-only viewing. "当前" / "current"
+    /// is the current state.
+    pub fn version_workbook(&self, key: &str) -> Result<Workbook, StoreError> {
+        if matches!(key.trim(), "当前" | "current") {
+            return Ok(self.wb.clone());
+        }
+        let (id, name) = self
+            .find_version(key)?
+            .ok_or_else(|| StoreError::NoVersion(key.to_string()))?;
+        let text: String = self
+            .conn
+            .query_row("SELECT snapshot FROM versions WHERE id = ?1", [id], |r| {
+                r.get(0)
+            })
+            .map_err(|e| read_err(&self.path, e))?;
+        json::from_json(&text).map_err(|e| StoreError::BadVersion {
+            name,
+            msg: e.to_string(),
+        })
+    }
+
+    /// Cell-by-cell differences between two versions (names, numbers or "当前").
+    pub fn diff_versions(&self, a: &str, b: &str) -> Result<Vec<SlotDiff>, StoreError> {
+        Ok(diff(&self.version_workbook(a)?, &self.version_workbook(b)?))
+    }
+
+    /// Writes a consistent copy of the whole file (history and versions included) to `to`
+    /// (另存为). The copy is a normal workbook file.
+    pub fn save_copy(&self, to: &Path) -> Result<(), StoreError> {
+        if to.exists() {
+            return Err(StoreError::Exists { path: disp(to) });
+        }
+        let target = to.to_str().ok_or_else(|| StoreError::Write {
+            path: disp(to),
+            msg: "路径含无法识别的字符".into(),
+        })?;
+        self.conn
+            .execute("VACUUM INTO ?1", [target])
+            .map_err(|e| write_err(to, e))?;
+        Ok(())
+    }
+}
+
+/// Copies the file aside, then runs the migrations, all in one transaction.
+fn migrate(
+    conn: &mut Connection,
+    path: &Path,
+    from: i32,
+    migrations: &[Migration],
+) -> Result<(), StoreError> {
+    let mut n = 0;
+    let backup = loop {
+        let mut name = path.as_os_str().to_owned();
+        name.push(if n == 0 {
+            format!(".v{from}.bak")
+        } else {
+            format!(".v{from}.{n}.bak")
+        });
+        let b = PathBuf::from(name);
+        if !b.exists() {
+            break b;
+        }
+        n += 1;
+    };
+    let target = target_version(migrations, from);
+    let fail = |msg: String| StoreError::Migration {
+        path: disp(path),
+        from,
+        to: target,
+        msg,
+        backup: disp(&backup),
+    };
+    let b = backup
+        .to_str()
+        .ok_or_else(|| fail("备份路径含无法识别的字符".into()))?;
+    conn.execute("VACUUM INTO ?1", [b])
+        .map_err(|e| fail(format!("无法创建升级前副本：{e}")))?;
+    run_migrations(conn, from, migrations).map_err(|e| fail(e.to_string()))
+}
+
+fn target_version(migrations: &[Migration], from: i32) -> i32 {
+    migrations
+        .iter()
+        .filter(|m| m.from >= from)
+        .map(|m| m.from + 1)
+        .max()
+        .unwrap_or(from)
+        .max(SCHEMA_VERSION)
+}
+
+fn run_migrations(
+    conn: &mut Connection,
+    from: i32,
+    migrations: &[Migration],
+) -> rusqlite::Result<()> {
+    let tx = conn.transaction()?;
+    let mut v = from;
+    while let Some(m) = migrations.iter().find(|m| m.from == v) {
+        (m.apply)(&tx)?;
+        v += 1;
+    }
+    if v < SCHEMA_VERSION {
+        return Err(other(format!("缺少从第 {v} 版升级的步骤")));
+    }
+    tx.pragma_update(None, "user_version", v)?;
+    tx.commit()
+}
+
+fn write_slot(conn: &Connection, slot: &Slot, text: Option<&str>) -> rusqlite::Result<()> {
+    match (slot, text) {
+        (Slot::Value { table, row, col } | Slot::Asserted { table, row, col }, Some(v)) => {
+            let a = matches!(slot, Slot::Asserted { .. }) as i64;
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO cells (tbl, row_key, asserted, col, value) VALUES (?1, ?2, ?3, ?4, ?5)",
+            )?
+            .execute(params![table, row, a, col, v])?;
+        }
+        (Slot::Value { table, row, col } | Slot::Asserted { table, row, col }, None) => {
+            let a = matches!(slot, Slot::Asserted { .. }) as i64;
+            conn.prepare_cached(
+                "DELETE FROM cells WHERE tbl = ?1 AND row_key = ?2 AND asserted = ?3 AND col = ?4",
+            )?
+            .execute(params![table, row, a, col])?;
+        }
+        (Slot::Row { table, row }, Some(name)) => {
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO rows (tbl, row_key, name) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![table, row, name])?;
+        }
+        (Slot::Row { table, row }, None) => {
+            conn.prepare_cached("DELETE FROM cells WHERE tbl = ?1 AND row_key = ?2")?
+                .execute(params![table, row])?;
+            conn.prepare_cached("DELETE FROM rows WHERE tbl = ?1 AND row_key = ?2")?
+                .execute(params![table, row])?;
+        }
+        (Slot::Text(k), Some(v)) => {
+            conn.prepare_cached("INSERT OR REPLACE INTO texts (key, value) VALUES (?1, ?2)")?
+                .execute(params![k, v])?;
+        }
+        (Slot::Text(k), None) => {
+            conn.prepare_cached("DELETE FROM texts WHERE key = ?1")?
+                .execute(params![k])?;
+        }
+        (Slot::Record(id), Some(v)) => {
+            let r: serde_json::Value = serde_json::from_str(v).map_err(|e| other(e.to_string()))?;
+            let kind = r.get("kind").and_then(|k| k.as_str()).unwrap_or_default();
+            let body = r.get("body").cloned().unwrap_or_default().to_string();
+            conn.prepare_cached(
+                "INSERT OR REPLACE INTO records (id, kind, body) VALUES (?1, ?2, ?3)",
+            )?
+            .execute(params![id, kind, body])?;
+        }
+        (Slot::Record(id), None) => {
+            conn.prepare_cached("DELETE FROM records WHERE id = ?1")?
+                .execute(params![id])?;
+        }
+        (Slot::Meta(k), v) => {
+            conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
+                .execute(params![k, v.unwrap_or_default()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes a whole workbook into empty tables.
+fn write_all(conn: &Connection, wb: &Workbook) -> rusqlite::Result<()> {
+    for (slot, text) in wb.slots() {
+        write_slot(conn, &slot, Some(&text))?;
+    }
+    Ok(())
+}
+
+/// Reads the inputs back into a workbook.
+fn load(conn: &Connection) -> rusqlite::Result<Workbook> {
+    let bad = other;
+    let mut wb = Workbook::default();
+    let mut st = conn.prepare("SELECT key, value FROM meta")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, v) = r?;
+        if crate::engine::workbook::META_KEYS.contains(&k.as_str()) {
+            wb.put(&Slot::Meta(k), Some(&v))
+                .map_err(|e| bad(e.to_string()))?;
+        }
+    }
+    let mut st = conn.prepare("SELECT tbl, row_key, name FROM rows")?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (t, k, name) = r?;
+        wb.put(&Slot::row(&t, &k), Some(&name))
+            .map_err(|e| bad(e.to_string()))?;
+    }
+    let mut st = conn.prepare("SELECT tbl, row_key, asserted, col, value FROM cells")?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, i64>(2)?,
+            r.get::<_, String>(3)?,
+            r.get::<_, String>(4)?,
+        ))
+    })? {
+        let (t, k, a, c, v) = r?;
+        let slot = if a != 0 {
+            Slot::asserted(&t, &k, &c)
+        } else {
+            Slot::value(&t, &k, &c)
+        };
+        wb.put(&slot, Some(&v)).map_err(|e| bad(e.to_string()))?;
+    }
+    let mut st = conn.prepare("SELECT key, value FROM texts")?;
+    for r in st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?)))? {
+        let (k, v) = r?;
+        wb.texts.insert(k, v);
+    }
+    let mut st = conn.prepare("SELECT id, kind, body FROM records")?;
+    for r in st.query_map([], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, String>(2)?,
+        ))
+    })? {
+        let (id, kind, body) = r?;
+        let body = serde_json::from_str(&body).map_err(|e| bad(format!("表单「{id}」：{e}")))?;
+        wb.records.insert(id, crate::engine::Record { kind, body });
+    }
+    Ok(wb)
+}
