@@ -126,3 +126,75 @@ proptest! {
         }
     }
 }
+
+/// Any sequence of edits (cells, rows, texts), undos and redos, persisted through the store:
+/// the file always reopens to exactly the workbook in memory, and undoing everything returns to
+/// the start.
+mod store_history {
+    use super::*;
+    use gongkai::engine::Slot;
+    use gongkai::store::{Change, Store};
+
+    #[derive(Debug, Clone)]
+    enum Op {
+        Set(usize, i64),
+        Clear(usize),
+        DropRow(usize),
+        Text(u8, Option<String>),
+        Undo,
+        Redo,
+    }
+
+    fn op() -> impl Strategy<Value = Op> {
+        prop_oneof![
+            4 => (0usize..10_000, -99_999i64..99_999).prop_map(|(c, v)| Op::Set(c, v)),
+            1 => (0usize..10_000).prop_map(Op::Clear),
+            1 => (0usize..10_000).prop_map(Op::DropRow),
+            1 => (0u8..4, proptest::option::of("[a-z一二三。]{0,6}")).prop_map(|(k, t)| Op::Text(k, t)),
+            2 => Just(Op::Undo),
+            1 => Just(Op::Redo),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(24))]
+        #[test]
+        fn reopen_equals_memory_and_full_undo_restores(ops in proptest::collection::vec(op(), 1..25)) {
+            let cells = input_cells();
+            let dir = std::env::temp_dir().join(format!("gongkai-prop-{}", std::process::id()));
+            std::fs::create_dir_all(&dir).unwrap();
+            let p = dir.join(format!("{}.sqlite", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
+            let start = from_json(SAMPLE).unwrap();
+            let mut s = Store::create(&p, &start).unwrap();
+            for o in &ops {
+                match o {
+                    Op::Set(i, v) => {
+                        let (t, r, c) = &cells[i % cells.len()];
+                        s.apply("设", &[Change::value(t, r, c, Some(Decimal::new(*v, 2)))]).unwrap();
+                    }
+                    Op::Clear(i) => {
+                        let (t, r, c) = &cells[i % cells.len()];
+                        s.apply("清", &[Change::value(t, r, c, None)]).unwrap();
+                    }
+                    Op::DropRow(i) => {
+                        let (t, r, _) = &cells[i % cells.len()];
+                        s.apply("删行", &[Change::new(Slot::row(t, r), None)]).unwrap();
+                    }
+                    Op::Text(k, t) => {
+                        s.apply("文字", &[Change::text(&format!("t{k}"), t.as_deref())]).unwrap();
+                    }
+                    Op::Undo => { s.undo().unwrap(); }
+                    Op::Redo => { s.redo().unwrap(); }
+                }
+            }
+            let mem = s.workbook().clone();
+            drop(s);
+            let mut s = Store::open(&p).unwrap();
+            prop_assert_eq!(s.workbook(), &mem);
+            while s.undo().unwrap().is_some() {}
+            prop_assert_eq!(s.workbook(), &start);
+            drop(s);
+            let _ = std::fs::remove_file(&p);
+        }
+    }
+}

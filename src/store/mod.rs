@@ -179,7 +179,7 @@ fn write_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
 }
 
 /// Looks at the file's first 100 bytes without SQLite: empty, not SQLite, foreign, newer.
-fn precheck(path: &Path) -> Result<(), StoreError> {
+fn precheck(path: &Path, supported: i32) -> Result<(), StoreError> {
     use std::io::Read;
     let p = disp(path);
     let mut f = File::open(path).map_err(|e| match e.kind() {
@@ -213,18 +213,18 @@ fn precheck(path: &Path) -> Result<(), StoreError> {
     if be(68) != APPLICATION_ID {
         return Err(StoreError::Foreign { path: p });
     }
-    if be(60) > SCHEMA_VERSION {
+    if be(60) > supported {
         return Err(StoreError::Newer {
             path: p,
             found: be(60),
-            supported: SCHEMA_VERSION,
+            supported,
         });
     }
     Ok(())
 }
 
 /// Checks identity, version and integrity through SQLite (sees committed WAL content too).
-fn verify(conn: &Connection, path: &Path) -> Result<i32, StoreError> {
+fn verify(conn: &Connection, path: &Path, supported: i32) -> Result<i32, StoreError> {
     let p = disp(path);
     let app: i32 = conn
         .query_row("PRAGMA application_id", [], |r| r.get(0))
@@ -235,11 +235,11 @@ fn verify(conn: &Connection, path: &Path) -> Result<i32, StoreError> {
     let version: i32 = conn
         .query_row("PRAGMA user_version", [], |r| r.get(0))
         .map_err(|e| read_err(path, e))?;
-    if version > SCHEMA_VERSION {
+    if version > supported {
         return Err(StoreError::Newer {
             path: p,
             found: version,
-            supported: SCHEMA_VERSION,
+            supported,
         });
     }
     if version < 1 {
@@ -371,13 +371,18 @@ impl Store {
     /// is damaged or newer, or another process is editing it. Older files are copied aside
     /// (`FILE.v{N}.bak`) and migrated.
     pub fn open(path: &Path) -> Result<Store, StoreError> {
-        Self::open_with(path, MIGRATIONS)
+        Self::open_with(path, MIGRATIONS, SCHEMA_VERSION)
     }
 
     #[doc(hidden)]
-    /// [`Store::open`] with an explicit migration list (tests exercise the machinery with it).
-    pub fn open_with(path: &Path, migrations: &[Migration]) -> Result<Store, StoreError> {
-        precheck(path)?;
+    /// [`Store::open`] with an explicit migration list and target schema version (tests
+    /// exercise the migration machinery with it).
+    pub fn open_with(
+        path: &Path,
+        migrations: &[Migration],
+        target: i32,
+    ) -> Result<Store, StoreError> {
+        precheck(path, target)?;
         let lock = WriterLock::acquire(path)?;
         // Nothing may be written before verify() accepts the file.
         let mut conn = Connection::open_with_flags(
@@ -387,9 +392,9 @@ impl Store {
         .map_err(|e| read_err(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(2))
             .map_err(|e| read_err(path, e))?;
-        let version = verify(&conn, path)?;
-        if version < SCHEMA_VERSION {
-            migrate(&mut conn, path, version, migrations)?;
+        let version = verify(&conn, path, target)?;
+        if version < target {
+            migrate(&mut conn, path, version, target, migrations)?;
         }
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
             .map_err(|e| write_err(path, e))?;
@@ -414,7 +419,7 @@ impl Store {
     /// Opens a workbook for reading only (check, export, diff; a second window). Works while
     /// another process edits it and sees that process's last saved edit.
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
-        precheck(path)?;
+        precheck(path, SCHEMA_VERSION)?;
         // When nobody is editing, take the writer lock for the duration and open read-write with
         // writes disabled: SQLite then removes its -wal/-shm side files on close, leaving the
         // folder as it was. Otherwise (someone is editing; read-only medium) open truly read-only.
@@ -430,19 +435,21 @@ impl Store {
             .map_err(|e| read_err(path, e))?;
         conn.execute_batch("PRAGMA query_only=1;")
             .map_err(|e| read_err(path, e))?;
-        let version = verify(&conn, path)?;
+        let version = verify(&conn, path, SCHEMA_VERSION)?;
         if version < SCHEMA_VERSION {
             // Reading an old file read-only would need the migration; do it on a copy in memory.
             let mut mem = Connection::open_in_memory().map_err(|e| read_err(path, e))?;
             rusqlite::backup::Backup::new(&conn, &mut mem)
                 .and_then(|b| b.run_to_completion(256, std::time::Duration::ZERO, None))
                 .map_err(|e| read_err(path, e))?;
-            run_migrations(&mut mem, version, MIGRATIONS).map_err(|e| StoreError::Migration {
-                path: disp(path),
-                from: version,
-                to: SCHEMA_VERSION,
-                msg: e.to_string(),
-                backup: "（未创建：只读打开）".into(),
+            run_migrations(&mut mem, version, SCHEMA_VERSION, MIGRATIONS).map_err(|e| {
+                StoreError::Migration {
+                    path: disp(path),
+                    from: version,
+                    to: SCHEMA_VERSION,
+                    msg: e.to_string(),
+                    backup: "（未创建：只读打开）".into(),
+                }
             })?;
             return Self::finish_read_only(mem, path, lock);
         }
@@ -846,6 +853,7 @@ fn migrate(
     conn: &mut Connection,
     path: &Path,
     from: i32,
+    target: i32,
     migrations: &[Migration],
 ) -> Result<(), StoreError> {
     let mut n = 0;
@@ -862,7 +870,6 @@ fn migrate(
         }
         n += 1;
     };
-    let target = target_version(migrations, from);
     let fail = |msg: String| StoreError::Migration {
         path: disp(path),
         from,
@@ -875,32 +882,23 @@ fn migrate(
         .ok_or_else(|| fail("备份路径含无法识别的字符".into()))?;
     conn.execute("VACUUM INTO ?1", [b])
         .map_err(|e| fail(format!("无法创建升级前副本：{e}")))?;
-    run_migrations(conn, from, migrations).map_err(|e| fail(e.to_string()))
-}
-
-fn target_version(migrations: &[Migration], from: i32) -> i32 {
-    migrations
-        .iter()
-        .filter(|m| m.from >= from)
-        .map(|m| m.from + 1)
-        .max()
-        .unwrap_or(from)
-        .max(SCHEMA_VERSION)
+    run_migrations(conn, from, target, migrations).map_err(|e| fail(e.to_string()))
 }
 
 fn run_migrations(
     conn: &mut Connection,
     from: i32,
+    target: i32,
     migrations: &[Migration],
 ) -> rusqlite::Result<()> {
     let tx = conn.transaction()?;
     let mut v = from;
-    while let Some(m) = migrations.iter().find(|m| m.from == v) {
+    while v < target {
+        let Some(m) = migrations.iter().find(|m| m.from == v) else {
+            return Err(other(format!("缺少从第 {v} 版升级的步骤")));
+        };
         (m.apply)(&tx)?;
         v += 1;
-    }
-    if v < SCHEMA_VERSION {
-        return Err(other(format!("缺少从第 {v} 版升级的步骤")));
     }
     tx.pragma_update(None, "user_version", v)?;
     tx.commit()

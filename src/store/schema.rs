@@ -50,6 +50,7 @@ CREATE TABLE steps (
     at     TEXT NOT NULL,
     undone INTEGER NOT NULL DEFAULT 0
 );
+CREATE INDEX steps_by_state ON steps (undone, id);
 CREATE TABLE changes (
     step INTEGER NOT NULL,
     seq  INTEGER NOT NULL,
