@@ -4,5 +4,7 @@ pub mod amount;
 pub mod cli;
 pub mod engine;
 pub mod io;
+pub mod layout;
 pub mod store;
 pub mod template;
+pub mod ui;

@@ -35,6 +35,10 @@ pub enum Command {
     },
     /// 列出已安装的模板集与表
     Templates,
+    /// 打开窗口编辑草稿文件
+    Open { file: PathBuf },
+    /// 在终端审核内置样例（不打开窗口）
+    Sample,
     /// 新建草稿文件（.sqlite）
     New {
         file: PathBuf,
@@ -130,8 +134,9 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             }
             0
         }
-        None => {
-            // Until the desktop window lands, running without arguments checks the bundled sample.
+        Some(Command::Open { file }) => crate::ui::run(Some(file)),
+        None => crate::ui::run(None),
+        Some(Command::Sample) => {
             let _ = writeln!(
                 out,
                 "Gongkai — 内置样例：阳泉市退役军人事务局 2023年度部门决算公开\n"

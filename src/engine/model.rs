@@ -513,6 +513,36 @@ impl<'s> Model<'s> {
     }
 
     /// The current value of a cell by official coordinates (table id, row key, 栏次).
+    /// How a derived cell is computed, in the form's words:
+    /// 「= 公开03表 20809 退役安置 栏1 + 公开03表 20899 …（H1 下级项合计）」.
+    pub fn formula_text(&self, id: CellId) -> String {
+        let Some(rule) = self.derived_by.get(id as usize).copied().flatten() else {
+            return String::new();
+        };
+        let r = &self.set.rules[rule];
+        let Some(op) = self.ops.iter().find(|o| o.target == id) else {
+            return format!("由审核公式 {} {} 计算", r.id, r.title);
+        };
+        let mut parts: Vec<String> = Vec::new();
+        for (i, (sign, src)) in op.terms.iter().enumerate() {
+            if i == 8 {
+                parts.push(format!("…（共 {} 项）", op.terms.len()));
+                break;
+            }
+            let name = self.cell_name(*src);
+            parts.push(match (i, *sign < 0) {
+                (0, false) => name,
+                (0, true) => format!("−{name}"),
+                (_, false) => format!("+ {name}"),
+                (_, true) => format!("− {name}"),
+            });
+        }
+        if parts.is_empty() {
+            parts.push("0".into());
+        }
+        format!("= {}（{} {}）", parts.join(" "), r.id, r.title)
+    }
+
     pub fn value(&self, table: &str, row: &str, col: &str) -> Option<Decimal> {
         self.cell_id(table, row, col)
             .map(|id| self.values[id as usize])

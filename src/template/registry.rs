@@ -119,3 +119,8 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Files) -> Result<(), TemplateE
     }
     Ok(())
 }
+
+/// A binary file embedded under assets/ (fonts), by relative path.
+pub fn embedded_bytes(path: &str) -> Option<&'static [u8]> {
+    ASSETS.get_file(path).map(|f| f.contents())
+}

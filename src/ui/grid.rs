@@ -1,0 +1,599 @@
+//! The table editor: title block, the printed multi-row header (sticky), and a virtualised grid
+//! of cells with Excel-style keyboard entry.
+
+use super::{App, Editing};
+use crate::engine::{CellId, CellKind};
+use crate::layout::{Align, SheetCell};
+use crate::store::Change;
+use crate::template::Severity;
+use egui::{
+    pos2, vec2, Color32, Event, FontId, Id, Key, Modifiers, Rect, Sense, Stroke, StrokeKind,
+    TextEdit, WidgetInfo,
+};
+
+const PX_PER_MM: f32 = 3.5;
+const ROW_H: f32 = 22.0;
+const HEAD_ROW_H: f32 = 36.0;
+
+fn cell_widget_id(table: usize, r: usize, c: usize) -> Id {
+    Id::unique(("gongkai-cell", table, r, c))
+}
+
+const EDIT_ID: &str = "gongkai-cell-editor";
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Move {
+    Up,
+    Down,
+    Left,
+    Right,
+}
+
+impl App {
+    fn is_input_at(&self, r: usize, c: usize) -> Option<CellId> {
+        match self.sheet.rows.get(r)?.cells.get(c)? {
+            SheetCell::Cell(id) if self.model.cells[*id as usize].kind == CellKind::Input => {
+                Some(*id)
+            }
+            _ => None,
+        }
+    }
+
+    /// Moves the cursor one cell (arrows) or to the next input cell in that direction
+    /// (Tab/Enter, `inputs_only`). Tab at the end of a row continues on the next row.
+    fn move_cursor(&mut self, m: Move, inputs_only: bool, extend: bool) {
+        let Some((mut r, mut c)) = self.cursor else {
+            return;
+        };
+        let rows = self.sheet.rows.len();
+        let cols = self.sheet.widths.len();
+        for _ in 0..rows * cols {
+            match m {
+                Move::Up if r > 0 => r -= 1,
+                Move::Down if r + 1 < rows => r += 1,
+                Move::Left if c > 0 => c -= 1,
+                Move::Left if inputs_only && r > 0 => {
+                    r -= 1;
+                    c = cols - 1
+                }
+                Move::Right if c + 1 < cols => c += 1,
+                Move::Right if inputs_only && r + 1 < rows => {
+                    r += 1;
+                    c = 0
+                }
+                _ => return,
+            }
+            if !inputs_only || self.is_input_at(r, c).is_some() {
+                self.cursor = Some((r, c));
+                if !extend {
+                    self.anchor = self.cursor;
+                }
+                self.scroll_to_cursor = true;
+                self.focus_cursor = true;
+                return;
+            }
+        }
+    }
+
+    fn start_edit(&mut self, initial: Option<String>) {
+        let Some(id) = self.cursor_cell() else { return };
+        if self.model.cells[id as usize].kind != CellKind::Input {
+            self.message = Some((
+                format!(
+                    "{} 由公式计算（或为“——”），不能直接输入。",
+                    self.model.cell_name(id)
+                ),
+                true,
+            ));
+            return;
+        }
+        let text = initial.unwrap_or_else(|| {
+            let (t, r, c) = self.coords(id);
+            let key = format!("{}{t}/{r}/{c}", super::UNREAD_PREFIX);
+            self.store
+                .workbook()
+                .texts
+                .get(&key)
+                .cloned()
+                .or_else(|| {
+                    self.store
+                        .workbook()
+                        .value(&t, &r, &c)
+                        .map(|v| v.to_string())
+                })
+                .unwrap_or_default()
+        });
+        self.editing = Some(Editing {
+            cell: id,
+            text,
+            fresh: true,
+        });
+    }
+
+    fn clear_selection(&mut self) {
+        let (Some(a), Some(b)) = (self.anchor.or(self.cursor), self.cursor) else {
+            return;
+        };
+        let mut changes = Vec::new();
+        for r in a.0.min(b.0)..=a.0.max(b.0) {
+            for c in a.1.min(b.1)..=a.1.max(b.1) {
+                let Some(SheetCell::Cell(id)) = self.sheet.rows.get(r).and_then(|x| x.cells.get(c))
+                else {
+                    continue;
+                };
+                let id = *id;
+                let (t, row, col) = self.coords(id);
+                match self.model.cells[id as usize].kind {
+                    CellKind::Input => {
+                        changes.push(Change::value(&t, &row, &col, None));
+                        changes.push(Change::text(
+                            &format!("{}{t}/{row}/{col}", super::UNREAD_PREFIX),
+                            None,
+                        ));
+                    }
+                    // On a total, Delete drops the printed figure (原表数) and keeps the computed one.
+                    CellKind::Derived if self.model.asserted_of(id).is_some() => {
+                        changes.push(Change::asserted(&t, &row, &col, None));
+                    }
+                    _ => {}
+                }
+            }
+        }
+        let label = if changes
+            .iter()
+            .any(|c| matches!(c.slot, crate::engine::Slot::Asserted { .. }))
+        {
+            "采用计算值（删除原表数）"
+        } else {
+            "清除"
+        };
+        self.apply(label, &changes, None);
+    }
+
+    /// Keys while a cell is selected (not typing).
+    fn grid_keys(&mut self, ctx: &egui::Context) {
+        let events = ctx.input(|i| i.events.clone());
+        for ev in events {
+            match ev {
+                Event::Key {
+                    key,
+                    pressed: true,
+                    modifiers,
+                    ..
+                } => {
+                    let shift = modifiers.shift;
+                    match key {
+                        Key::ArrowUp => self.move_cursor(Move::Up, false, shift),
+                        Key::ArrowDown => self.move_cursor(Move::Down, false, shift),
+                        Key::ArrowLeft => self.move_cursor(Move::Left, false, shift),
+                        Key::ArrowRight => self.move_cursor(Move::Right, false, shift),
+                        Key::Tab if shift => self.move_cursor(Move::Left, true, false),
+                        Key::Tab => self.move_cursor(Move::Right, true, false),
+                        Key::Enter if shift => self.move_cursor(Move::Up, true, false),
+                        Key::Enter => self.move_cursor(Move::Down, true, false),
+                        Key::F2 => self.start_edit(None),
+                        Key::Delete | Key::Backspace => self.clear_selection(),
+                        Key::Z if modifiers.command && shift => self.redo(),
+                        Key::Z if modifiers.command => self.undo(),
+                        Key::Y if modifiers.command => self.redo(),
+                        _ => {}
+                    }
+                }
+                Event::Text(t) if !t.trim().is_empty() => {
+                    if self.editing.is_none() {
+                        self.start_edit(Some(t));
+                    } else if let Some(ed) = &mut self.editing {
+                        ed.text.push_str(&t);
+                    }
+                }
+                Event::Paste(t) => self.paste(&t),
+                Event::Copy => {
+                    let text = self.copy_selection();
+                    ctx.copy_text(text);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    /// Keys while typing in a cell: Enter/Tab commit and move, Esc cancels.
+    fn edit_keys(&mut self, ctx: &egui::Context) {
+        let mut act: Option<(Option<Move>, bool)> = None; // (move, commit)
+        ctx.input_mut(|i| {
+            for (m, key, mv) in [
+                (Modifiers::SHIFT, Key::Enter, Move::Up),
+                (Modifiers::NONE, Key::Enter, Move::Down),
+                (Modifiers::SHIFT, Key::Tab, Move::Left),
+                (Modifiers::NONE, Key::Tab, Move::Right),
+                (Modifiers::NONE, Key::ArrowUp, Move::Up),
+                (Modifiers::NONE, Key::ArrowDown, Move::Down),
+            ] {
+                if act.is_none() && i.consume_key(m, key) {
+                    act = Some((Some(mv), true));
+                }
+            }
+            if act.is_none() && i.consume_key(Modifiers::NONE, Key::Escape) {
+                act = Some((None, false));
+            }
+        });
+        match act {
+            Some((mv, true)) => {
+                self.commit_edit();
+                self.focus_cursor = true;
+                if let Some(mv) = mv {
+                    let arrows = matches!(mv, Move::Up | Move::Down)
+                        && ctx.input(|i| !i.key_pressed(Key::Enter));
+                    self.move_cursor(mv, !arrows, false);
+                }
+            }
+            Some((_, false)) => {
+                self.editing = None;
+                self.focus_cursor = true;
+                self.message = Some(("已取消输入。".into(), false));
+            }
+            None => {}
+        }
+    }
+}
+
+/// Draws the current table.
+pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
+    if app.sheet_table != app.table {
+        app.sheet = crate::layout::sheet(&app.model, app.table);
+        app.sheet_table = app.table;
+    }
+    let set = app.set;
+    let t = &set.tables[app.table];
+    let wb = app.store.workbook();
+    ui.vertical_centered(|ui| {
+        ui.label(egui::RichText::new(&t.title).size(20.0).strong());
+    });
+    ui.horizontal(|ui| {
+        ui.label(egui::RichText::new(&t.label).strong());
+        let owner = if t.owner_label.is_empty() {
+            "部门名称"
+        } else {
+            t.owner_label.as_str()
+        };
+        ui.label(format!("{owner}：{}", wb.unit.name));
+        ui.label(format!("{}年度", wb.unit.year));
+        ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
+            let unit = match (t.unit_label.is_empty(), t.unit.is_empty()) {
+                (_, true) => t.unit_label.clone(),
+                (true, false) => format!("单位：{}", t.unit),
+                (false, false) => format!("{}：{}", t.unit_label, t.unit),
+            };
+            ui.label(unit);
+        });
+    });
+
+    let ctx = ui.ctx().clone();
+    let table = app.table;
+    if app.editing.is_some() {
+        app.edit_keys(&ctx);
+    } else if app.cursor.is_some() {
+        let focused = ctx.memory(|m| m.focused());
+        let grid_has_focus = app
+            .cursor
+            .map(|(r, c)| focused == Some(cell_widget_id(table, r, c)))
+            .unwrap_or(false);
+        if grid_has_focus {
+            app.grid_keys(&ctx);
+        }
+    }
+
+    // Taken out for drawing (cell text and tips read the model and store, not the sheet).
+    let sheet_owned = std::mem::take(&mut app.sheet);
+    let sheet = &sheet_owned;
+    let widths: Vec<f32> = sheet.widths.iter().map(|w| w * PX_PER_MM).collect();
+    let mut xs = vec![0.0f32];
+    for w in &widths {
+        xs.push(xs.last().copied().unwrap_or(0.0) + w);
+    }
+    let total_w = *xs.last().unwrap_or(&0.0);
+    let header_h = sheet.header_rows as f32 * HEAD_ROW_H;
+    let nrows = sheet.rows.len();
+    let body_h = nrows as f32 * ROW_H;
+    let scroll_target = app.scroll_to_cursor.then_some(app.cursor).flatten();
+    app.scroll_to_cursor = false;
+
+    let mut clicked: Option<((usize, usize), bool, bool)> = None; // (pos, double, shift)
+    egui::ScrollArea::both()
+        .auto_shrink([false, false])
+        .show_viewport(ui, |ui, viewport| {
+            ui.set_min_size(vec2(total_w + 2.0, header_h + body_h + 2.0));
+            let origin = ui.min_rect().min;
+            let visuals = ui.visuals().clone();
+            let grid_stroke = Stroke::new(1.0, visuals.widgets.noninteractive.bg_stroke.color);
+            let font = FontId::proportional(13.0);
+            let first = ((viewport.min.y - header_h) / ROW_H).floor().max(0.0) as usize;
+            let last = (((viewport.max.y) / ROW_H).ceil() as usize + 1).min(nrows);
+            if let Some((r, _)) = scroll_target {
+                let y = origin.y + header_h + r as f32 * ROW_H;
+                let rect =
+                    Rect::from_min_size(pos2(origin.x, y - header_h), vec2(1.0, ROW_H + header_h));
+                ui.scroll_to_rect(rect, None);
+            }
+            for r in first..last {
+                let row = &sheet.rows[r];
+                let y = origin.y + header_h + r as f32 * ROW_H;
+                if row.heading {
+                    let rect = Rect::from_min_size(pos2(origin.x, y), vec2(total_w, ROW_H));
+                    if let Some(SheetCell::Text(s, _)) = row.cells.first() {
+                        ui.painter().text(
+                            rect.left_center() + vec2(4.0, 0.0),
+                            egui::Align2::LEFT_CENTER,
+                            s,
+                            font.clone(),
+                            visuals.strong_text_color(),
+                        );
+                    }
+                    ui.painter()
+                        .rect_stroke(rect, 0.0, grid_stroke, StrokeKind::Inside);
+                    continue;
+                }
+                for (c, cell) in row.cells.iter().enumerate() {
+                    let rect = Rect::from_min_max(
+                        pos2(origin.x + xs[c], y),
+                        pos2(origin.x + xs[c + 1], y + ROW_H),
+                    );
+                    let is_cursor = app.cursor == Some((r, c));
+                    let in_sel = match (app.anchor, app.cursor) {
+                        (Some(a), Some(b)) => {
+                            (a.0.min(b.0)..=a.0.max(b.0)).contains(&r)
+                                && (a.1.min(b.1)..=a.1.max(b.1)).contains(&c)
+                        }
+                        _ => false,
+                    };
+                    match cell {
+                        SheetCell::Blank => {}
+                        SheetCell::Text(s, align) => {
+                            let (anchor, pos) = match align {
+                                Align::Left => (
+                                    egui::Align2::LEFT_CENTER,
+                                    rect.left_center() + vec2(4.0, 0.0),
+                                ),
+                                Align::Center => (egui::Align2::CENTER_CENTER, rect.center()),
+                                Align::Right => (
+                                    egui::Align2::RIGHT_CENTER,
+                                    rect.right_center() - vec2(4.0, 0.0),
+                                ),
+                            };
+                            let p = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+                            p.text(pos, anchor, s, font.clone(), visuals.text_color());
+                        }
+                        SheetCell::Cell(id) => {
+                            let id = *id;
+                            let kind = app.model.cells[id as usize].kind;
+                            let editing_here = app.editing.as_ref().is_some_and(|e| e.cell == id);
+                            let wid = cell_widget_id(table, r, c);
+                            let resp = ui.interact(rect, wid, Sense::click());
+                            let text = app.cell_text(id);
+                            let name = app.model.cell_name(id);
+                            resp.widget_info(|| {
+                                WidgetInfo::text_edit(kind == CellKind::Input, &text, &text, "")
+                            });
+                            let resp = resp.accessible_name(name.clone());
+                            let unread = kind == CellKind::Input && app.is_unread(id);
+                            let bg = match kind {
+                                _ if unread => Color32::from_rgb(255, 215, 215),
+                                CellKind::Input => visuals.extreme_bg_color,
+                                CellKind::Derived => visuals
+                                    .faint_bg_color
+                                    .gamma_multiply(1.0)
+                                    .linear_multiply(1.0),
+                                CellKind::Locked => visuals.widgets.noninteractive.bg_fill,
+                            };
+                            let bg = if kind == CellKind::Derived {
+                                if visuals.dark_mode {
+                                    Color32::from_rgb(40, 48, 60)
+                                } else {
+                                    Color32::from_rgb(232, 238, 246)
+                                }
+                            } else {
+                                bg
+                            };
+                            ui.painter().rect_filled(rect, 0.0, bg);
+                            if in_sel && !is_cursor {
+                                ui.painter().rect_filled(
+                                    rect,
+                                    0.0,
+                                    visuals.selection.bg_fill.gamma_multiply(0.35),
+                                );
+                            }
+                            if editing_here {
+                                let edit_id = Id::unique(EDIT_ID);
+                                if let Some(ed) = &mut app.editing {
+                                    if ed.fresh {
+                                        let mut st =
+                                            egui::text_edit::TextEditState::load(ui.ctx(), edit_id)
+                                                .unwrap_or_default();
+                                        let end = egui::text::CCursor::new(ed.text.chars().count());
+                                        st.cursor.set_char_range(Some(
+                                            egui::text::CCursorRange::one(end),
+                                        ));
+                                        st.store(ui.ctx(), edit_id);
+                                        ed.fresh = false;
+                                    }
+                                    let te = TextEdit::singleline(&mut ed.text)
+                                        .id(edit_id)
+                                        .lock_focus(true)
+                                        .align(egui::Align2::RIGHT_CENTER)
+                                        .margin(vec2(3.0, 2.0))
+                                        .font(font.clone());
+                                    let r2 = ui.put(rect, te);
+                                    let r2 = r2.accessible_name(format!("编辑 {name}"));
+                                    if !r2.has_focus() {
+                                        r2.request_focus();
+                                    }
+                                }
+                            } else {
+                                let color = if unread {
+                                    Color32::from_rgb(170, 0, 0)
+                                } else if kind == CellKind::Locked {
+                                    visuals.weak_text_color()
+                                } else {
+                                    visuals.text_color()
+                                };
+                                let (anchor, pos) = if kind == CellKind::Locked || unread {
+                                    (egui::Align2::CENTER_CENTER, rect.center())
+                                } else {
+                                    (
+                                        egui::Align2::RIGHT_CENTER,
+                                        rect.right_center() - vec2(4.0, 0.0),
+                                    )
+                                };
+                                let p = ui.painter().with_clip_rect(rect.intersect(ui.clip_rect()));
+                                p.text(pos, anchor, &text, font.clone(), color);
+                            }
+                            if let Some(sev) = app.marks.get(&id) {
+                                let col = match sev {
+                                    Severity::Error => Color32::from_rgb(210, 30, 30),
+                                    Severity::Warning => Color32::from_rgb(230, 140, 0),
+                                    Severity::Info => Color32::from_rgb(120, 150, 200),
+                                };
+                                ui.painter().rect_stroke(
+                                    rect.shrink(1.0),
+                                    0.0,
+                                    Stroke::new(1.5, col),
+                                    StrokeKind::Inside,
+                                );
+                            }
+                            // Enter/Space on a focused widget also count as clicks in egui: only
+                            // pointer clicks select.
+                            let by_pointer = ui.input(|i| i.pointer.any_released());
+                            if by_pointer && (resp.clicked() || resp.double_clicked()) {
+                                let shift = ui.input(|i| i.modifiers.shift);
+                                clicked = Some(((r, c), resp.double_clicked(), shift));
+                            }
+                            if is_cursor
+                                && app.editing.is_none()
+                                && !resp.has_focus()
+                                && (app.focus_cursor || ui.memory(|m| m.focused().is_none()))
+                            {
+                                resp.request_focus();
+                                app.focus_cursor = false;
+                            }
+                            if is_cursor {
+                                ui.memory_mut(|m| {
+                                    m.set_focus_lock_filter(
+                                        wid,
+                                        egui::EventFilter {
+                                            tab: true,
+                                            horizontal_arrows: true,
+                                            vertical_arrows: true,
+                                            escape: false,
+                                        },
+                                    )
+                                });
+                            }
+                            let tip = app.cell_tip(id);
+                            if !tip.is_empty() {
+                                resp.on_hover_text(tip);
+                            }
+                        }
+                    }
+                    ui.painter()
+                        .rect_stroke(rect, 0.0, grid_stroke, StrokeKind::Inside);
+                    if is_cursor {
+                        ui.painter().rect_stroke(
+                            rect,
+                            0.0,
+                            Stroke::new(2.0, visuals.selection.stroke.color),
+                            StrokeKind::Inside,
+                        );
+                    }
+                }
+            }
+            // Sticky header, drawn over the rows at the top of the visible area.
+            let hy = origin.y + viewport.min.y.max(0.0);
+            let head_bg = visuals.widgets.inactive.bg_fill;
+            ui.painter().rect_filled(
+                Rect::from_min_size(pos2(origin.x, hy), vec2(total_w, header_h)),
+                0.0,
+                head_bg,
+            );
+            for h in &sheet.header {
+                let rect = Rect::from_min_max(
+                    pos2(origin.x + xs[h.col], hy + h.row as f32 * HEAD_ROW_H),
+                    pos2(
+                        origin.x + xs[(h.col + h.colspan).min(xs.len() - 1)],
+                        hy + (h.row + h.rowspan) as f32 * HEAD_ROW_H,
+                    ),
+                );
+                let galley = ui.painter().layout(
+                    h.text.clone(),
+                    FontId::proportional(12.5),
+                    visuals.strong_text_color(),
+                    rect.width() - 6.0,
+                );
+                let pos = rect.center() - galley.size() / 2.0;
+                ui.painter()
+                    .with_clip_rect(rect)
+                    .galley(pos, galley, visuals.text_color());
+                ui.painter()
+                    .rect_stroke(rect, 0.0, grid_stroke, StrokeKind::Inside);
+            }
+            if nrows == 0 {
+                ui.painter().text(
+                    pos2(origin.x + 8.0, origin.y + header_h + 12.0),
+                    egui::Align2::LEFT_CENTER,
+                    if t.empty_text.is_empty() {
+                        "说明：本表无数据"
+                    } else {
+                        &t.empty_text
+                    },
+                    font,
+                    visuals.weak_text_color(),
+                );
+            }
+        });
+
+    app.sheet = sheet_owned;
+    if let Some((pos, double, shift)) = clicked {
+        if app
+            .editing
+            .as_ref()
+            .is_some_and(|e| Some(e.cell) != app.is_input_at(pos.0, pos.1))
+        {
+            app.commit_edit();
+        }
+        app.cursor = Some(pos);
+        if !shift {
+            app.anchor = Some(pos);
+        }
+        ctx.memory_mut(|m| m.request_focus(cell_widget_id(table, pos.0, pos.1)));
+        if double && app.editing.is_none() {
+            app.start_edit(None);
+        }
+    }
+}
+
+impl App {
+    /// Hover text: the cell's name, how it is computed, a printed figure it is checked against,
+    /// and its findings.
+    fn cell_tip(&self, id: CellId) -> String {
+        let mut lines = vec![self.model.cell_name(id)];
+        match self.model.cells[id as usize].kind {
+            CellKind::Derived => {
+                lines.push(self.model.formula_text(id));
+                if let Some(a) = self.model.asserted_of(id) {
+                    lines.push(format!("原表数：{}", crate::amount::format_amount(a, 2)));
+                }
+            }
+            CellKind::Locked => lines.push("此格按规定不填（——）".into()),
+            CellKind::Input => {
+                if self.is_unread(id) {
+                    lines.push("无法识别为金额，已保留原文：请改为数字".into());
+                }
+            }
+        }
+        let (t, r, c) = self.coords(id);
+        for f in &self.findings {
+            if f.table == t && f.row == r && f.col == c {
+                lines.push(format!("[{}] {}", f.severity.label(), f.message));
+            }
+        }
+        lines.join("\n")
+    }
+}

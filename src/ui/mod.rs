@@ -1,0 +1,621 @@
+//! The desktop window (eframe/egui): navigator, the official table on screen, findings, status.
+//! Shell code: every edit goes through the store (autosaved) and the engine recomputes; the screen
+//! is drawn from the template's [`crate::layout::Sheet`], so a new form family is data, not a screen.
+
+mod grid;
+
+use crate::amount::{format_amount, parse_amount};
+use crate::engine::{evaluate, CellId, CellKind, Finding, Model};
+use crate::layout::{sheet, Sheet, SheetCell};
+use crate::store::{Change, Store, StoreError};
+use crate::template::{Registry, Severity, TemplateSet};
+use egui::{Color32, RichText};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+/// Prefix of the text slots that keep an amount the user typed but that could not be read
+/// (「12a」): kept, shown and saved until corrected, never silently dropped.
+pub const UNREAD_PREFIX: &str = "未识别输入/";
+
+/// Registers the bundled CJK font as a fallback of both families. Every test harness calls it too.
+pub fn install_fonts(ctx: &egui::Context) {
+    let mut fonts = egui::FontDefinitions::default();
+    if let Some(bytes) =
+        crate::template::registry::embedded_bytes("fonts/NotoSansSC-Regular-subset.otf")
+    {
+        fonts.font_data.insert(
+            "noto-sans-sc".into(),
+            std::sync::Arc::new(egui::FontData::from_static(bytes)),
+        );
+        for fam in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
+            if let Some(list) = fonts.families.get_mut(&fam) {
+                list.push("noto-sans-sc".into());
+            }
+        }
+    }
+    ctx.set_fonts(fonts);
+}
+
+/// The cell being typed into.
+pub struct Editing {
+    pub cell: CellId,
+    pub text: String,
+    /// Put the cursor at the end on the first frame.
+    pub fresh: bool,
+}
+
+/// The application state.
+pub struct App {
+    pub(crate) store: Store,
+    pub(crate) set: &'static TemplateSet,
+    pub model: Model<'static>,
+    pub(crate) findings: Vec<Finding>,
+    /// Worst finding per cell, for marking.
+    pub(crate) marks: HashMap<CellId, Severity>,
+    pub(crate) table: usize,
+    pub(crate) sheet: Sheet,
+    pub(crate) sheet_table: usize,
+    /// Selection: cursor and anchor (sheet row, physical column).
+    pub cursor: Option<(usize, usize)>,
+    pub(crate) anchor: Option<(usize, usize)>,
+    pub editing: Option<Editing>,
+    pub(crate) scroll_to_cursor: bool,
+    /// Give the cursor cell keyboard focus on the next frame (after a keyboard move).
+    pub(crate) focus_cursor: bool,
+    /// Last message for the user (status line), with whether it is an error.
+    pub(crate) message: Option<(String, bool)>,
+    pub(crate) saved_at: Option<String>,
+    pub(crate) show: [bool; 3],
+    pub(crate) only_this_table: bool,
+}
+
+/// Where the user's workbook lives when none is named: the per-user data folder.
+pub fn default_workbook_path() -> PathBuf {
+    let base = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
+    base.join("Gongkai").join("我的草稿.sqlite")
+}
+
+/// Opens `path`, creating it from the bundled sample on first run.
+pub fn open_or_create_default(path: &Path) -> Result<Store, StoreError> {
+    if path.exists() {
+        return Store::open(path);
+    }
+    if let Some(dir) = path.parent() {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::Write {
+            path: dir.display().to_string(),
+            msg: e.to_string(),
+        })?;
+    }
+    let text = crate::template::registry::embedded_asset("samples/juesuan-2023-yangquan.json")
+        .unwrap_or_default();
+    let wb = crate::io::json::from_json(text).map_err(|e| StoreError::Write {
+        path: path.display().to_string(),
+        msg: format!("内置样例无法读取：{e}"),
+    })?;
+    Store::create(path, &wb)
+}
+
+impl App {
+    /// Builds the app over an open store. Fails (in words) if the workbook's template set is
+    /// unknown or its data do not fit the templates.
+    pub fn new(store: Store) -> Result<App, String> {
+        let reg = Registry::builtin();
+        let wb = store.workbook();
+        let set = reg.set(&wb.template_set).ok_or_else(|| {
+            format!(
+                "找不到模板集「{}」（已安装：{}）",
+                wb.template_set,
+                reg.sets
+                    .iter()
+                    .map(|s| s.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            )
+        })?;
+        let ev = evaluate(set, wb).map_err(|e| e.to_string())?;
+        let sheet = sheet(&ev.model, 0);
+        let mut app = App {
+            store,
+            set,
+            model: ev.model,
+            findings: ev.findings,
+            marks: HashMap::new(),
+            table: 0,
+            sheet,
+            sheet_table: 0,
+            cursor: None,
+            anchor: None,
+            editing: None,
+            scroll_to_cursor: false,
+            focus_cursor: false,
+            message: None,
+            saved_at: None,
+            show: [true, true, false],
+            only_this_table: false,
+        };
+        app.index_findings();
+        Ok(app)
+    }
+
+    /// Id of the table on screen ("03").
+    pub fn set_table_id(&self) -> &str {
+        &self.set.tables[self.table].id
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn findings(&self) -> &[Finding] {
+        &self.findings
+    }
+
+    pub fn count(&self, s: Severity) -> usize {
+        self.findings.iter().filter(|f| f.severity == s).count()
+    }
+
+    fn index_findings(&mut self) {
+        self.marks.clear();
+        for f in &self.findings {
+            if let Some(id) = self.model.cell_id(&f.table, &f.row, &f.col) {
+                let e = self.marks.entry(id).or_insert(f.severity);
+                if f.severity > *e {
+                    *e = f.severity;
+                }
+            }
+        }
+    }
+
+    /// Recomputes everything from the store's workbook (after an edit, undo or redo).
+    pub(crate) fn recompute(&mut self) {
+        match evaluate(self.set, self.store.workbook()) {
+            Ok(ev) => {
+                self.model = ev.model;
+                self.findings = ev.findings;
+                self.index_findings();
+                self.sheet = sheet(&self.model, self.table);
+                self.sheet_table = self.table;
+            }
+            Err(e) => self.message = Some((format!("数据与模板不符：{e}"), true)),
+        }
+    }
+
+    pub fn select_table(&mut self, ti: usize) {
+        if ti < self.set.tables.len() {
+            self.commit_edit();
+            self.table = ti;
+            self.sheet = sheet(&self.model, ti);
+            self.sheet_table = ti;
+            self.cursor = None;
+            self.anchor = None;
+        }
+    }
+
+    /// (table id, row key, col no) of a model cell.
+    pub(crate) fn coords(&self, id: CellId) -> (String, String, String) {
+        let c = &self.model.cells[id as usize];
+        let t = &self.set.tables[c.table];
+        (
+            t.id.clone(),
+            self.model.tables[c.table].rows[c.row].key.clone(),
+            t.columns[c.col].no.clone(),
+        )
+    }
+
+    fn unread_key(table: &str, row: &str, col: &str) -> String {
+        format!("{UNREAD_PREFIX}{table}/{row}/{col}")
+    }
+
+    /// The text shown in a cell: an unread entry as typed, else the formatted figure.
+    pub fn cell_text(&self, id: CellId) -> String {
+        let info = &self.model.cells[id as usize];
+        let (t, r, c) = self.coords(id);
+        let dp = self.set.tables[info.table].columns[info.col].dp;
+        match info.kind {
+            CellKind::Locked => "——".into(),
+            CellKind::Input => {
+                if let Some(raw) = self
+                    .store
+                    .workbook()
+                    .texts
+                    .get(&Self::unread_key(&t, &r, &c))
+                {
+                    return raw.clone();
+                }
+                self.store
+                    .workbook()
+                    .value(&t, &r, &c)
+                    .map(|v| format_amount(v, dp))
+                    .unwrap_or_default()
+            }
+            CellKind::Derived => {
+                let v = self.model.value_of(id);
+                if v.is_zero() {
+                    String::new()
+                } else {
+                    format_amount(v, dp)
+                }
+            }
+        }
+    }
+
+    /// Whether the cell holds text that could not be read as an amount.
+    pub fn is_unread(&self, id: CellId) -> bool {
+        let (t, r, c) = self.coords(id);
+        self.store
+            .workbook()
+            .texts
+            .contains_key(&Self::unread_key(&t, &r, &c))
+    }
+
+    /// The changes that put `text` (as typed) into input cell `id`; the error message if the
+    /// text is not an amount (it is kept as typed).
+    fn changes_for(&self, id: CellId, text: &str) -> (Vec<Change>, Option<String>) {
+        let (t, r, c) = self.coords(id);
+        let key = Self::unread_key(&t, &r, &c);
+        match parse_amount(text) {
+            Ok(v) => (
+                vec![Change::value(&t, &r, &c, v), Change::text(&key, None)],
+                None,
+            ),
+            Err(e) => (
+                vec![
+                    Change::value(&t, &r, &c, None),
+                    Change::text(&key, Some(text)),
+                ],
+                Some(format!(
+                    "{}：{e}。已保留原文，请改正。",
+                    self.model.cell_name(id)
+                )),
+            ),
+        }
+    }
+
+    /// Saves one step and recomputes; reports the outcome on the status line.
+    pub(crate) fn apply(&mut self, label: &str, changes: &[Change], problem: Option<String>) {
+        match self.store.apply(label, changes) {
+            Ok(applied) => {
+                if !applied.is_empty() {
+                    self.saved_at = Some(chrono::Local::now().format("%H:%M:%S").to_string());
+                    self.recompute();
+                }
+                self.message = problem.map(|p| (p, true));
+            }
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    /// Types `text` into input cell `id` (what Enter/Tab does after typing).
+    pub fn enter_text(&mut self, id: CellId, text: &str) {
+        if self.model.cells[id as usize].kind != CellKind::Input {
+            self.message = Some((
+                format!("{} 是计算格或锁定格，不能输入。", self.model.cell_name(id)),
+                true,
+            ));
+            return;
+        }
+        let (changes, problem) = self.changes_for(id, text);
+        let label = format!("输入 {}", self.model.cell_name(id));
+        self.apply(&label, &changes, problem);
+    }
+
+    pub(crate) fn commit_edit(&mut self) {
+        if let Some(ed) = self.editing.take() {
+            self.enter_text(ed.cell, &ed.text);
+        }
+    }
+
+    pub fn undo(&mut self) {
+        self.editing = None;
+        match self.store.undo() {
+            Ok(Some(r)) => {
+                self.recompute();
+                self.message = Some((format!("已撤销：{}", r.label), false));
+            }
+            Ok(None) => self.message = Some(("没有可撤销的修改。".into(), false)),
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    pub fn redo(&mut self) {
+        self.editing = None;
+        match self.store.redo() {
+            Ok(Some(r)) => {
+                self.recompute();
+                self.message = Some((format!("已重做：{}", r.label), false));
+            }
+            Ok(None) => self.message = Some(("没有可重做的修改。".into(), false)),
+            Err(e) => self.message = Some((e.to_string(), true)),
+        }
+    }
+
+    /// Pastes tab-separated text (a block copied from Excel) at the cursor as one undo step.
+    pub fn paste(&mut self, text: &str) {
+        let Some((r0, c0)) = self.cursor else { return };
+        let mut changes = Vec::new();
+        let mut problems = Vec::new();
+        let mut skipped = 0;
+        let lines: Vec<&str> = text.trim_end_matches(['\r', '\n']).split('\n').collect();
+        for (dr, line) in lines.iter().enumerate() {
+            for (dc, val) in line.trim_end_matches('\r').split('\t').enumerate() {
+                let target = self
+                    .sheet
+                    .rows
+                    .get(r0 + dr)
+                    .and_then(|row| row.cells.get(c0 + dc));
+                match target {
+                    Some(SheetCell::Cell(id))
+                        if self.model.cells[*id as usize].kind == CellKind::Input =>
+                    {
+                        let (ch, p) = self.changes_for(*id, val.trim());
+                        changes.extend(ch);
+                        problems.extend(p);
+                    }
+                    _ => skipped += 1,
+                }
+            }
+        }
+        let mut msg = Vec::new();
+        if skipped > 0 {
+            msg.push(format!(
+                "{skipped} 格不是输入格（计算格、锁定格或表外），已跳过"
+            ));
+        }
+        msg.extend(problems);
+        let label = format!("粘贴 {} 行", lines.len());
+        self.apply(&label, &changes, (!msg.is_empty()).then(|| msg.join("；")));
+    }
+
+    /// Tab-separated plain figures of the selected range (for Excel).
+    pub fn copy_selection(&self) -> String {
+        let (Some(a), Some(b)) = (self.anchor.or(self.cursor), self.cursor) else {
+            return String::new();
+        };
+        let (r0, r1) = (a.0.min(b.0), a.0.max(b.0));
+        let (c0, c1) = (a.1.min(b.1), a.1.max(b.1));
+        let mut out = Vec::new();
+        for r in r0..=r1 {
+            let mut line = Vec::new();
+            for c in c0..=c1 {
+                line.push(match self.sheet.rows.get(r).and_then(|x| x.cells.get(c)) {
+                    Some(SheetCell::Cell(id)) => self.cell_text(*id).replace(',', ""),
+                    Some(SheetCell::Text(t, _)) => t.clone(),
+                    _ => String::new(),
+                });
+            }
+            out.push(line.join("\t"));
+        }
+        out.join("\n")
+    }
+
+    /// Goes to a finding's cell: its table, selected and scrolled into view.
+    pub fn jump_to(&mut self, f: &Finding) {
+        let Some(ti) = self.set.table(&f.table) else {
+            return;
+        };
+        self.select_table(ti);
+        if let Some(id) = self.model.cell_id(&f.table, &f.row, &f.col) {
+            if let Some(pos) = self.sheet.position_of(id) {
+                self.cursor = Some(pos);
+                self.anchor = Some(pos);
+                self.scroll_to_cursor = true;
+                self.focus_cursor = true;
+            }
+        }
+    }
+
+    /// The model cell under the cursor.
+    pub fn cursor_cell(&self) -> Option<CellId> {
+        let (r, c) = self.cursor?;
+        match self.sheet.rows.get(r)?.cells.get(c)? {
+            SheetCell::Cell(id) => Some(*id),
+            _ => None,
+        }
+    }
+
+    /// Draws one frame.
+    pub fn ui(&mut self, ui: &mut egui::Ui) {
+        self.toolbar(ui);
+        self.status_bar(ui);
+        self.navigator(ui);
+        self.findings_panel(ui);
+        egui::CentralPanel::default_margins().show(ui, |ui| grid::table_view(self, ui));
+    }
+
+    fn toolbar(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::top("toolbar").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let undo = self.store.undo_label();
+                let b = ui.add_enabled(undo.is_some(), egui::Button::new("撤销"));
+                if b.on_hover_text(undo.unwrap_or_default()).clicked() {
+                    self.undo();
+                }
+                let redo = self.store.redo_label();
+                let b = ui.add_enabled(redo.is_some(), egui::Button::new("重做"));
+                if b.on_hover_text(redo.unwrap_or_default()).clicked() {
+                    self.redo();
+                }
+                ui.separator();
+                let wb = self.store.workbook();
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}年度 · {}",
+                        wb.unit.name, wb.unit.year, self.set.name
+                    ))
+                    .strong(),
+                );
+                if self.store.is_read_only() {
+                    ui.label(RichText::new("只读").color(Color32::from_rgb(180, 90, 0)));
+                }
+            });
+        });
+    }
+
+    fn status_bar(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("status").show(ui, |ui| {
+            ui.horizontal(|ui| {
+                let saved = match &self.saved_at {
+                    Some(t) => format!("已自动保存 {t}"),
+                    None => "已保存".into(),
+                };
+                ui.label(saved);
+                ui.separator();
+                ui.label(
+                    RichText::new(format!("错误 {}", self.count(Severity::Error)))
+                        .color(Color32::from_rgb(190, 30, 30)),
+                );
+                ui.label(
+                    RichText::new(format!("警告 {}", self.count(Severity::Warning)))
+                        .color(Color32::from_rgb(190, 120, 0)),
+                );
+                ui.label(format!("提示 {}", self.count(Severity::Info)));
+                ui.separator();
+                ui.label(self.store.path().display().to_string());
+                if let Some((m, bad)) = &self.message {
+                    ui.separator();
+                    let color = if *bad {
+                        Color32::from_rgb(190, 30, 30)
+                    } else {
+                        ui.visuals().text_color()
+                    };
+                    ui.label(RichText::new(m).color(color));
+                }
+            });
+        });
+    }
+
+    fn navigator(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::left("navigator")
+            .resizable(true)
+            .default_size(230.0)
+            .show(ui, |ui| {
+                ui.heading(format!("{}公开", self.set.family));
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    let mut pick = None;
+                    for (ti, t) in self.set.tables.iter().enumerate() {
+                        let n = self
+                            .findings
+                            .iter()
+                            .filter(|f| f.table == t.id && f.severity >= Severity::Warning)
+                            .count();
+                        let mut label = format!("{} {}", t.label, t.title);
+                        if n > 0 {
+                            label.push_str(&format!("（{n}）"));
+                        }
+                        if ui.selectable_label(self.table == ti, label).clicked() {
+                            pick = Some(ti);
+                        }
+                    }
+                    if let Some(ti) = pick {
+                        self.select_table(ti);
+                    }
+                });
+            });
+    }
+
+    fn findings_panel(&mut self, ui: &mut egui::Ui) {
+        egui::Panel::bottom("findings")
+            .resizable(true)
+            .default_size(150.0)
+            .show(ui, |ui| {
+                ui.horizontal(|ui| {
+                    ui.strong("审核结果");
+                    ui.checkbox(&mut self.show[0], "错误");
+                    ui.checkbox(&mut self.show[1], "警告");
+                    ui.checkbox(&mut self.show[2], "提示");
+                    ui.checkbox(&mut self.only_this_table, "仅本表");
+                });
+                let this = self.set.tables[self.table].id.clone();
+                let mut jump = None;
+                egui::ScrollArea::vertical().show(ui, |ui| {
+                    for f in &self.findings {
+                        let idx = match f.severity {
+                            Severity::Error => 0,
+                            Severity::Warning => 1,
+                            Severity::Info => 2,
+                        };
+                        if !self.show[idx] || (self.only_this_table && f.table != this) {
+                            continue;
+                        }
+                        let color = match f.severity {
+                            Severity::Error => Color32::from_rgb(190, 30, 30),
+                            Severity::Warning => Color32::from_rgb(190, 120, 0),
+                            Severity::Info => ui.visuals().weak_text_color(),
+                        };
+                        let text = format!("[{}] {} {}", f.severity.label(), f.rule, f.message);
+                        if ui
+                            .add(
+                                egui::Label::new(RichText::new(text).color(color))
+                                    .sense(egui::Sense::click()),
+                            )
+                            .on_hover_text("点击定位到该单元格")
+                            .clicked()
+                        {
+                            jump = Some(f.clone());
+                        }
+                    }
+                });
+                if let Some(f) = jump {
+                    self.jump_to(&f);
+                }
+            });
+    }
+}
+
+impl eframe::App for App {
+    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        App::ui(self, ui);
+    }
+}
+
+/// Runs the window on `path` (None: the per-user default workbook, created from the sample on
+/// first run). Returns the process exit code.
+pub fn run(path: Option<PathBuf>) -> i32 {
+    let path = path.unwrap_or_else(default_workbook_path);
+    let store = match open_or_create_default(&path) {
+        Ok(s) => s,
+        Err(StoreError::Locked { .. }) => match Store::open_read_only(&path) {
+            Ok(s) => s,
+            Err(e) => {
+                eprintln!("无法打开：{e}");
+                return 2;
+            }
+        },
+        Err(e) => {
+            eprintln!("无法打开：{e}");
+            return 2;
+        }
+    };
+    let app = match App::new(store) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("无法打开 {}：{e}", path.display());
+            return 2;
+        }
+    };
+    let options = eframe::NativeOptions {
+        viewport: egui::ViewportBuilder::default()
+            .with_title("Gongkai 公开")
+            .with_inner_size([1280.0, 800.0]),
+        ..Default::default()
+    };
+    let result = eframe::run_native(
+        "Gongkai",
+        options,
+        Box::new(move |cc| {
+            install_fonts(&cc.egui_ctx);
+            cc.egui_ctx.set_theme(egui::Theme::Light);
+            Ok(Box::new(app))
+        }),
+    );
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!(
+                "无法打开窗口：{e}。\n没有图形界面时可用命令行：gongkai check {}",
+                path.display()
+            );
+            2
+        }
+    }
+}
