@@ -487,8 +487,8 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
                                     )
                                 });
                             }
-                            let tip = app.cell_tip(id);
-                            if !tip.is_empty() {
+                            if resp.hovered() {
+                                let tip = app.cell_tip(id);
                                 resp.on_hover_text(tip);
                             }
                         }

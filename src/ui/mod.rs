@@ -62,6 +62,8 @@ pub struct App {
     pub(crate) scroll_to_cursor: bool,
     /// Give the cursor cell keyboard focus on the next frame (after a keyboard move).
     pub(crate) focus_cursor: bool,
+    /// (undo, redo) step labels for the toolbar.
+    pub(crate) history_labels: (Option<String>, Option<String>),
     /// Last message for the user (status line), with whether it is an error.
     pub(crate) message: Option<(String, bool)>,
     pub(crate) saved_at: Option<String>,
@@ -128,12 +130,14 @@ impl App {
             editing: None,
             scroll_to_cursor: false,
             focus_cursor: false,
+            history_labels: (None, None),
             message: None,
             saved_at: None,
             show: [true, true, false],
             only_this_table: false,
         };
         app.index_findings();
+        app.refresh_history_labels();
         Ok(app)
     }
 
@@ -275,6 +279,7 @@ impl App {
     pub(crate) fn apply(&mut self, label: &str, changes: &[Change], problem: Option<String>) {
         match self.store.apply(label, changes) {
             Ok(applied) => {
+                self.refresh_history_labels();
                 if !applied.is_empty() {
                     self.saved_at = Some(chrono::Local::now().format("%H:%M:%S").to_string());
                     self.recompute();
@@ -306,27 +311,35 @@ impl App {
     }
 
     pub fn undo(&mut self) {
-        self.editing = None;
-        match self.store.undo() {
-            Ok(Some(r)) => {
-                self.recompute();
-                self.message = Some((format!("已撤销：{}", r.label), false));
-            }
-            Ok(None) => self.message = Some(("没有可撤销的修改。".into(), false)),
-            Err(e) => self.message = Some((e.to_string(), true)),
-        }
+        self.replay(true);
     }
 
     pub fn redo(&mut self) {
+        self.replay(false);
+    }
+
+    fn replay(&mut self, undo: bool) {
         self.editing = None;
-        match self.store.redo() {
+        let what = if undo { "撤销" } else { "重做" };
+        let result = if undo {
+            self.store.undo()
+        } else {
+            self.store.redo()
+        };
+        match result {
             Ok(Some(r)) => {
                 self.recompute();
-                self.message = Some((format!("已重做：{}", r.label), false));
+                self.message = Some((format!("已{what}：{}", r.label), false));
             }
-            Ok(None) => self.message = Some(("没有可重做的修改。".into(), false)),
+            Ok(None) => self.message = Some((format!("没有可{what}的修改。"), false)),
             Err(e) => self.message = Some((e.to_string(), true)),
         }
+        self.refresh_history_labels();
+    }
+
+    /// Labels for the 撤销/重做 buttons, read from the file after each change (not per frame).
+    pub(crate) fn refresh_history_labels(&mut self) {
+        self.history_labels = (self.store.undo_label(), self.store.redo_label());
     }
 
     /// Pastes tab-separated text (a block copied from Excel) at the cursor as one undo step.
@@ -425,12 +438,12 @@ impl App {
     fn toolbar(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
-                let undo = self.store.undo_label();
+                let undo = self.history_labels.0.clone();
                 let b = ui.add_enabled(undo.is_some(), egui::Button::new("撤销"));
                 if b.on_hover_text(undo.unwrap_or_default()).clicked() {
                     self.undo();
                 }
-                let redo = self.store.redo_label();
+                let redo = self.history_labels.1.clone();
                 let b = ui.add_enabled(redo.is_some(), egui::Button::new("重做"));
                 if b.on_hover_text(redo.unwrap_or_default()).clicked() {
                     self.redo();
