@@ -1,23 +1,7 @@
 //! `gongkai check`: exit codes, JSON output, and clear Chinese messages for bad files.
 
-use std::process::Command;
-
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/samples/juesuan-2023-yangquan.json"
-);
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
+mod common;
+use common::*;
 
 fn temp(name: &str, content: &[u8]) -> String {
     let dir = std::env::temp_dir().join(format!("gongkai-cli-{}", std::process::id()));

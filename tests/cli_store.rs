@@ -1,30 +1,12 @@
 //! CLI on workbook files: new, import, export, check, versions, diff, history, undo, redo.
 
+mod common;
+use common::*;
+
 use std::path::PathBuf;
-use std::process::Command;
-
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/samples/juesuan-2023-yangquan.json"
-);
-
-fn run(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gongkai"))
-        .args(args)
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into(),
-        String::from_utf8_lossy(&out.stderr).into(),
-    )
-}
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gongkai-clistore-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("clistore", name)
 }
 
 #[test]

@@ -1,6 +1,9 @@
 //! The workbook file: round trip, autosave, undo/redo across reopen, versions and diff,
 //! refusal of damaged/foreign/newer files without touching them, the writer lock, migrations.
 
+mod common;
+use common::*;
+
 use gongkai::engine::{evaluate, Record, Slot, Workbook};
 use gongkai::io::json;
 use gongkai::store::schema::{Migration, APPLICATION_ID, SCHEMA_VERSION};
@@ -10,16 +13,8 @@ use rust_decimal::Decimal;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-const SAMPLE: &str = concat!(
-    env!("CARGO_MANIFEST_DIR"),
-    "/assets/samples/juesuan-2023-yangquan.json"
-);
-
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gongkai-store-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    common::fresh_dir("store", name)
 }
 
 fn sample() -> Workbook {

@@ -1,6 +1,9 @@
 //! The window, driven headlessly through egui_kittest (no GPU, no display): widgets are found by
 //! their labels, as a screen reader would.
 
+mod common;
+use common::fresh_dir;
+
 use egui::{Event, Key, Modifiers};
 use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
@@ -12,10 +15,7 @@ use std::path::PathBuf;
 use std::str::FromStr;
 
 fn dir(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gongkai-ui-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
+    fresh_dir("ui", name)
 }
 
 fn harness_on(p: &std::path::Path) -> Harness<'static, App> {

@@ -59,8 +59,7 @@ impl Workbook {
 
     /// Sets (or clears, with None) one input cell.
     pub fn set_value(&mut self, table: &str, row: &str, col: &str, v: Option<Decimal>) {
-        let t = self.tables.entry(table.to_string()).or_default();
-        let r = t.rows.entry(row.to_string()).or_default();
+        let r = self.row_mut(table, row);
         match v {
             Some(v) => {
                 r.values.insert(col.to_string(), v);
@@ -69,6 +68,16 @@ impl Workbook {
                 r.values.remove(col);
             }
         }
+    }
+
+    /// A row's data, created (with its table) if absent.
+    fn row_mut(&mut self, table: &str, row: &str) -> &mut RowData {
+        self.tables
+            .entry(table.to_string())
+            .or_default()
+            .rows
+            .entry(row.to_string())
+            .or_default()
     }
 
     pub fn value(&self, table: &str, row: &str, col: &str) -> Option<Decimal> {
@@ -274,13 +283,7 @@ impl Workbook {
                     None => None,
                     Some(t) => Some(t.parse::<Decimal>().map_err(|_| err("不是有效金额"))?),
                 };
-                let r = self
-                    .tables
-                    .entry(table.clone())
-                    .or_default()
-                    .rows
-                    .entry(row.clone())
-                    .or_default();
+                let r = self.row_mut(table, row);
                 let map = if matches!(slot, Slot::Value { .. }) {
                     &mut r.values
                 } else {
@@ -297,14 +300,7 @@ impl Workbook {
             }
             Slot::Row { table, row } => match text {
                 Some(name) => {
-                    let r = self
-                        .tables
-                        .entry(table.clone())
-                        .or_default()
-                        .rows
-                        .entry(row.clone())
-                        .or_default();
-                    r.name = (!name.is_empty()).then(|| name.to_string());
+                    self.row_mut(table, row).name = (!name.is_empty()).then(|| name.to_string());
                 }
                 None => {
                     if let Some(t) = self.tables.get_mut(table) {

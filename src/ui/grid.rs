@@ -378,20 +378,11 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
                             let bg = match kind {
                                 _ if unread => Color32::from_rgb(255, 215, 215),
                                 CellKind::Input => visuals.extreme_bg_color,
-                                CellKind::Derived => visuals
-                                    .faint_bg_color
-                                    .gamma_multiply(1.0)
-                                    .linear_multiply(1.0),
-                                CellKind::Locked => visuals.widgets.noninteractive.bg_fill,
-                            };
-                            let bg = if kind == CellKind::Derived {
-                                if visuals.dark_mode {
+                                CellKind::Derived if visuals.dark_mode => {
                                     Color32::from_rgb(40, 48, 60)
-                                } else {
-                                    Color32::from_rgb(232, 238, 246)
                                 }
-                            } else {
-                                bg
+                                CellKind::Derived => Color32::from_rgb(232, 238, 246),
+                                CellKind::Locked => visuals.widgets.noninteractive.bg_fill,
                             };
                             ui.painter().rect_filled(rect, 0.0, bg);
                             if in_sel && !is_cursor {
