@@ -5,6 +5,7 @@ pub mod cli;
 pub mod engine;
 pub mod io;
 pub mod layout;
+pub mod perf;
 pub mod store;
 pub mod template;
 pub mod ui;

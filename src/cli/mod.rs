@@ -33,7 +33,15 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// 列出已安装的模板集与表
+    /// 列出各绩效自评表的执行率、建议分与填报分、总分和等级
+    Scores {
+        /// Workbook file (.sqlite) or interchange JSON
+        file: PathBuf,
+        /// Output as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// 列出已安装的模板集与表、绩效表单模板和评分口径
     Templates,
     /// 打开窗口编辑草稿文件
     Open { file: PathBuf },
@@ -125,12 +133,25 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         Some(Command::History { file, limit }) => history(&file, limit, out, err),
         Some(Command::Undo { file }) => undo_redo(&file, true, out, err),
         Some(Command::Redo { file }) => undo_redo(&file, false, out, err),
+        Some(Command::Scores { file, json }) => scores(reg, &file, json, out, err),
         Some(Command::Templates) => {
             for s in &reg.sets {
                 let _ = writeln!(out, "{}  {}（{} 张表）", s.id, s.name, s.tables.len());
                 for t in &s.tables {
                     let _ = writeln!(out, "    {} {}", t.label, t.title);
                 }
+            }
+            let _ = writeln!(out, "\n绩效表单模板：");
+            for f in &reg.forms {
+                let _ = writeln!(
+                    out,
+                    "    {}  {}（{}，默认评分口径 {}）",
+                    f.id, f.title, f.family, f.profile
+                );
+            }
+            let _ = writeln!(out, "\n评分口径：");
+            for p in &reg.profiles {
+                let _ = writeln!(out, "    {}  {}", p.id, p.name);
             }
             0
         }
@@ -149,7 +170,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
                 .and_then(|wb| {
                     let set =
                         crate::io::template_for(reg, &wb, "内置样例").map_err(|e| e.to_string())?;
-                    let ev = crate::engine::evaluate(set, &wb).map_err(|e| e.to_string())?;
+                    let ev = crate::perf::evaluate(reg, set, &wb).map_err(|e| e.to_string())?;
                     Ok((wb, ev))
                 });
             match evaluated {
@@ -227,7 +248,120 @@ fn print_human(
             let _ = writeln!(out, "  [{}] {} {}", f.severity.label(), f.rule, f.message);
         }
     }
+    let mut forms: Vec<&str> = Vec::new();
+    for f in findings {
+        if set.tables.iter().all(|t| t.id != f.table) && !forms.contains(&f.table.as_str()) {
+            forms.push(&f.table);
+        }
+    }
+    for id in forms {
+        let mine: Vec<&Finding> = findings.iter().filter(|f| f.table == id).collect();
+        let _ = writeln!(out, "{}（{id}）", mine[0].table_label);
+        for f in mine {
+            let _ = writeln!(out, "  [{}] {} {}", f.severity.label(), f.rule, f.message);
+        }
+    }
     if findings.is_empty() {
         let _ = writeln!(out, "全部审核公式通过。");
+    }
+}
+
+fn scores(
+    reg: &Registry,
+    file: &std::path::Path,
+    as_json: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let wb = match crate::io::read_workbook(file) {
+        Ok(wb) => wb,
+        Err(e) => {
+            let _ = writeln!(err, "无法读取：{e}");
+            return 2;
+        }
+    };
+    let (scored, problems) = crate::perf::score_workbook(reg, &wb);
+    for p in &problems {
+        let _ = writeln!(err, "{}", p.message);
+    }
+    let summary = crate::perf::summary(&scored);
+    if as_json {
+        let forms: Vec<&crate::perf::FormScore> = scored.iter().map(|s| &s.score).collect();
+        let v = serde_json::json!({ "forms": forms, "summary": summary });
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&v).unwrap_or_default()
+        );
+    } else {
+        let _ = writeln!(
+            out,
+            "{} {}年度 绩效表单 {} 张\n",
+            wb.unit.name,
+            wb.unit.year,
+            scored.len()
+        );
+        for s in &scored {
+            let sc = &s.score;
+            let _ = writeln!(
+                out,
+                "{}  {}{}",
+                sc.id,
+                crate::perf::audit::label_of(s.template, sc),
+                if sc.scored { "" } else { "（不评分）" }
+            );
+            if !sc.scored {
+                continue;
+            }
+            let num = crate::perf::audit::num;
+            let opt = |d: Option<rust_decimal::Decimal>| d.map(num).unwrap_or_else(|| "—".into());
+            let _ = writeln!(
+                out,
+                "    执行率 {}%  执行率得分 建议 {} / 填报 {}",
+                sc.rate
+                    .map(|r| crate::amount::format_amount(r, 2))
+                    .unwrap_or_else(|| "—".into()),
+                opt(sc.rate_suggested),
+                opt(sc.rate_entered)
+            );
+            for b in &sc.blocks {
+                let _ = writeln!(
+                    out,
+                    "    {}（{}分） 建议 {} / 填报 {}",
+                    b.level1,
+                    num(b.weight),
+                    num(b.suggested),
+                    opt(b.entered.or(b.indicator_sum))
+                );
+            }
+            let _ = writeln!(
+                out,
+                "    总分 {}（全按建议分 {}）  等级 {}",
+                num(sc.total),
+                num(sc.total_suggested),
+                sc.grade
+            );
+        }
+        if summary.projects == 0 {
+            return if problems.is_empty() { 0 } else { 2 };
+        }
+        let grades: Vec<String> = summary
+            .grades
+            .iter()
+            .map(|(g, n)| format!("{g} {n} 个"))
+            .collect();
+        let _ = writeln!(
+            out,
+            "\n项目支出绩效自评 {} 个，资金 {} 万元，实际执行 {} 万元；{}",
+            summary.projects,
+            crate::amount::format_amount(summary.funds, 2),
+            crate::amount::format_amount(summary.spent, 2),
+            grades.join("，")
+        );
+    }
+    if problems.is_empty() {
+        0
+    } else {
+        2
     }
 }

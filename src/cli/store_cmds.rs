@@ -113,6 +113,12 @@ pub fn import(
         let _ = writeln!(err, "无法导入：{e}");
         return 2;
     }
+    for (id, r) in &wb.records {
+        if let Err(e) = crate::perf::read_record(reg, id, &r.kind, &r.body) {
+            let _ = writeln!(err, "无法导入：{}：表单「{id}」：{e}", file.display());
+            return 2;
+        }
+    }
     let label = format!(
         "导入 {}",
         file.file_name().unwrap_or_default().to_string_lossy()

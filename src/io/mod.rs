@@ -2,7 +2,7 @@
 
 pub mod json;
 
-use crate::engine::{evaluate, Evaluation, StructureError, Workbook};
+use crate::engine::{Evaluation, StructureError, Workbook};
 use crate::template::{Registry, TemplateSet};
 use std::path::Path;
 
@@ -107,6 +107,7 @@ pub fn check_file<'r>(
     let wb = read_workbook(path)?;
     let p = path.display().to_string();
     let set = template_for(reg, &wb, &p)?;
-    let ev = evaluate(set, &wb).map_err(|source| OpenError::Structure { path: p, source })?;
+    let ev = crate::perf::evaluate(reg, set, &wb)
+        .map_err(|source| OpenError::Structure { path: p, source })?;
     Ok((wb, ev))
 }

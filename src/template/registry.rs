@@ -13,6 +13,11 @@ static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets");
 pub struct Registry {
     pub sets: Vec<TemplateSet>,
     pub code_lists: Vec<CodeList>,
+    /// 绩效 form templates (forms/*.toml) and rubric profiles (profiles/*.toml).
+    pub forms: Vec<crate::perf::FormTemplate>,
+    pub profiles: Vec<crate::perf::Profile>,
+    /// 绩效 rule catalogue (forms/rules.toml): id → (title, severity).
+    pub perf_rules: crate::perf::audit::RuleBook,
 }
 
 /// The files a registry is loaded from: relative path ("templates/x/set.toml") → text.
@@ -52,6 +57,46 @@ impl Registry {
                 sets.push(load_set(path, files, &code_lists)?);
             }
         }
+        let mut forms = Vec::new();
+        let mut profiles = Vec::new();
+        let mut perf_rules = Default::default();
+        for (path, text) in files {
+            if path == "forms/rules.toml" {
+                perf_rules = crate::perf::spec::load_rules(path, text)?;
+            } else if path.starts_with("forms/") && path.ends_with(".toml") {
+                forms.push(crate::perf::spec::load_form(path, text)?);
+            } else if path.starts_with("profiles/") && path.ends_with(".toml") {
+                profiles.push(crate::perf::spec::load_profile(path, text)?);
+            }
+        }
+        for (kind, ids) in [
+            (
+                "表单模板",
+                forms.iter().map(|f| f.id.as_str()).collect::<Vec<_>>(),
+            ),
+            ("评分口径", profiles.iter().map(|p| p.id.as_str()).collect()),
+        ] {
+            let mut seen = std::collections::HashSet::new();
+            for id in ids {
+                if !seen.insert(id) {
+                    return Err(TemplateError::new(
+                        "forms/",
+                        format!("{kind} id「{id}」重复"),
+                    ));
+                }
+            }
+        }
+        for f in &forms {
+            if !f.profile.is_empty() && !profiles.iter().any(|p| p.id == f.profile) {
+                return Err(TemplateError::new(
+                    &format!("forms/{}.toml", f.id),
+                    format!("默认评分口径「{}」未定义", f.profile),
+                ));
+            }
+        }
+        if !forms.is_empty() && perf_rules.is_empty() {
+            return Err(TemplateError::new("forms/rules.toml", "文件不存在"));
+        }
         let mut seen = std::collections::HashSet::new();
         for s in &sets {
             if !seen.insert(s.id.clone()) {
@@ -61,11 +106,25 @@ impl Registry {
                 ));
             }
         }
-        Ok(Registry { sets, code_lists })
+        Ok(Registry {
+            sets,
+            code_lists,
+            forms,
+            profiles,
+            perf_rules,
+        })
     }
 
     pub fn set(&self, id: &str) -> Option<&TemplateSet> {
         self.sets.iter().find(|s| s.id == id)
+    }
+
+    pub fn form(&self, id: &str) -> Option<&crate::perf::FormTemplate> {
+        self.forms.iter().find(|f| f.id == id)
+    }
+
+    pub fn profile(&self, id: &str) -> Option<&crate::perf::Profile> {
+        self.profiles.iter().find(|p| p.id == id)
     }
 
     pub fn code_list(&self, id: &str) -> Option<&CodeList> {
@@ -79,7 +138,8 @@ pub fn embedded_files() -> Files {
     fn walk(d: &Dir<'static>, out: &mut Files) {
         for f in d.files() {
             let p = f.path().to_string_lossy().replace('\\', "/");
-            if (p.starts_with("templates/") || p.starts_with("codes/")) && p.ends_with(".toml") {
+            let dirs = ["templates/", "codes/", "forms/", "profiles/"];
+            if dirs.iter().any(|d| p.starts_with(d)) && p.ends_with(".toml") {
                 if let Some(t) = f.contents_utf8() {
                     out.insert(p, t.to_string());
                 }

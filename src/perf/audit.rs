@@ -1,0 +1,691 @@
+//! Findings on 绩效 forms (RULES.md §2.6, §8): the same [`Finding`] shape as the table audit,
+//! with the record id as "table" and the form's place (总分, 产出指标, 指标3 …) as "row".
+
+use super::form::PerfForm;
+use super::score::{grade_of, FormScore};
+use super::spec::{FormTemplate, Profile};
+use crate::amount::{format_amount, round_half_up};
+use crate::engine::Finding;
+use crate::template::Severity;
+use rust_decimal::Decimal;
+use std::collections::BTreeMap;
+
+/// Rule id → (title, severity), from assets/forms/rules.toml.
+pub type RuleBook = BTreeMap<String, (String, Severity)>;
+
+pub(crate) struct Sink<'a> {
+    pub rules: &'a RuleBook,
+    pub table: String,
+    pub table_label: String,
+    pub out: Vec<Finding>,
+}
+
+impl Sink<'_> {
+    #[allow(clippy::too_many_arguments)]
+    pub fn add(
+        &mut self,
+        rule: &str,
+        row: &str,
+        row_label: &str,
+        col: &str,
+        lhs: Option<Decimal>,
+        rhs: Option<Decimal>,
+        message: String,
+    ) {
+        let severity = self
+            .rules
+            .get(rule)
+            .map(|r| r.1)
+            .unwrap_or(if rule == "FORM-1" {
+                Severity::Error
+            } else {
+                Severity::Warning
+            });
+        self.out.push(Finding {
+            rule: rule.to_string(),
+            severity,
+            table: self.table.clone(),
+            table_label: self.table_label.clone(),
+            row: row.to_string(),
+            row_label: row_label.to_string(),
+            col: col.to_string(),
+            lhs,
+            rhs,
+            tail: false,
+            message,
+        });
+    }
+}
+
+/// A score as printed: "90", "9.99", "46.5".
+pub fn num(d: Decimal) -> String {
+    d.normalize().to_string()
+}
+
+fn money(d: Decimal) -> String {
+    format_amount(d, 2)
+}
+
+pub(crate) fn label_of(t: &FormTemplate, s: &FormScore) -> String {
+    let short = match t.family.as_str() {
+        "项目自评" => "项目支出绩效自评表",
+        "整体自评" => "整体支出绩效自评表",
+        "基础数据" => "整体支出绩效评价基础数据表",
+        _ => "项目支出绩效目标表",
+    };
+    if s.name.is_empty() {
+        short.to_string()
+    } else {
+        format!("{short}「{}」", s.name)
+    }
+}
+
+pub(crate) fn audit_form(
+    sink: &mut Sink,
+    t: &FormTemplate,
+    p: &Profile,
+    f: &PerfForm,
+    s: &FormScore,
+) {
+    money_splits(sink, t, f);
+    ledgers(sink, t, f);
+    if !s.scored {
+        return;
+    }
+    rate(sink, t, p, f, s);
+    let tol = p.override_tolerance;
+    for b in &s.blocks {
+        if b.weight.is_zero() && b.indicator_count > 0 && b.indicator_sum.is_none() {
+            sink.add(
+                "P-权重",
+                &b.level1,
+                &b.level1,
+                "分值",
+                None,
+                None,
+                format!("一级指标「{}」在评分口径「{}」中没有权重", b.level1, p.name),
+            );
+        }
+        if let Some(e) = b.entered {
+            if e > b.weight {
+                sink.add(
+                    "P-得分上限",
+                    &b.level1,
+                    &b.level1,
+                    "自评得分",
+                    Some(e),
+                    Some(b.weight),
+                    format!("{}得分 {} 超过其分值 {}", b.level1, num(e), num(b.weight)),
+                );
+            }
+            if let Some(sum) = b.indicator_sum {
+                if sum != e {
+                    sink.add(
+                        "P-块分",
+                        &b.level1,
+                        &b.level1,
+                        "自评得分",
+                        Some(e),
+                        Some(sum),
+                        format!(
+                            "{}得分 {} ≠ 其下各指标得分之和 {}",
+                            b.level1,
+                            num(e),
+                            num(sum)
+                        ),
+                    );
+                }
+            }
+            if (e - b.suggested).abs() > tol && b.indicator_count > 0 {
+                sink.add(
+                    "P-调整",
+                    &b.level1,
+                    &b.level1,
+                    "自评得分",
+                    Some(e),
+                    Some(b.suggested),
+                    format!(
+                        "{}填报得分 {} 与按指标完成情况计算的建议分 {} 相差 {}（已保留填报数）",
+                        b.level1,
+                        num(e),
+                        num(b.suggested),
+                        num((e - b.suggested).abs())
+                    ),
+                );
+            }
+        }
+    }
+    let per_indicator = t
+        .indicators
+        .as_ref()
+        .is_some_and(|i| i.granularity == "indicator");
+    if per_indicator {
+        // Z-一级分值: the 分值 under each 一级 add up to its weight.
+        for b in &s.blocks {
+            let ws: Vec<_> = s
+                .indicators
+                .iter()
+                .filter(|i| i.level1 == b.level1)
+                .collect();
+            if ws.is_empty() || ws.iter().any(|i| !i.weight_entered) {
+                continue;
+            }
+            let sum: Decimal = ws.iter().map(|i| i.weight).sum();
+            if let Some(w) = p.weights.get(&b.level1) {
+                if sum != *w {
+                    sink.add(
+                        "P-权重",
+                        &b.level1,
+                        &b.level1,
+                        "分值",
+                        Some(sum),
+                        Some(*w),
+                        format!(
+                            "{}各指标分值之和 {} ≠ 评分口径规定的权重 {}",
+                            b.level1,
+                            num(sum),
+                            num(*w)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for i in &s.indicators {
+        let ind = &f.indicators[i.index];
+        let row = format!("指标{}", i.index + 1);
+        let row_label = format!("{}·{}「{}」", i.level1, i.level2, i.name);
+        if let Some(e) = i.entered {
+            if e > i.weight && i.weight_entered {
+                sink.add(
+                    "P-得分上限",
+                    &row,
+                    &row_label,
+                    "得分",
+                    Some(e),
+                    Some(i.weight),
+                    format!("{row_label}得分 {} 超过其分值 {}", num(e), num(i.weight)),
+                );
+            }
+            if let Some(sg) = i.suggested {
+                if (e - sg).abs() > tol {
+                    sink.add(
+                        "P-调整",
+                        &row,
+                        &row_label,
+                        "得分",
+                        Some(e),
+                        Some(sg),
+                        format!(
+                            "{row_label}填报得分 {} 与建议分 {}（{}）不符（已保留填报数）",
+                            num(e),
+                            num(sg),
+                            i.formula
+                        ),
+                    );
+                }
+            }
+            if i.band_chosen && !i.weight.is_zero() {
+                let share = e / i.weight * Decimal::ONE_HUNDRED;
+                let band = i.band.as_deref().unwrap_or("");
+                if super::indicator::band_of(share, p) != Some(band) {
+                    sink.add(
+                        "P-定性",
+                        &row,
+                        &row_label,
+                        "得分",
+                        Some(e),
+                        Some(i.weight),
+                        format!(
+                            "{row_label}选择了「{band}」，但得分 {} 占分值 {} 的 {}%，不在该档区间内",
+                            num(e),
+                            num(i.weight),
+                            num(round_half_up(share, 2))
+                        ),
+                    );
+                }
+            }
+        }
+        if i.kind == super::indicator::Kind::定性
+            && i.band.is_none()
+            && !ind.actual.trim().is_empty()
+        {
+            sink.add(
+                "P-定性待选",
+                &row,
+                &row_label,
+                "全年完成值",
+                None,
+                None,
+                format!("{row_label}是定性指标，请选择达成情况（{}）", i.formula),
+            );
+        }
+        if let Some(problem) = &i.actual_problem {
+            sink.add(
+                "P-完成值",
+                &row,
+                &row_label,
+                "全年完成值",
+                None,
+                None,
+                format!("{row_label}：{problem}"),
+            );
+        }
+        if i.met == Some(false) {
+            let r = ind.reason.trim();
+            let boiler = p.qualitative.boilerplate_reasons.iter().any(|b| b == r);
+            if r.is_empty() || boiler {
+                sink.add(
+                    "P-未完成原因",
+                    &row,
+                    &row_label,
+                    "未完成原因",
+                    i.completion,
+                    None,
+                    format!(
+                        "{row_label}未完成（指标值「{}」，完成值「{}」），{}",
+                        ind.target.trim(),
+                        ind.actual.trim(),
+                        if r.is_empty() {
+                            "未填写未完成原因和改进措施".to_string()
+                        } else {
+                            format!("原因「{r}」没有说明问题")
+                        }
+                    ),
+                );
+            }
+        }
+        if let Some(c) = i.completion {
+            if c > p.quantitative.deviation_pct && i.kind == super::indicator::Kind::正向 {
+                sink.add(
+                    "P-偏离",
+                    &row,
+                    &row_label,
+                    "全年完成值",
+                    Some(c),
+                    Some(p.quantitative.deviation_pct),
+                    format!(
+                        "{row_label}完成值为指标值的 {}%（指标值「{}」，完成值「{}」），请分析是否指标值设定偏低",
+                        num(c),
+                        ind.target.trim(),
+                        ind.actual.trim()
+                    ),
+                );
+            }
+        }
+    }
+    // 总分
+    let parts: Decimal = s.blocks.iter().map(|b| b.score).sum::<Decimal>() + s.rate_score;
+    if let Some(printed) = f.printed_total {
+        if s.all_entered {
+            if printed != parts {
+                let detail: Vec<String> = std::iter::once(num(s.rate_score))
+                    .chain(s.blocks.iter().map(|b| num(b.score)))
+                    .collect();
+                sink.add(
+                    "P-总分",
+                    "总分",
+                    "总分",
+                    "得分",
+                    Some(printed),
+                    Some(parts),
+                    format!(
+                        "印刷的总分 {} ≠ 执行率得分与各一级指标得分之和 {} = {}",
+                        num(printed),
+                        detail.join(" + "),
+                        num(parts)
+                    ),
+                );
+            }
+        } else {
+            let missing: Vec<&str> = s
+                .blocks
+                .iter()
+                .filter(|b| b.entered.is_none() && b.indicator_sum.is_none())
+                .map(|b| b.level1.as_str())
+                .collect();
+            sink.add(
+                "P-总分缺项",
+                "总分",
+                "总分",
+                "得分",
+                Some(printed),
+                None,
+                format!(
+                    "{}未填自评得分，总分无法核对，按印刷的 {} 计（缺项按建议分计算为 {}）",
+                    if missing.is_empty() {
+                        "预算执行率".to_string()
+                    } else {
+                        missing.join("、")
+                    },
+                    num(printed),
+                    num(parts)
+                ),
+            );
+        }
+    }
+    if let Some(cap) = s.cap {
+        if parts > cap {
+            sink.add(
+                "P-封顶",
+                "总分",
+                "总分",
+                "得分",
+                Some(parts),
+                Some(cap),
+                format!(
+                    "执行率 {}% 时总分不得超过 {}，各项得分之和 {} 已按 {} 计",
+                    num(s.rate.unwrap_or_default()),
+                    num(cap),
+                    num(parts),
+                    num(cap)
+                ),
+            );
+        }
+    }
+    conclusion(sink, t, p, f, s);
+}
+
+fn money_splits(sink: &mut Sink, t: &FormTemplate, f: &PerfForm) {
+    let Some(m) = &t.money else { return };
+    for sp in &m.splits {
+        for col in &sp.of {
+            let Some(total) = f.money.get(col).copied() else {
+                continue;
+            };
+            let keys: Vec<String> = sp.rows.iter().map(|r| format!("{col}/{}", r.key)).collect();
+            let sum: Decimal = keys.iter().filter_map(|k| f.money.get(k)).sum();
+            if sum != total {
+                let col_label = m
+                    .columns
+                    .iter()
+                    .find(|c| &c.key == col)
+                    .map(|c| c.label.as_str())
+                    .unwrap_or(col);
+                let filled = keys.iter().filter(|k| f.money.contains_key(*k)).count();
+                sink.add(
+                    "P-资金分解",
+                    col,
+                    col_label,
+                    if sp.label.is_empty() {
+                        "其中"
+                    } else {
+                        &sp.label
+                    },
+                    Some(total),
+                    Some(sum),
+                    format!(
+                        "{col_label} {} ≠ 其中{}各项之和 {}{}",
+                        money(total),
+                        if sp.label.is_empty() || sp.label == "其中" {
+                            String::new()
+                        } else {
+                            format!("（{}）", sp.label)
+                        },
+                        money(sum),
+                        if filled == 0 {
+                            "（分项均未填写）"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+            }
+        }
+    }
+}
+
+fn ledgers(sink: &mut Sink, t: &FormTemplate, f: &PerfForm) {
+    for l in &t.ledgers {
+        for r in l.rows.iter().filter(|r| r.sum) {
+            for c in l.columns.iter().filter(|c| c.ratio.is_empty()) {
+                if r.locked.contains(&c.key) {
+                    continue;
+                }
+                let key = format!("{}/{}/{}", l.key, r.key, c.key);
+                let Some(total) = f.ledger.get(&key).copied() else {
+                    continue;
+                };
+                let children: Decimal = l
+                    .rows
+                    .iter()
+                    .filter(|ch| ch.parent == r.key)
+                    .filter_map(|ch| f.ledger.get(&format!("{}/{}/{}", l.key, ch.key, c.key)))
+                    .sum();
+                let items: Decimal = f
+                    .items
+                    .get(&format!("{}/{}", l.key, r.key))
+                    .map(|v| v.iter().filter_map(|i| i.values.get(&c.key)).sum())
+                    .unwrap_or_default();
+                let sum = children + items;
+                if sum != total {
+                    sink.add(
+                        "Z-基础数据",
+                        &format!("{}/{}", l.key, r.key),
+                        r.label.trim_end_matches('：'),
+                        &c.label,
+                        Some(total),
+                        Some(sum),
+                        format!(
+                            "{}「{}」{} {} ≠ 其下各行之和 {}",
+                            l.title,
+                            r.label.trim_end_matches('：'),
+                            c.label,
+                            money(total),
+                            money(sum)
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}
+
+/// Reads "97.5%(10分)", "预算执行率100%（10分）", "96%  8", "8" → (rate %, score).
+pub fn parse_rate_text(text: &str) -> (Option<Decimal>, Option<Decimal>) {
+    let s: String = text
+        .chars()
+        .map(|c| match c {
+            '％' => '%',
+            '（' => '(',
+            '）' => ')',
+            c => c,
+        })
+        .collect();
+    let nums = numbers_in(&s);
+    let mut rate = None;
+    let mut score = None;
+    for (value, end) in &nums {
+        let rest = s[*end..].trim_start();
+        if rest.starts_with('%') && rate.is_none() {
+            rate = Some(*value);
+        } else if score.is_none() && (rest.starts_with('分') || rate.is_some() || nums.len() == 1)
+        {
+            score = Some(*value);
+        }
+    }
+    (rate, score)
+}
+
+/// Numbers in a text with the byte offset where each ends.
+fn numbers_in(s: &str) -> Vec<(Decimal, usize)> {
+    let mut out = Vec::new();
+    let mut start = None;
+    for (i, c) in s.char_indices().chain(std::iter::once((s.len(), ' '))) {
+        let part = c.is_ascii_digit() || (c == '.' && start.is_some());
+        match (part, start) {
+            (true, None) => start = Some(i),
+            (false, Some(st)) => {
+                if let Ok(d) = s[st..i].trim_end_matches('.').parse::<Decimal>() {
+                    out.push((d, i));
+                }
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+fn rate(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &FormScore) {
+    if t.rate_label.is_empty() {
+        return;
+    }
+    let label = t.rate_label.as_str();
+    if let Some(r) = s.rate {
+        if r > Decimal::ONE_HUNDRED && !p.rate.allow_over_100 {
+            sink.add(
+                "P-超执行",
+                "执行率",
+                label,
+                "执行率",
+                Some(r),
+                Some(Decimal::ONE_HUNDRED),
+                format!(
+                    "预算执行率 {}%（{} ÷ {}）超过 100%，本口径不允许",
+                    num(r),
+                    p.rate.numerator,
+                    p.rate.denominator
+                ),
+            );
+        }
+    }
+    let (printed_rate, printed_score) = parse_rate_text(&f.rate_text);
+    if let (Some(pr), Some(r)) = (printed_rate, s.rate) {
+        if (pr - r).abs() > p.rate.text_tolerance {
+            let n = f.money.get(&p.rate.numerator).copied().unwrap_or_default();
+            let d = f
+                .money
+                .get(&p.rate.denominator)
+                .copied()
+                .unwrap_or_default();
+            sink.add(
+                "P-执行率",
+                "执行率",
+                label,
+                "执行率",
+                Some(pr),
+                Some(r),
+                format!(
+                    "印刷的执行率 {}% ≠ {} ÷ {} = {} ÷ {} = {}%",
+                    num(pr),
+                    p.rate.numerator,
+                    p.rate.denominator,
+                    money(n),
+                    money(d),
+                    num(r)
+                ),
+            );
+        }
+    }
+    let entered = s.rate_entered.or(printed_score);
+    if let Some(e) = entered {
+        if e > p.rate.weight {
+            sink.add(
+                "P-得分上限",
+                "执行率",
+                label,
+                "得分",
+                Some(e),
+                Some(p.rate.weight),
+                format!("执行率得分 {} 超过其分值 {}", num(e), num(p.rate.weight)),
+            );
+        }
+        if let Some(sg) = s.rate_suggested {
+            if (e - sg).abs() > p.override_tolerance {
+                sink.add(
+                    "P-执行率得分",
+                    "执行率",
+                    label,
+                    "得分",
+                    Some(e),
+                    Some(sg),
+                    format!(
+                        "执行率得分 {} 与评分规则的建议分 {} 不符（{}）",
+                        num(e),
+                        num(sg),
+                        s.rate_formula
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// Grades and totals named in the conclusion text ("本项目自评等级为优", "本项目自评82分", "良").
+fn conclusion(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &FormScore) {
+    let derived = grade_of(s.total, p);
+    for fd in t.fields.iter().filter(|fd| fd.group == "conclusion") {
+        let text = f.field(&fd.key);
+        if let Some(g) = grade_in(text, p) {
+            if g != derived {
+                sink.add(
+                    "P-等级",
+                    &fd.key,
+                    if fd.label.is_empty() {
+                        &fd.key
+                    } else {
+                        &fd.label
+                    },
+                    "等级",
+                    Some(s.total),
+                    None,
+                    format!(
+                        "写明的等级「{g}」与总分 {} 不符：按评分口径 {} 分应为「{derived}」",
+                        num(s.total),
+                        num(s.total)
+                    ),
+                );
+            }
+        }
+        if let Some(n) = total_in(text) {
+            if n != s.total {
+                sink.add(
+                    "P-结论分",
+                    &fd.key,
+                    if fd.label.is_empty() {
+                        &fd.key
+                    } else {
+                        &fd.label
+                    },
+                    "总分",
+                    Some(n),
+                    Some(s.total),
+                    format!("文字中写的自评 {} 分 ≠ 总分 {}", num(n), num(s.total)),
+                );
+            }
+        }
+    }
+}
+
+/// A grade named in text: the whole text is a grade, or "等级" (为/是/：) followed by one.
+pub fn grade_in<'p>(text: &str, p: &'p Profile) -> Option<&'p str> {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    let t = t.trim_start_matches("<p>").trim_end_matches("</p>");
+    let t = t.trim_end_matches(['。', '.']);
+    if let Some(g) = p.grades.iter().find(|g| g.name == t) {
+        return Some(&g.name);
+    }
+    let i = t.find("等级")?;
+    let rest = t[i + "等级".len()..].trim_start_matches(['为', '是', '：', ':', '评', '定']);
+    p.grades
+        .iter()
+        .find(|g| rest.starts_with(g.name.as_str()))
+        .map(|g| g.name.as_str())
+}
+
+/// "自评82分" / "自评得分为82分" in text.
+pub fn total_in(text: &str) -> Option<Decimal> {
+    let i = text.find("自评")?;
+    let rest = &text[i + "自评".len()..];
+    let rest = rest
+        .trim_start_matches("总分")
+        .trim_start_matches("得分")
+        .trim_start_matches(['为', '：', ':', ' ']);
+    let (d, end) = numbers_in(rest).into_iter().next()?;
+    let before = &rest[..end];
+    if before.chars().any(|c| !(c.is_ascii_digit() || c == '.')) {
+        return None;
+    }
+    rest[end..].trim_start().starts_with('分').then_some(d)
+}

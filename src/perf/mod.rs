@@ -1,0 +1,260 @@
+//! 绩效: 项目支出绩效自评表, 部门整体支出绩效自评表 + 基础数据表, 项目支出绩效目标表.
+//! Form layouts are data (assets/forms), scoring rules are data (assets/profiles); this module
+//! reads a workbook's records, scores them and reports findings in the engine's format.
+
+pub mod audit;
+pub mod form;
+pub mod indicator;
+pub mod score;
+pub mod spec;
+
+pub use form::{Indicator, LedgerItem, PerfForm, Reviewer};
+pub use score::{grade_of, score_form, BlockScore, FormScore, IndicatorScore};
+pub use spec::{FormTemplate, Profile};
+
+use crate::amount::format_amount;
+use crate::engine::{Evaluation, Finding, Model, StructureError, Workbook};
+use crate::template::{Registry, TemplateSet};
+use audit::Sink;
+use rust_decimal::Decimal;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One record read and scored, or why it could not be.
+pub struct Scored<'r> {
+    pub id: String,
+    pub template: &'r FormTemplate,
+    pub profile: &'r Profile,
+    pub form: PerfForm,
+    pub score: FormScore,
+}
+
+/// Reads one record against the registry's templates and profiles.
+pub fn read_record<'r>(
+    reg: &'r Registry,
+    id: &str,
+    kind: &str,
+    body: &serde_json::Value,
+) -> Result<Scored<'r>, String> {
+    let template = reg
+        .form(kind)
+        .ok_or_else(|| format!("表单类型「{kind}」不是已安装的绩效表单模板"))?;
+    let form = PerfForm::from_json(body).map_err(|e| format!("表单内容无法读取：{e}"))?;
+    let pid = if form.profile.is_empty() {
+        template.profile.as_str()
+    } else {
+        form.profile.as_str()
+    };
+    let profile = match reg.profile(pid) {
+        Some(p) => p,
+        None if !template.indicators.as_ref().is_some_and(|i| i.scored) => reg
+            .profiles
+            .first()
+            .ok_or_else(|| "没有安装任何评分口径".to_string())?,
+        None => return Err(format!("评分口径「{pid}」未安装")),
+    };
+    let score = score_form(id, template, profile, &form);
+    Ok(Scored {
+        id: id.to_string(),
+        template,
+        profile,
+        form,
+        score,
+    })
+}
+
+/// Scores every record; records that cannot be read become FORM-1 findings.
+pub fn score_workbook<'r>(reg: &'r Registry, wb: &Workbook) -> (Vec<Scored<'r>>, Vec<Finding>) {
+    let mut ok = Vec::new();
+    let mut bad = Vec::new();
+    for (id, r) in &wb.records {
+        match read_record(reg, id, &r.kind, &r.body) {
+            Ok(s) => ok.push(s),
+            Err(msg) => {
+                let mut sink = Sink {
+                    rules: &reg.perf_rules,
+                    table: id.clone(),
+                    table_label: format!("表单「{id}」"),
+                    out: Vec::new(),
+                };
+                sink.add(
+                    "FORM-1",
+                    "",
+                    "",
+                    "",
+                    None,
+                    None,
+                    format!("表单「{id}」：{msg}"),
+                );
+                bad.extend(sink.out);
+            }
+        }
+    }
+    (ok, bad)
+}
+
+/// All 绩效 findings of a workbook; `model` (the recalculated 决算 tables) enables X-绩效/03.
+pub fn audit_workbook(reg: &Registry, wb: &Workbook, model: Option<&Model>) -> Vec<Finding> {
+    let (scored, mut findings) = score_workbook(reg, wb);
+    for s in &scored {
+        let mut sink = Sink {
+            rules: &reg.perf_rules,
+            table: s.id.clone(),
+            table_label: audit::label_of(s.template, &s.score),
+            out: Vec::new(),
+        };
+        audit::audit_form(&mut sink, s.template, s.profile, &s.form, &s.score);
+        findings.extend(sink.out);
+    }
+    findings.extend(cross_checks(reg, &scored, model));
+    findings
+}
+
+/// The 决算 engine plus every 绩效 record, as one evaluation.
+pub fn evaluate<'s>(
+    reg: &Registry,
+    set: &'s TemplateSet,
+    wb: &Workbook,
+) -> Result<Evaluation<'s>, StructureError> {
+    let mut ev = crate::engine::evaluate(set, wb)?;
+    let more = audit_workbook(reg, wb, Some(&ev.model));
+    ev.findings.extend(more);
+    Ok(ev)
+}
+
+fn wan(s: &FormScore, d: Option<Decimal>) -> Option<Decimal> {
+    d.map(|v| {
+        if s.unit == "元" {
+            v / Decimal::from(10_000)
+        } else {
+            v
+        }
+    })
+}
+
+fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec<Finding> {
+    let mut sink = Sink {
+        rules: &reg.perf_rules,
+        table: String::new(),
+        table_label: String::new(),
+        out: Vec::new(),
+    };
+    // X-绩效/03: Σ spent on 项目自评表 vs the 决算 table cell the template names.
+    let projects: Vec<&Scored> = scored
+        .iter()
+        .filter(|s| s.template.family == "项目自评")
+        .collect();
+    if let (Some(model), Some(first)) = (model, projects.first()) {
+        if let Some(m) = &first.template.money {
+            if let [t, r, c] = m.crosscheck.as_slice() {
+                if let Some(v) = model.value(t, r, c) {
+                    let sum: Decimal = projects
+                        .iter()
+                        .filter_map(|s| wan(&s.score, s.score.spent))
+                        .sum();
+                    if !v.is_zero() && sum != v {
+                        sink.table = t.clone();
+                        sink.table_label = model
+                            .set
+                            .tables
+                            .iter()
+                            .find(|x| &x.id == t)
+                            .map(|x| x.label.clone())
+                            .unwrap_or_else(|| t.clone());
+                        sink.add(
+                            "X-绩效/03",
+                            r,
+                            r,
+                            c,
+                            Some(sum),
+                            Some(v),
+                            format!(
+                                "{} 张项目支出绩效自评表的实际执行金额合计 {} 万元 ≠ {} {} 栏{} {} 万元（差 {}）：自评表未覆盖全部项目支出，或金额有误",
+                                projects.len(),
+                                format_amount(sum, 2),
+                                sink.table_label,
+                                r,
+                                c,
+                                format_amount(v, 2),
+                                format_amount((v - sum).abs(), 2)
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    // Z-跨表: 整体自评表 项目支出 vs 基础数据表 项目支出 (same year's 决算).
+    let whole = scored.iter().find(|s| s.template.family == "整体自评");
+    let basic = scored.iter().find(|s| s.template.family == "基础数据");
+    if let (Some(w), Some(b)) = (whole, basic) {
+        for (wkey, bkey, what) in w
+            .template
+            .money
+            .iter()
+            .flat_map(|m| m.links.iter())
+            .map(|[a, b, c]| (a.as_str(), b.as_str(), c.as_str()))
+        {
+            let (Some(x), Some(y)) = (w.form.money.get(wkey), b.form.ledger.get(bkey)) else {
+                continue;
+            };
+            if x != y {
+                sink.table = w.id.clone();
+                sink.table_label = audit::label_of(w.template, &w.score);
+                sink.add(
+                    "Z-跨表",
+                    wkey,
+                    what,
+                    "",
+                    Some(*x),
+                    Some(*y),
+                    format!(
+                        "整体支出绩效自评表{what} {} ≠ 基础数据表{what} {}",
+                        format_amount(*x, 2),
+                        format_amount(*y, 2)
+                    ),
+                );
+            }
+        }
+    }
+    sink.out
+}
+
+/// Figures the 情况说明 and the PDF take from the 自评表 (预算绩效情况).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Summary {
+    /// 项目支出绩效自评表 count.
+    pub projects: usize,
+    /// Σ funds (万元) and Σ spent (万元).
+    #[serde(with = "rust_decimal::serde::str")]
+    pub funds: Decimal,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub spent: Decimal,
+    /// Forms per derived grade, in the profile's order.
+    pub grades: Vec<(String, usize)>,
+}
+
+pub fn summary(scored: &[Scored]) -> Summary {
+    let mut out = Summary::default();
+    let mut counts: BTreeMap<String, usize> = BTreeMap::new();
+    let mut order: Vec<String> = Vec::new();
+    for s in scored.iter().filter(|s| s.template.family == "项目自评") {
+        out.projects += 1;
+        out.funds += wan(&s.score, s.score.funds).unwrap_or_default();
+        out.spent += wan(&s.score, s.score.spent).unwrap_or_default();
+        for g in &s.profile.grades {
+            if !order.contains(&g.name) {
+                order.push(g.name.clone());
+            }
+        }
+        *counts.entry(s.score.grade.clone()).or_default() += 1;
+    }
+    out.grades = order
+        .into_iter()
+        .map(|g| {
+            let n = counts.get(&g).copied().unwrap_or(0);
+            (g, n)
+        })
+        .collect();
+    out
+}

@@ -1,0 +1,570 @@
+//! 绩效 form templates (assets/forms/*.toml) and rubric profiles (assets/profiles/*.toml):
+//! their shapes and the validation run when the registry loads them. Nothing here scores.
+
+use crate::template::Severity;
+use crate::template::TemplateError;
+use rust_decimal::Decimal;
+use serde::Deserialize;
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Form families; each record names its template, the template names its family.
+pub const FAMILIES: [&str; 4] = ["项目自评", "整体自评", "基础数据", "绩效目标"];
+
+/// A 绩效 form as printed: fields, money block, indicator grid, ledgers, people blocks.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FormTemplate {
+    pub id: String,
+    /// Printed title ("阳泉市项目支出绩效自评表").
+    pub title: String,
+    /// Line under the title, e.g. "（{year}年度）".
+    #[serde(default)]
+    pub subtitle: String,
+    pub family: String,
+    /// Rubric profile used when a record names none.
+    #[serde(default)]
+    pub profile: String,
+    #[serde(default = "default_orientation")]
+    pub orientation: String,
+    /// Field whose text names a record ("项目名称").
+    #[serde(default)]
+    pub name_field: String,
+    /// Fields in paper order; `group` places them (header, goals, conclusion, footer).
+    #[serde(default, rename = "field")]
+    pub fields: Vec<FieldSpec>,
+    #[serde(default)]
+    pub money: Option<MoneySpec>,
+    /// Label of the 执行率 line ("项目执行情况（10分）"); none = the form has no rate score.
+    #[serde(default)]
+    pub rate_label: String,
+    #[serde(default)]
+    pub indicators: Option<IndicatorSpec>,
+    #[serde(default, rename = "ledger")]
+    pub ledgers: Vec<LedgerSpec>,
+    /// 评价人员 block: roles and columns.
+    #[serde(default)]
+    pub reviewers: Option<ReviewerSpec>,
+    /// Fixed footnote printed under 总分.
+    #[serde(default)]
+    pub footnote: String,
+    /// Notes printed under the form ("说明：…").
+    #[serde(default)]
+    pub note: String,
+}
+
+fn default_orientation() -> String {
+    "portrait".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSpec {
+    pub key: String,
+    #[serde(default)]
+    pub label: String,
+    /// header | goals | conclusion | footer
+    #[serde(default = "default_group")]
+    pub group: String,
+    /// line (one line) | text (paragraph)
+    #[serde(default = "default_field_kind")]
+    pub kind: String,
+}
+
+fn default_group() -> String {
+    "header".into()
+}
+fn default_field_kind() -> String {
+    "line".into()
+}
+
+/// 资金 block: total columns and their 其中 splits.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MoneySpec {
+    #[serde(default = "default_unit")]
+    pub unit: String,
+    /// Label of the total row when the columns share one ("年度资金总额").
+    #[serde(default)]
+    pub total_label: String,
+    pub columns: Vec<KeyLabel>,
+    #[serde(default, rename = "split")]
+    pub splits: Vec<SplitSpec>,
+    /// Column holding what was spent (compared with 公开03表 项目支出 and summed for 情况说明).
+    #[serde(default)]
+    pub spent: String,
+    /// Column holding the project's funds ("资金…万元" in the 情况说明).
+    #[serde(default)]
+    pub funds: String,
+    /// 决算 cell that Σ `spent` over all 项目自评表 is compared with: [table, row, 栏次] (X-绩效/03).
+    #[serde(default)]
+    pub crosscheck: Vec<String>,
+    /// Links to the 基础数据表: [money key here, "表/行/栏" there, label] (Z-跨表).
+    #[serde(default)]
+    pub links: Vec<[String; 3]>,
+}
+
+fn default_unit() -> String {
+    "万元".into()
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KeyLabel {
+    pub key: String,
+    pub label: String,
+}
+
+/// One 其中 split: rows that must add up to a money column (P-资金分解).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SplitSpec {
+    #[serde(default)]
+    pub label: String,
+    /// The column(s) split; each gets its own copy of the rows (key "列/行").
+    pub of: Vec<String>,
+    pub rows: Vec<KeyLabel>,
+}
+
+/// The indicator grid.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IndicatorSpec {
+    /// block: one 自评得分 per 一级 (阳泉); indicator: 分值/得分 per 三级 (central, 整体).
+    pub granularity: String,
+    /// Whether the grid is scored at all (目标表: no).
+    #[serde(default = "yes")]
+    pub scored: bool,
+    /// Whether there is a second 指标值 column for the 实施期 (目标表).
+    #[serde(default)]
+    pub period: bool,
+    /// Printed column heads, left to right.
+    pub columns: Vec<String>,
+    #[serde(rename = "level1")]
+    pub level1: Vec<Level1Spec>,
+}
+
+fn yes() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level1Spec {
+    pub name: String,
+    /// The fixed 二级 set of this 一级.
+    pub level2: Vec<String>,
+}
+
+/// A small ruled table with fixed rows (and optional user-added item rows), e.g. 基础数据表.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerSpec {
+    pub key: String,
+    pub title: String,
+    #[serde(default)]
+    pub unit: String,
+    pub columns: Vec<LedgerColumn>,
+    #[serde(rename = "row")]
+    pub rows: Vec<LedgerRow>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerColumn {
+    pub key: String,
+    pub label: String,
+    /// A derived percentage: `[numerator column, denominator column]`.
+    #[serde(default)]
+    pub ratio: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LedgerRow {
+    pub key: String,
+    pub label: String,
+    #[serde(default)]
+    pub parent: String,
+    /// This row = Σ its child rows (and items) in every column (Z-基础数据).
+    #[serde(default)]
+    pub sum: bool,
+    /// Users add named item rows under this row (one per project).
+    #[serde(default)]
+    pub items: bool,
+    /// Columns printed "——" (not applicable).
+    #[serde(default)]
+    pub locked: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReviewerSpec {
+    #[serde(default)]
+    pub title: String,
+    pub roles: Vec<String>,
+    pub columns: Vec<String>,
+}
+
+/// A rubric profile: how one region/year scores its forms (RULES.md §2).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    #[serde(default = "hundred")]
+    pub total: Decimal,
+    /// Decimal places of suggested scores.
+    #[serde(default = "two")]
+    pub score_dp: u32,
+    /// A departure of an entered score from the suggestion larger than this is a P-调整 warning.
+    #[serde(default = "half")]
+    pub override_tolerance: Decimal,
+    pub rate: RateRule,
+    #[serde(default, rename = "cap")]
+    pub caps: Vec<Cap>,
+    /// 一级 weights by name.
+    pub weights: BTreeMap<String, Decimal>,
+    #[serde(rename = "grade")]
+    pub grades: Vec<Grade>,
+    pub quantitative: Quantitative,
+    pub qualitative: Qualitative,
+    pub recognise: Recognise,
+}
+
+fn hundred() -> Decimal {
+    Decimal::ONE_HUNDRED
+}
+fn two() -> u32 {
+    2
+}
+fn half() -> Decimal {
+    Decimal::new(5, 1)
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateRule {
+    pub weight: Decimal,
+    /// Money columns: 执行率 = numerator / denominator.
+    pub numerator: String,
+    pub denominator: String,
+    /// linear: min(w, 执行率 × w); interval: `steps`.
+    pub rule: String,
+    /// `[[执行率 % from, score]]`, highest first.
+    #[serde(default)]
+    pub steps: Vec<(Decimal, Decimal)>,
+    #[serde(default)]
+    pub allow_over_100: bool,
+    /// Printed 执行率 may differ from the recomputed one by this much (percentage points).
+    #[serde(default = "cent")]
+    pub text_tolerance: Decimal,
+}
+
+fn cent() -> Decimal {
+    Decimal::new(1, 2)
+}
+
+/// Total-score cap while 执行率 is in [rate_from, rate_below).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cap {
+    pub rate_from: Decimal,
+    pub rate_below: Decimal,
+    pub max_total: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Grade {
+    pub min: Decimal,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Quantitative {
+    /// 反向 rule: linear = (1 − (a−t)/t)·w, 0 at 2t; ratio = w·t/a (Hubei).
+    pub reverse: String,
+    /// Completion above this percentage of the target is flagged for 偏离度 review.
+    pub deviation_pct: Decimal,
+    /// 二级 names under which a plain amount is a ceiling (成本指标: "1000元/个")…
+    #[serde(default)]
+    pub ceiling_level2: Vec<String>,
+    /// …when its unit starts with one of these (a percentage under 成本 stays 正向).
+    #[serde(default)]
+    pub ceiling_units: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Qualitative {
+    #[serde(rename = "band")]
+    pub bands: Vec<Band>,
+    /// Words in 全年完成值 that mean the target was met / missed (used until the user chooses).
+    #[serde(default)]
+    pub achieved_words: Vec<String>,
+    #[serde(default)]
+    pub missed_words: Vec<String>,
+    /// Reasons that explain nothing ("无", "暂无").
+    #[serde(default)]
+    pub boilerplate_reasons: Vec<String>,
+}
+
+/// A qualitative band in percent of 分值: [from, to] (to inclusive for the top band).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Band {
+    pub name: String,
+    pub from: Decimal,
+    pub to: Decimal,
+    /// Suggested share of 分值 when this band is chosen.
+    pub suggest: Decimal,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Recognise {
+    #[serde(default)]
+    pub ge_prefix: Vec<String>,
+    #[serde(default)]
+    pub ge_suffix: Vec<String>,
+    #[serde(default)]
+    pub le_prefix: Vec<String>,
+    #[serde(default)]
+    pub le_suffix: Vec<String>,
+    #[serde(default)]
+    pub eq_prefix: Vec<String>,
+    /// Units a number may carry; compounds like 元/人/天 are joined with "/".
+    pub units: Vec<String>,
+}
+
+/// The 绩效 rule catalogue (assets/forms/rules.toml).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerfRules {
+    pub rule: Vec<PerfRule>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PerfRule {
+    pub id: String,
+    pub title: String,
+    pub severity: String,
+}
+
+/// Rule IDs the scoring code reports; the catalogue must define each.
+pub const PERF_RULES: &[&str] = &[
+    "FORM-1",
+    "P-得分上限",
+    "P-块分",
+    "P-总分",
+    "P-总分缺项",
+    "P-等级",
+    "P-结论分",
+    "P-执行率",
+    "P-执行率得分",
+    "P-超执行",
+    "P-资金分解",
+    "P-权重",
+    "P-调整",
+    "P-定性",
+    "P-定性待选",
+    "P-完成值",
+    "P-未完成原因",
+    "P-偏离",
+    "P-封顶",
+    "Z-基础数据",
+    "Z-跨表",
+    "X-绩效/03",
+];
+
+pub fn parse_severity(file: &str, s: &str) -> Result<Severity, TemplateError> {
+    match s {
+        "error" => Ok(Severity::Error),
+        "warning" => Ok(Severity::Warning),
+        "info" => Ok(Severity::Info),
+        other => Err(TemplateError::new(
+            file,
+            format!("严重程度「{other}」无效（error / warning / info）"),
+        )),
+    }
+}
+
+fn toml_of<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<T, TemplateError> {
+    toml::from_str(text)
+        .map_err(|e| TemplateError::new(file, format!("格式错误：{}", e.to_string().trim())))
+}
+
+pub fn load_form(file: &str, text: &str) -> Result<FormTemplate, TemplateError> {
+    let f: FormTemplate = toml_of(file, text)?;
+    let bad = |m: String| Err(TemplateError::new(file, m));
+    if !FAMILIES.contains(&f.family.as_str()) {
+        return bad(format!(
+            "family「{}」无效（可用：{}）",
+            f.family,
+            FAMILIES.join("、")
+        ));
+    }
+    if f.orientation != "portrait" && f.orientation != "landscape" {
+        return bad(format!(
+            "orientation「{}」无效（portrait / landscape）",
+            f.orientation
+        ));
+    }
+    let mut keys = BTreeSet::new();
+    for fd in &f.fields {
+        if !keys.insert(fd.key.as_str()) {
+            return bad(format!("字段「{}」重复", fd.key));
+        }
+        if !["header", "goals", "conclusion", "footer"].contains(&fd.group.as_str()) {
+            return bad(format!("字段「{}」的 group「{}」无效", fd.key, fd.group));
+        }
+        if fd.kind != "line" && fd.kind != "text" {
+            return bad(format!("字段「{}」的 kind「{}」无效", fd.key, fd.kind));
+        }
+    }
+    if !f.name_field.is_empty() && !keys.contains(f.name_field.as_str()) {
+        return bad(format!("name_field「{}」不是已定义的字段", f.name_field));
+    }
+    if let Some(m) = &f.money {
+        let cols: BTreeSet<&str> = m.columns.iter().map(|c| c.key.as_str()).collect();
+        if cols.len() != m.columns.len() {
+            return bad("资金栏目 key 重复".into());
+        }
+        for s in &m.splits {
+            for c in &s.of {
+                if !cols.contains(c.as_str()) {
+                    return bad(format!("资金分解引用了不存在的栏目「{c}」"));
+                }
+            }
+        }
+        if !m.crosscheck.is_empty() && m.crosscheck.len() != 3 {
+            return bad("crosscheck 应为 [表, 行, 栏次]".into());
+        }
+        for c in [&m.spent, &m.funds] {
+            if !c.is_empty() && !cols.contains(c.as_str()) {
+                return bad(format!("资金栏目「{c}」不存在"));
+            }
+        }
+    }
+    if let Some(ind) = &f.indicators {
+        if ind.granularity != "block" && ind.granularity != "indicator" {
+            return bad(format!(
+                "granularity「{}」无效（block / indicator）",
+                ind.granularity
+            ));
+        }
+        let mut names = BTreeSet::new();
+        for l in &ind.level1 {
+            if !names.insert(l.name.as_str()) {
+                return bad(format!("一级指标「{}」重复", l.name));
+            }
+            if l.level2.is_empty() {
+                return bad(format!("一级指标「{}」没有二级指标", l.name));
+            }
+        }
+    }
+    for l in &f.ledgers {
+        let cols: BTreeSet<&str> = l.columns.iter().map(|c| c.key.as_str()).collect();
+        for c in &l.columns {
+            if !c.ratio.is_empty()
+                && (c.ratio.len() != 2 || c.ratio.iter().any(|r| !cols.contains(r.as_str())))
+            {
+                return bad(format!(
+                    "表「{}」栏「{}」的 ratio 应为两个已有栏目",
+                    l.key, c.key
+                ));
+            }
+        }
+        let rows: BTreeSet<&str> = l.rows.iter().map(|r| r.key.as_str()).collect();
+        for r in &l.rows {
+            if !r.parent.is_empty() && !rows.contains(r.parent.as_str()) {
+                return bad(format!(
+                    "表「{}」行「{}」的 parent「{}」不存在",
+                    l.key, r.key, r.parent
+                ));
+            }
+            for c in &r.locked {
+                if !cols.contains(c.as_str()) {
+                    return bad(format!(
+                        "表「{}」行「{}」锁定了不存在的栏目「{c}」",
+                        l.key, r.key
+                    ));
+                }
+            }
+        }
+    }
+    Ok(f)
+}
+
+pub fn load_profile(file: &str, text: &str) -> Result<Profile, TemplateError> {
+    let p: Profile = toml_of(file, text)?;
+    let bad = |m: String| Err(TemplateError::new(file, m));
+    let sum: Decimal = p.weights.values().copied().sum::<Decimal>() + p.rate.weight;
+    if sum != p.total {
+        return bad(format!(
+            "权重合计 {sum}（含预算执行率 {}）≠ 总分 {}",
+            p.rate.weight, p.total
+        ));
+    }
+    match p.rate.rule.as_str() {
+        "linear" => {}
+        "interval" => {
+            if p.rate.steps.is_empty() {
+                return bad("rate.rule = interval 需要 steps".into());
+            }
+            if p.rate.steps.windows(2).any(|w| w[0].0 <= w[1].0) {
+                return bad("rate.steps 应按执行率从高到低排列".into());
+            }
+            if p.rate.steps.iter().any(|s| s.1 > p.rate.weight) {
+                return bad("rate.steps 的得分不能超过执行率分值".into());
+            }
+        }
+        other => return bad(format!("rate.rule「{other}」无效（linear / interval）")),
+    }
+    if p.quantitative.reverse != "linear" && p.quantitative.reverse != "ratio" {
+        return bad(format!(
+            "quantitative.reverse「{}」无效（linear / ratio）",
+            p.quantitative.reverse
+        ));
+    }
+    if p.grades.is_empty() || p.grades.windows(2).any(|w| w[0].min <= w[1].min) {
+        return bad("grade 应至少一档，并按分数线从高到低排列".into());
+    }
+    if p.grades.last().map(|g| g.min) != Some(Decimal::ZERO) {
+        return bad("最低一档的分数线应为 0".into());
+    }
+    if p.qualitative.bands.is_empty()
+        || p.qualitative
+            .bands
+            .iter()
+            .any(|b| b.from > b.to || b.suggest < b.from || b.suggest > b.to)
+    {
+        return bad("qualitative.band 应满足 from ≤ suggest ≤ to".into());
+    }
+    if p.score_dp > 4 {
+        return bad("score_dp 最多 4 位".into());
+    }
+    Ok(p)
+}
+
+pub fn load_rules(
+    file: &str,
+    text: &str,
+) -> Result<BTreeMap<String, (String, Severity)>, TemplateError> {
+    let r: PerfRules = toml_of(file, text)?;
+    let mut out = BTreeMap::new();
+    for x in r.rule {
+        let sev = parse_severity(file, &x.severity)?;
+        if out.insert(x.id.clone(), (x.title, sev)).is_some() {
+            return Err(TemplateError::new(file, format!("规则「{}」重复", x.id)));
+        }
+    }
+    for id in PERF_RULES {
+        if !out.contains_key(*id) {
+            return Err(TemplateError::new(file, format!("缺少规则「{id}」")));
+        }
+    }
+    Ok(out)
+}
