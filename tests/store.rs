@@ -477,7 +477,10 @@ fn the_committed_v1_fixture_opens_with_this_build() {
     assert_eq!(wb.unit.name, "阳泉市退役军人事务局");
     assert_eq!(wb.value("03", "2080901", "3"), Some(d("25.00")));
     assert_eq!(s.versions().unwrap()[0].name, "报财政审核稿");
-    assert_eq!(s.version_workbook("报财政审核稿").unwrap(), sample());
+    // The fixture predates the 自评表 in the bundled sample: its tables are the sample's.
+    let v = s.version_workbook("报财政审核稿").unwrap();
+    assert_eq!(v.tables, sample().tables);
+    assert!(v.records.is_empty());
     assert_eq!(s.undo_label().as_deref(), Some("修改 公开03表 2080901 栏3"));
     let set = Registry::builtin().set(&wb.template_set).unwrap();
     let ev = evaluate(set, wb).unwrap();
