@@ -198,3 +198,74 @@ mod store_history {
         }
     }
 }
+
+fn score_0_to(max: i64) -> impl Strategy<Value = Decimal> {
+    (0..=max * 100).prop_map(|c| Decimal::new(c, 2))
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// 总分 = 执行率得分 + Σ 一级 for any mix of entered blocks and indicator actuals; the grade
+    /// is the profile's band of that total.
+    #[test]
+    fn perf_total_is_the_sum_of_its_parts(
+        rate in proptest::option::of(score_0_to(10)),
+        blocks in proptest::collection::vec(proptest::option::of(score_0_to(50)), 3),
+        actuals in proptest::collection::vec(0i64..300, 4),
+        spent in 0i64..2000,
+    ) {
+        use gongkai::perf::{self, Indicator, PerfForm};
+        let reg = Registry::builtin();
+        let t = reg.form("yangquan-xiangmu-ziping").unwrap();
+        let p = reg.profile("shanxi-yangquan-2023").unwrap();
+        let mut f = PerfForm::default();
+        f.money.insert("到位".into(), Decimal::from(1000));
+        f.money.insert("执行".into(), Decimal::from(spent));
+        f.rate_score = rate;
+        for (name, b) in ["产出指标", "效益指标", "满意度指标"].iter().zip(&blocks) {
+            if let Some(b) = b {
+                f.blocks.insert(name.to_string(), *b);
+            }
+        }
+        for (i, a) in actuals.iter().enumerate() {
+            f.indicators.push(Indicator {
+                level1: ["产出指标", "产出指标", "效益指标", "满意度指标"][i].into(),
+                level2: "数量指标".into(),
+                name: format!("指标{i}"),
+                target: "≥100个".into(),
+                actual: format!("{a}个"),
+                ..Default::default()
+            });
+        }
+        let s = perf::score_form("p", t, p, &f);
+        let parts: Decimal = s.blocks.iter().map(|b| b.score).sum::<Decimal>() + s.rate_score;
+        prop_assert_eq!(s.total, parts);
+        for b in &s.blocks {
+            prop_assert!(b.suggested <= b.weight);
+            if let Some(e) = b.entered { prop_assert_eq!(b.score, e); }
+        }
+        prop_assert_eq!(s.grade.as_str(), perf::grade_of(s.total, p));
+    }
+
+    /// Grades never get worse as the total rises.
+    #[test]
+    fn perf_grade_is_monotone(a in score_0_to(100), b in score_0_to(100)) {
+        let p = Registry::builtin().profile("shanxi-yangquan-2023").unwrap();
+        let rank = |g: &str| p.grades.iter().position(|x| x.name == g).unwrap();
+        let (lo, hi) = if a <= b { (a, b) } else { (b, a) };
+        prop_assert!(rank(gongkai::perf::grade_of(hi, p)) <= rank(gongkai::perf::grade_of(lo, p)));
+    }
+
+    /// Arbitrary JSON as a record body never panics: it is read or refused with a message.
+    #[test]
+    fn perf_arbitrary_bodies_never_panic(text in ".{0,200}") {
+        let reg = Registry::builtin();
+        let body = serde_json::from_str::<serde_json::Value>(&text)
+            .unwrap_or(serde_json::Value::String(text.clone()));
+        let _ = gongkai::perf::read_record(reg, "x", "yangquan-xiangmu-ziping", &body);
+        let mut wb = Workbook::new("shanxi-juesuan-2023", Default::default());
+        wb.records.insert("x".into(), gongkai::engine::Record { kind: "yangquan-xiangmu-ziping".into(), body });
+        let _ = gongkai::perf::audit_workbook(reg, &wb, None);
+    }
+}

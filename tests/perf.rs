@@ -1,0 +1,532 @@
+//! 绩效: the 16 阳泉 自评表 and the zhengti-2023 forms as fixtures (their real defects found by
+//! name), every indicator type and profile variant, findings, and `gongkai scores`.
+
+mod common;
+use common::*;
+
+use gongkai::engine::{Finding, Workbook};
+use gongkai::perf::{self, indicator::Kind, PerfForm, Profile};
+use gongkai::template::{registry::embedded_files, Registry, Severity};
+use rust_decimal::Decimal;
+use std::str::FromStr;
+
+const ZHENGTI: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/samples/zhengti-2023-lusong.json"
+);
+
+fn d(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+fn reg() -> &'static Registry {
+    Registry::builtin()
+}
+
+fn load(path: &str) -> Workbook {
+    gongkai::io::json::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn findings(path: &str) -> Vec<Finding> {
+    let wb = load(path);
+    let set = reg().set(&wb.template_set).unwrap();
+    perf::evaluate(reg(), set, &wb).unwrap().findings
+}
+
+fn profile(id: &str) -> &'static Profile {
+    reg().profile(id).unwrap()
+}
+
+/// Names of the forms a rule fires on.
+fn named(fs: &[Finding], rule: &str) -> Vec<String> {
+    fs.iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.table_label.clone())
+        .collect()
+}
+
+fn form_label(name: &str) -> String {
+    format!("项目支出绩效自评表「{name}」")
+}
+
+// ---------------------------------------------------------------- the juesuan-2023 sample
+
+#[test]
+fn scores_json_lists_16_forms_with_derived_grades() {
+    let (code, out, err) = run(&["scores", SAMPLE, "--json"]);
+    assert_eq!(code, 0, "{err}");
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let forms = v["forms"].as_array().unwrap();
+    assert_eq!(forms.len(), 16);
+    let by_name = |n: &str| forms.iter().find(|f| f["name"] == n).unwrap().clone();
+    // The four 90-point forms printed as 良 are 优; 85 and 82 are 良.
+    for n in [
+        "退役军人服务中心工作经费",
+        "对部分就业困难退役军人进行帮扶就业",
+        "2023年慰问驻军和军队离退休干部",
+        "双拥创建活动",
+        "8023部队体检经费",
+    ] {
+        let f = by_name(n);
+        assert_eq!((f["total"].as_str(), f["grade"].as_str()), (Some("90"), Some("优")), "{n}");
+    }
+    assert_eq!(by_name("退役军人事务各项工作经费")["grade"], "良");
+    assert_eq!(by_name("纪念馆绿化、广场管护、维修维护等费")["grade"], "良");
+    // 总分 is Σ of the entered parts, not the printed 93.
+    let x = by_name("军休中心补贴机构经费");
+    assert_eq!(x["total"], "91");
+    // 执行率 recomputed from the amounts (RULES §2.6.1 column r).
+    assert_eq!(by_name("退役军人事务各项工作经费")["rate"], "32.78");
+    assert_eq!(by_name("退役军人事务各项工作经费")["rate_suggested"], "3.28");
+    assert_eq!(by_name("对部分就业困难退役军人进行帮扶就业")["rate"], "96.15");
+    assert_eq!(by_name("9.30烈士公祭等纪念活动工作经费")["rate_suggested"], "9.75");
+    // Summary for the 情况说明: 16 projects, 588.22 万元, 14 优 (the seed's own narrative says 14).
+    assert_eq!(v["summary"]["projects"], 16);
+    assert_eq!(v["summary"]["funds"], "588.22");
+    assert_eq!(v["summary"]["spent"], "502.51");
+    assert_eq!(v["summary"]["grades"][0], serde_json::json!(["优", 14]));
+    assert_eq!(v["summary"]["grades"][1], serde_json::json!(["良", 2]));
+}
+
+#[test]
+fn check_names_the_four_90_point_forms_labelled_liang_and_the_91_vs_93_form() {
+    let fs = findings(SAMPLE);
+    let mut grade = named(&fs, "P-等级");
+    grade.sort();
+    let mut want: Vec<String> = [
+        "2023年慰问驻军和军队离退休干部",
+        "双拥创建活动",
+        "对部分就业困难退役军人进行帮扶就业",
+        "退役军人服务中心工作经费",
+    ]
+    .iter()
+    .map(|n| form_label(n))
+    .collect();
+    want.sort();
+    assert_eq!(grade, want);
+    for f in fs.iter().filter(|f| f.rule == "P-等级") {
+        assert_eq!(f.severity, Severity::Error);
+        assert!(f.message.contains("「良」") && f.message.contains("应为「优」"), "{}", f.message);
+        assert_eq!(f.lhs, Some(d("90")));
+    }
+    let total: Vec<&Finding> = fs.iter().filter(|f| f.rule == "P-总分").collect();
+    assert_eq!(total.len(), 1);
+    assert_eq!(total[0].table_label, form_label("军休中心补贴机构经费"));
+    assert_eq!((total[0].lhs, total[0].rhs), (Some(d("93")), Some(d("91"))));
+    assert!(total[0].message.contains("8 + 46 + 29 + 8 = 91"), "{}", total[0].message);
+
+    let mut rate: Vec<(String, Option<Decimal>, Option<Decimal>)> = fs
+        .iter()
+        .filter(|f| f.rule == "P-执行率")
+        .map(|f| (f.table_label.clone(), f.lhs, f.rhs))
+        .collect();
+    rate.sort();
+    assert_eq!(
+        rate,
+        vec![
+            (form_label("对部分就业困难退役军人进行帮扶就业"), Some(d("96")), Some(d("96.15"))),
+            (form_label("退役军人事务各项工作经费"), Some(d("32.76")), Some(d("32.78"))),
+        ]
+    );
+    assert_eq!(named(&fs, "P-资金分解"), vec![form_label("双拥创建活动")]);
+    // Exactly these eight errors; 8023部队体检经费 (90, labelled 优) is not among them.
+    let errors: Vec<&Finding> = fs.iter().filter(|f| f.severity == Severity::Error).collect();
+    assert_eq!(errors.len(), 8, "{errors:#?}");
+    assert!(!errors.iter().any(|f| f.table_label.contains("8023")));
+}
+
+#[test]
+fn the_linear_rate_rule_departures_are_warnings_and_overrides_are_kept() {
+    let fs = findings(SAMPLE);
+    // RULES §2.6.2: 9 of 16 printed 执行率 scores differ from the linear rule (±0.5).
+    let dep = named(&fs, "P-执行率得分");
+    assert_eq!(dep.len(), 9, "{dep:#?}");
+    assert!(fs
+        .iter()
+        .filter(|f| f.rule == "P-执行率得分")
+        .all(|f| f.severity == Severity::Warning));
+    // 32.78% printed as 10 points.
+    let f = fs
+        .iter()
+        .find(|f| f.rule == "P-执行率得分" && f.table_label == form_label("退役军人事务各项工作经费"))
+        .unwrap();
+    assert_eq!((f.lhs, f.rhs), (Some(d("10")), Some(d("3.28"))));
+}
+
+#[test]
+fn unmet_targets_without_reasons_and_overachievement_are_flagged() {
+    let fs = findings(SAMPLE);
+    let f = fs
+        .iter()
+        .find(|f| f.rule == "P-未完成原因" && f.row_label.contains("花篮制作"))
+        .expect("8个/次 → 7个 without a reason");
+    assert!(f.message.contains("未填写未完成原因"));
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-偏离" && f.row_label.contains("摆放各类菊花") && f.lhs == Some(d("223.44"))));
+    // 制作宣传片 0 of ≥2 has its reason: no finding.
+    assert!(!fs
+        .iter()
+        .any(|f| f.rule == "P-未完成原因" && f.row_label.contains("制作宣传片")));
+    // "完成" against a count target cannot be scored as a number.
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-完成值" && f.row_label.contains("信访维稳及权益维护")));
+}
+
+#[test]
+fn spent_on_all_forms_is_compared_with_the_03_table() {
+    let fs = findings(SAMPLE);
+    let x: Vec<&Finding> = fs.iter().filter(|f| f.rule == "X-绩效/03").collect();
+    assert_eq!(x.len(), 1);
+    assert_eq!((x[0].lhs, x[0].rhs), (Some(d("502.51")), Some(d("2987.06"))));
+    assert_eq!(x[0].table, "03");
+}
+
+// ---------------------------------------------------------------- zhengti-2023
+
+#[test]
+fn zhengti_forms_show_their_real_defects() {
+    let fs = findings(ZHENGTI);
+    let r = fs.iter().find(|f| f.rule == "P-执行率得分").unwrap();
+    assert_eq!((r.lhs, r.rhs), (Some(d("9")), Some(d("9.99"))));
+    let split = fs.iter().find(|f| f.rule == "P-资金分解").unwrap();
+    assert_eq!((split.lhs, split.rhs), (Some(d("2225.97")), Some(d("2227.73"))));
+    let z = fs.iter().find(|f| f.rule == "Z-跨表").unwrap();
+    assert_eq!((z.lhs, z.rhs), (Some(d("2084.56")), Some(d("2082.80"))));
+    // 基础数据表: 项目支出 = Σ projects in all three columns; the 公用经费 其中 rows need not add up.
+    assert!(!fs.iter().any(|f| f.rule == "Z-基础数据"), "{fs:#?}");
+    assert!(!fs.iter().any(|f| f.rule == "P-总分" || f.rule == "P-权重"), "{fs:#?}");
+    let (code, out, _) = run(&["scores", ZHENGTI, "--json"]);
+    assert_eq!(code, 0);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let w = v["forms"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["family"] == "整体自评")
+        .unwrap()
+        .clone();
+    assert_eq!((w["rate"].as_str(), w["total"].as_str(), w["grade"].as_str()), (Some("99.92"), Some("99"), Some("优")));
+    assert_eq!(w["blocks"].as_array().unwrap().len(), 4, "成本指标 is a 一级 of its own");
+}
+
+#[test]
+fn a_changed_basic_data_project_is_a_sum_error() {
+    let mut wb = load(ZHENGTI);
+    let r = wb.records.get_mut("基础数据").unwrap();
+    let mut f = PerfForm::from_json(&r.body).unwrap();
+    f.items.get_mut("经费/项目支出").unwrap()[1]
+        .values
+        .insert("决算".into(), d("1816.67"));
+    r.body = f.to_json();
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    let z = fs.iter().find(|f| f.rule == "Z-基础数据").unwrap();
+    assert_eq!((z.lhs, z.rhs), (Some(d("2082.80")), Some(d("2071.33"))));
+    assert_eq!(z.severity, Severity::Error);
+}
+
+// ---------------------------------------------------------------- indicator types
+
+fn score(target: &str, actual: &str, level2: &str, w: &str, p: &Profile) -> perf::indicator::Scored {
+    perf::indicator::score(target, actual, level2, "", d(w), p)
+}
+
+#[test]
+fn forward_indicators_score_pro_rata_and_cap_at_full_marks() {
+    let p = profile("shanxi-yangquan-2023");
+    for (t, a, want) in [
+        ("≥6辆/次", "2辆", "2"),        // 2/6 × 6
+        ("不少于6辆", "6辆", "6"),
+        ("6辆以上", "3", "3"),
+        ("8个/次", "7个", "5.25"),        // plain number: 正向
+        ("≥1800盆/次", "4022盆", "6"),  // over-achievement: full marks, flagged elsewhere
+        ("100%", "88%", "5.28"),
+        ("大于等于6年", "大于等于6年", "6"),
+        ("83人/年", "0", "0"),
+    ] {
+        let s = score(t, a, "数量指标", "6", p);
+        assert!(matches!(s.kind, Kind::正向), "{t}");
+        assert_eq!(s.exact.map(|x| x.round_dp(2)), Some(d(want)), "{t} / {a}: {}", s.formula);
+    }
+    assert_eq!(score("≥1800盆/次", "4022盆", "数量指标", "6", p).completion, Some(d("223.44")));
+}
+
+#[test]
+fn reverse_indicators_use_the_profiles_rule() {
+    let sx = profile("shanxi-yangquan-2023");
+    let hb = profile("hubei-2023");
+    for (t, a) in [("≤380元/人/天", "400元/人/天"), ("不超过380元", "400"), ("380元以内", "400元")] {
+        let s = score(t, a, "成本指标", "10", sx);
+        assert!(matches!(s.kind, Kind::反向), "{t}");
+        // (1 − 20/380) × 10
+        assert_eq!(s.exact.unwrap().round_dp(4), d("9.4737"), "{t}");
+    }
+    assert_eq!(score("≤380元", "760元", "成本指标", "10", sx).exact, Some(d("0")));
+    assert_eq!(score("≤380元", "300元", "成本指标", "10", sx).exact, Some(d("10")));
+    // Hubei: w × t / a.
+    assert_eq!(
+        score("≤380元", "760元", "成本指标", "10", hb).exact,
+        Some(d("5"))
+    );
+    // A plain amount under 成本 is a ceiling; a plain percentage there stays 正向.
+    assert!(matches!(score("1000元/个", "968元/个", "成本指标", "5", sx).kind, Kind::反向));
+    assert_eq!(score("1000元/个", "968元/个", "成本指标", "5", sx).exact, Some(d("5")));
+    assert!(matches!(score("80%", "85%", "社会成本指标", "5", sx).kind, Kind::正向));
+    // "小于1件次" with 0 → full marks (zhengti 生态环境成本指标).
+    assert_eq!(score("小于1件次", "0", "生态环境成本指标", "5", sx).exact, Some(d("5")));
+}
+
+#[test]
+fn equal_to_zero_targets() {
+    let p = profile("central-2020");
+    assert!(matches!(score("=0", "0", "质量指标", "5", p).kind, Kind::等于));
+    assert_eq!(score("=0", "0", "质量指标", "5", p).exact, Some(d("5")));
+    assert_eq!(score("=0", "1", "质量指标", "5", p).exact, Some(d("0")));
+    assert_eq!(score("=10次", "5次", "质量指标", "5", p).exact, Some(d("2.5")));
+}
+
+#[test]
+fn qualitative_bands_and_inference() {
+    let p = profile("shanxi-yangquan-2023");
+    let q = |t: &str, a: &str, j: &str| perf::indicator::score(t, a, "质量指标", j, d("10"), p);
+    for t in ["庄重肃穆", "有效提升", "及时", "2023年年底前完成", "9月30日"] {
+        assert!(matches!(q(t, t, "").kind, Kind::定性), "{t}");
+        assert_eq!(q(t, t, "").exact, Some(d("10")), "{t}");
+        assert_eq!(q(t, t, "").band.as_deref(), Some("达成"));
+    }
+    assert_eq!(q("年末全额支付", "未支付", "").band.as_deref(), Some("未达成"));
+    assert_eq!(q("年末全额支付", "完成30%支付率", "").band.as_deref(), Some("部分达成"));
+    let chosen = q("有效提升", "略有提升", "部分达成");
+    assert!(chosen.band_chosen);
+    assert_eq!(chosen.exact, Some(d("7")));
+    // Undecidable text: counted as 达成 but not a chosen band (P-定性待选).
+    let open = q("有效营造", "开展了宣传", "");
+    assert_eq!((open.band.as_deref(), open.exact), (None, Some(d("10"))));
+    // Band boundaries: 0.8w belongs to 达成, 0.6w to 部分达成.
+    assert_eq!(perf::indicator::band_of(d("80"), p), Some("达成"));
+    assert_eq!(perf::indicator::band_of(d("79.99"), p), Some("部分达成"));
+    assert_eq!(perf::indicator::band_of(d("60"), p), Some("部分达成"));
+    assert_eq!(perf::indicator::band_of(d("59.99"), p), Some("未达成"));
+    // Non-numeric or foreign-unit actuals against a number are not scored pro rata.
+    let s = q("83人/年", "100%", "");
+    assert!(s.actual_problem.unwrap().contains("单位"));
+    let s = q("≥20次/年", "完成", "");
+    assert!(matches!(s.kind, Kind::定性));
+    assert_eq!(s.band.as_deref(), Some("达成"));
+}
+
+// ---------------------------------------------------------------- profiles
+
+#[test]
+fn rate_rules_per_profile() {
+    use perf::score::rate_score_for;
+    let sx = profile("shanxi-yangquan-2023");
+    assert_eq!(rate_score_for(d("32.78"), sx).0, d("3.28"));
+    assert_eq!(rate_score_for(d("100"), sx).0, d("10"));
+    let jx = profile("jiangxi-2023");
+    for (r, s) in [("100", "10"), ("99.99", "7"), ("80", "7"), ("79.9", "5"), ("60", "5"), ("59", "0")] {
+        assert_eq!(rate_score_for(d(r), jx).0, d(s), "{r}");
+    }
+    let hb = profile("hubei-2023");
+    assert_eq!(rate_score_for(d("96.15"), hb).0, d("19.23"));
+}
+
+#[test]
+fn grade_thresholds_are_half_open_and_ninety_is_you() {
+    let p = profile("shanxi-yangquan-2023");
+    for (s, g) in [("100", "优"), ("90", "优"), ("89.99", "良"), ("89.5", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")] {
+        assert_eq!(perf::grade_of(d(s), p), g, "{s}");
+    }
+}
+
+fn shanxi_text() -> String {
+    embedded_files()["profiles/shanxi-yangquan-2023.toml"].clone()
+}
+
+#[test]
+fn a_total_cap_by_rate_is_profile_data() {
+    let text = shanxi_text().replace(
+        "[weights]",
+        "[[cap]]\nrate_from = \"70\"\nrate_below = \"80\"\nmax_total = \"89\"\n\n[weights]",
+    );
+    let p = perf::spec::load_profile("profiles/x.toml", &text).unwrap();
+    let t = reg().form("yangquan-xiangmu-ziping").unwrap();
+    let mut f = PerfForm::default();
+    f.money.insert("到位".into(), d("100"));
+    f.money.insert("执行".into(), d("75"));
+    f.blocks.insert("产出指标".into(), d("50"));
+    f.blocks.insert("效益指标".into(), d("30"));
+    f.blocks.insert("满意度指标".into(), d("10"));
+    let s = perf::score_form("x", t, &p, &f);
+    assert_eq!(s.rate_score, d("7.5"));
+    assert_eq!((s.total, s.cap, s.grade.as_str()), (d("89"), Some(d("89")), "良"));
+}
+
+#[test]
+fn broken_profiles_and_forms_are_refused_with_the_file_named() {
+    let bad = shanxi_text().replace("\"产出指标\" = \"50\"", "\"产出指标\" = \"60\"");
+    let e = perf::spec::load_profile("profiles/bad.toml", &bad).unwrap_err();
+    assert!(e.to_string().contains("profiles/bad.toml"), "{e}");
+    assert!(e.to_string().contains("权重合计 110"), "{e}");
+    let mut files = embedded_files();
+    files.insert("profiles/bad.toml".into(), bad);
+    assert!(Registry::from_files(&files).is_err());
+
+    let mut files = embedded_files();
+    let form = files["forms/yangquan-xiangmu-ziping.toml"].replace("of = [\"预算\"", "of = [\"预算金额\"");
+    files.insert("forms/yangquan-xiangmu-ziping.toml".into(), form);
+    let e = Registry::from_files(&files).unwrap_err().to_string();
+    assert!(e.contains("forms/yangquan-xiangmu-ziping.toml") && e.contains("预算金额"), "{e}");
+
+    let mut files = embedded_files();
+    let rules = files["forms/rules.toml"].replace("id = \"P-等级\"", "id = \"P-等级X\"");
+    files.insert("forms/rules.toml".into(), rules);
+    assert!(Registry::from_files(&files).unwrap_err().to_string().contains("P-等级"));
+}
+
+// ---------------------------------------------------------------- entry and overrides
+
+fn yq_form() -> PerfForm {
+    let mut f = PerfForm::default();
+    f.fields.insert("项目名称".into(), "测试项目".into());
+    f.money.insert("预算".into(), d("10"));
+    f.money.insert("到位".into(), d("10"));
+    f.money.insert("执行".into(), d("8"));
+    for (l1, l2, name, t, a) in [
+        ("产出指标", "数量指标", "培训人数", "≥100人", "80人"),
+        ("产出指标", "质量指标", "合格率", "100%", "100%"),
+        ("效益指标", "社会效益指标", "能力提升", "有效提升", "有效提升"),
+        ("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%"),
+    ] {
+        f.indicators.push(perf::Indicator {
+            level1: l1.into(),
+            level2: l2.into(),
+            name: name.into(),
+            target: t.into(),
+            actual: a.into(),
+            ..Default::default()
+        });
+    }
+    f
+}
+
+#[test]
+fn a_new_form_is_scored_from_its_indicators_alone() {
+    let t = reg().form("yangquan-xiangmu-ziping").unwrap();
+    let p = profile("shanxi-yangquan-2023");
+    let s = perf::score_form("x", t, p, &yq_form());
+    // 执行率 80% → 8; 产出 (80/100 + 1) × 25 = 45; 效益 30; 满意度 10.
+    assert_eq!(s.rate, Some(d("80.00")));
+    assert_eq!(s.rate_suggested, Some(d("8")));
+    let blocks: Vec<Decimal> = s.blocks.iter().map(|b| b.score).collect();
+    assert_eq!(blocks, vec![d("45"), d("30"), d("10")]);
+    assert_eq!((s.total, s.grade.as_str()), (d("93"), "优"));
+    assert_eq!(s.indicators[0].formula, "80 ÷ 100 × 25");
+}
+
+#[test]
+fn overrides_are_kept_and_marked() {
+    let t = reg().form("yangquan-xiangmu-ziping").unwrap();
+    let p = profile("shanxi-yangquan-2023");
+    let mut f = yq_form();
+    f.blocks.insert("产出指标".into(), d("48"));
+    f.rate_score = Some(d("10"));
+    let s = perf::score_form("x", t, p, &f);
+    assert_eq!(s.total, d("98"));
+    let mut wb = Workbook::new("shanxi-juesuan-2023", Default::default());
+    wb.records.insert(
+        "a".into(),
+        gongkai::engine::Record {
+            kind: "yangquan-xiangmu-ziping".into(),
+            body: f.to_json(),
+        },
+    );
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    let adj = fs.iter().find(|f| f.rule == "P-调整").unwrap();
+    assert_eq!((adj.lhs, adj.rhs), (Some(d("48")), Some(d("45"))));
+    let r = fs.iter().find(|f| f.rule == "P-执行率得分").unwrap();
+    assert_eq!((r.lhs, r.rhs), (Some(d("10")), Some(d("8"))));
+    // Above the weight is an error.
+    f.blocks.insert("满意度指标".into(), d("12"));
+    wb.records.get_mut("a").unwrap().body = f.to_json();
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    let cap = fs.iter().find(|f| f.rule == "P-得分上限").unwrap();
+    assert_eq!(cap.severity, Severity::Error);
+}
+
+#[test]
+fn per_indicator_forms_check_weights_and_block_sums() {
+    let t = reg().form("central-xiangmu-ziping").unwrap();
+    let mut f = PerfForm::default();
+    f.money.insert("全年预算".into(), d("100"));
+    f.money.insert("全年执行".into(), d("100"));
+    for (l1, w, s) in [("产出指标", "30", "30"), ("产出指标", "15", "15"), ("效益指标", "30", "28"), ("满意度指标", "10", "10")] {
+        f.indicators.push(perf::Indicator {
+            level1: l1.into(),
+            level2: "x".into(),
+            name: "n".into(),
+            target: "有效".into(),
+            actual: "有效".into(),
+            weight: Some(d(w)),
+            score: Some(d(s)),
+            ..Default::default()
+        });
+    }
+    f.blocks.insert("效益指标".into(), d("30"));
+    let mut wb = Workbook::new("shanxi-juesuan-2023", Default::default());
+    wb.records.insert(
+        "c".into(),
+        gongkai::engine::Record {
+            kind: "central-xiangmu-ziping".into(),
+            body: f.to_json(),
+        },
+    );
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    let w = fs.iter().find(|f| f.rule == "P-权重").expect("产出 分值 45 ≠ 50");
+    assert_eq!((w.lhs, w.rhs), (Some(d("45")), Some(d("50"))));
+    let b = fs.iter().find(|f| f.rule == "P-块分").expect("效益 30 ≠ 28");
+    assert_eq!((b.lhs, b.rhs), (Some(d("30")), Some(d("28"))));
+    let s = perf::score_form("c", t, profile("central-2020"), &f);
+    assert_eq!(s.total, d("95")); // 10 + 45 + 30 (entered block) + 10
+}
+
+#[test]
+fn a_grade_cannot_be_stored_and_bad_records_are_refused_in_chinese() {
+    let mut wb = load(SAMPLE);
+    let body = &mut wb.records.get_mut("自评01").unwrap().body;
+    body["grade"] = serde_json::json!("优");
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    let f = fs.iter().find(|f| f.rule == "FORM-1").unwrap();
+    assert!(f.message.contains("grade"), "{}", f.message);
+    // Letters in an amount.
+    let mut wb = load(SAMPLE);
+    wb.records.get_mut("自评02").unwrap().body["money"]["执行"] = serde_json::json!("十万");
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    assert!(fs.iter().any(|f| f.rule == "FORM-1" && f.message.contains("十万")));
+    // An unknown form kind, imported: refused before anything is written.
+    let text = std::fs::read_to_string(SAMPLE)
+        .unwrap()
+        .replacen("\"kind\": \"yangquan-xiangmu-ziping\"", "\"kind\": \"no-such-form\"", 1);
+    let dir = fresh_dir("perf", "badkind");
+    let src = dir.join("bad.json");
+    std::fs::write(&src, text).unwrap();
+    let into = dir.join("w.sqlite");
+    let (code, _, err) = run(&["import", src.to_str().unwrap(), "--into", into.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no-such-form") && err.contains("不是已安装的绩效表单模板"), "{err}");
+    assert!(!into.exists());
+}
+
+#[test]
+fn scores_human_output_and_templates_listing() {
+    let (code, out, _) = run(&["scores", SAMPLE]);
+    assert_eq!(code, 0);
+    assert!(out.contains("自评15  项目支出绩效自评表「军休中心补贴机构经费」"), "{out}");
+    assert!(out.contains("执行率 65.56%  执行率得分 建议 6.56 / 填报 8"), "{out}");
+    assert!(out.contains("项目支出绩效自评 16 个，资金 588.22 万元，实际执行 502.51 万元；优 14 个，良 2 个"), "{out}");
+    let (_, out, _) = run(&["templates"]);
+    for id in ["yangquan-xiangmu-ziping", "central-xiangmu-ziping", "hunan-zhengti-ziping", "hunan-zhengti-jichu", "yangquan-mubiao", "jiangxi-2023"] {
+        assert!(out.contains(id), "{id}");
+    }
+}
