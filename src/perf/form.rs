@@ -94,7 +94,7 @@ pub struct LedgerItem {
 impl PerfForm {
     /// Reads a record body; the message names the field that is wrong.
     pub fn from_json(v: &serde_json::Value) -> Result<PerfForm, String> {
-        serde_json::from_value(v.clone()).map_err(|e| e.to_string())
+        PerfForm::deserialize(v).map_err(|e| e.to_string())
     }
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
