@@ -17,7 +17,8 @@ fn workbook_with(n: usize) -> Workbook {
     let mut wb = sample.clone();
     wb.records.clear();
     for i in 0..n {
-        wb.records.insert(format!("自评{i:04}"), forms[i % forms.len()].clone());
+        wb.records
+            .insert(format!("自评{i:04}"), forms[i % forms.len()].clone());
     }
     wb
 }

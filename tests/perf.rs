@@ -15,6 +15,11 @@ const ZHENGTI: &str = concat!(
     "/assets/samples/zhengti-2023-lusong.json"
 );
 
+const MUBIAO: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/assets/samples/mubiao-2024-yangquan.json"
+);
+
 fn d(s: &str) -> Decimal {
     Decimal::from_str(s).unwrap()
 }
@@ -68,7 +73,11 @@ fn scores_json_lists_16_forms_with_derived_grades() {
         "8023部队体检经费",
     ] {
         let f = by_name(n);
-        assert_eq!((f["total"].as_str(), f["grade"].as_str()), (Some("90"), Some("优")), "{n}");
+        assert_eq!(
+            (f["total"].as_str(), f["grade"].as_str()),
+            (Some("90"), Some("优")),
+            "{n}"
+        );
     }
     assert_eq!(by_name("退役军人事务各项工作经费")["grade"], "良");
     assert_eq!(by_name("纪念馆绿化、广场管护、维修维护等费")["grade"], "良");
@@ -77,9 +86,18 @@ fn scores_json_lists_16_forms_with_derived_grades() {
     assert_eq!(x["total"], "91");
     // 执行率 recomputed from the amounts (RULES §2.6.1 column r).
     assert_eq!(by_name("退役军人事务各项工作经费")["rate"], "32.78");
-    assert_eq!(by_name("退役军人事务各项工作经费")["rate_suggested"], "3.28");
-    assert_eq!(by_name("对部分就业困难退役军人进行帮扶就业")["rate"], "96.15");
-    assert_eq!(by_name("9.30烈士公祭等纪念活动工作经费")["rate_suggested"], "9.75");
+    assert_eq!(
+        by_name("退役军人事务各项工作经费")["rate_suggested"],
+        "3.28"
+    );
+    assert_eq!(
+        by_name("对部分就业困难退役军人进行帮扶就业")["rate"],
+        "96.15"
+    );
+    assert_eq!(
+        by_name("9.30烈士公祭等纪念活动工作经费")["rate_suggested"],
+        "9.75"
+    );
     // Summary for the 情况说明: 16 projects, 588.22 万元, 14 优 (the seed's own narrative says 14).
     assert_eq!(v["summary"]["projects"], 16);
     assert_eq!(v["summary"]["funds"], "588.22");
@@ -106,14 +124,22 @@ fn check_names_the_four_90_point_forms_labelled_liang_and_the_91_vs_93_form() {
     assert_eq!(grade, want);
     for f in fs.iter().filter(|f| f.rule == "P-等级") {
         assert_eq!(f.severity, Severity::Error);
-        assert!(f.message.contains("「良」") && f.message.contains("应为「优」"), "{}", f.message);
+        assert!(
+            f.message.contains("「良」") && f.message.contains("应为「优」"),
+            "{}",
+            f.message
+        );
         assert_eq!(f.lhs, Some(d("90")));
     }
     let total: Vec<&Finding> = fs.iter().filter(|f| f.rule == "P-总分").collect();
     assert_eq!(total.len(), 1);
     assert_eq!(total[0].table_label, form_label("军休中心补贴机构经费"));
     assert_eq!((total[0].lhs, total[0].rhs), (Some(d("93")), Some(d("91"))));
-    assert!(total[0].message.contains("8 + 46 + 29 + 8 = 91"), "{}", total[0].message);
+    assert!(
+        total[0].message.contains("8 + 46 + 29 + 8 = 91"),
+        "{}",
+        total[0].message
+    );
 
     let mut rate: Vec<(String, Option<Decimal>, Option<Decimal>)> = fs
         .iter()
@@ -124,13 +150,24 @@ fn check_names_the_four_90_point_forms_labelled_liang_and_the_91_vs_93_form() {
     assert_eq!(
         rate,
         vec![
-            (form_label("对部分就业困难退役军人进行帮扶就业"), Some(d("96")), Some(d("96.15"))),
-            (form_label("退役军人事务各项工作经费"), Some(d("32.76")), Some(d("32.78"))),
+            (
+                form_label("对部分就业困难退役军人进行帮扶就业"),
+                Some(d("96")),
+                Some(d("96.15"))
+            ),
+            (
+                form_label("退役军人事务各项工作经费"),
+                Some(d("32.76")),
+                Some(d("32.78"))
+            ),
         ]
     );
     assert_eq!(named(&fs, "P-资金分解"), vec![form_label("双拥创建活动")]);
     // Exactly these eight errors; 8023部队体检经费 (90, labelled 优) is not among them.
-    let errors: Vec<&Finding> = fs.iter().filter(|f| f.severity == Severity::Error).collect();
+    let errors: Vec<&Finding> = fs
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .collect();
     assert_eq!(errors.len(), 8, "{errors:#?}");
     assert!(!errors.iter().any(|f| f.table_label.contains("8023")));
 }
@@ -148,7 +185,9 @@ fn the_linear_rate_rule_departures_are_warnings_and_overrides_are_kept() {
     // 32.78% printed as 10 points.
     let f = fs
         .iter()
-        .find(|f| f.rule == "P-执行率得分" && f.table_label == form_label("退役军人事务各项工作经费"))
+        .find(|f| {
+            f.rule == "P-执行率得分" && f.table_label == form_label("退役军人事务各项工作经费")
+        })
         .unwrap();
     assert_eq!((f.lhs, f.rhs), (Some(d("10")), Some(d("3.28"))));
 }
@@ -161,9 +200,9 @@ fn unmet_targets_without_reasons_and_overachievement_are_flagged() {
         .find(|f| f.rule == "P-未完成原因" && f.row_label.contains("花篮制作"))
         .expect("8个/次 → 7个 without a reason");
     assert!(f.message.contains("未填写未完成原因"));
-    assert!(fs
-        .iter()
-        .any(|f| f.rule == "P-偏离" && f.row_label.contains("摆放各类菊花") && f.lhs == Some(d("223.44"))));
+    assert!(fs.iter().any(|f| f.rule == "P-偏离"
+        && f.row_label.contains("摆放各类菊花")
+        && f.lhs == Some(d("223.44"))));
     // 制作宣传片 0 of ≥2 has its reason: no finding.
     assert!(!fs
         .iter()
@@ -179,7 +218,10 @@ fn spent_on_all_forms_is_compared_with_the_03_table() {
     let fs = findings(SAMPLE);
     let x: Vec<&Finding> = fs.iter().filter(|f| f.rule == "X-绩效/03").collect();
     assert_eq!(x.len(), 1);
-    assert_eq!((x[0].lhs, x[0].rhs), (Some(d("502.51")), Some(d("2987.06"))));
+    assert_eq!(
+        (x[0].lhs, x[0].rhs),
+        (Some(d("502.51")), Some(d("2987.06")))
+    );
     assert_eq!(x[0].table, "03");
 }
 
@@ -191,12 +233,18 @@ fn zhengti_forms_show_their_real_defects() {
     let r = fs.iter().find(|f| f.rule == "P-执行率得分").unwrap();
     assert_eq!((r.lhs, r.rhs), (Some(d("9")), Some(d("9.99"))));
     let split = fs.iter().find(|f| f.rule == "P-资金分解").unwrap();
-    assert_eq!((split.lhs, split.rhs), (Some(d("2225.97")), Some(d("2227.73"))));
+    assert_eq!(
+        (split.lhs, split.rhs),
+        (Some(d("2225.97")), Some(d("2227.73")))
+    );
     let z = fs.iter().find(|f| f.rule == "Z-跨表").unwrap();
     assert_eq!((z.lhs, z.rhs), (Some(d("2084.56")), Some(d("2082.80"))));
     // 基础数据表: 项目支出 = Σ projects in all three columns; the 公用经费 其中 rows need not add up.
     assert!(!fs.iter().any(|f| f.rule == "Z-基础数据"), "{fs:#?}");
-    assert!(!fs.iter().any(|f| f.rule == "P-总分" || f.rule == "P-权重"), "{fs:#?}");
+    assert!(
+        !fs.iter().any(|f| f.rule == "P-总分" || f.rule == "P-权重"),
+        "{fs:#?}"
+    );
     let (code, out, _) = run(&["scores", ZHENGTI, "--json"]);
     assert_eq!(code, 0);
     let v: serde_json::Value = serde_json::from_str(&out).unwrap();
@@ -207,8 +255,15 @@ fn zhengti_forms_show_their_real_defects() {
         .find(|f| f["family"] == "整体自评")
         .unwrap()
         .clone();
-    assert_eq!((w["rate"].as_str(), w["total"].as_str(), w["grade"].as_str()), (Some("99.92"), Some("99"), Some("优")));
-    assert_eq!(w["blocks"].as_array().unwrap().len(), 4, "成本指标 is a 一级 of its own");
+    assert_eq!(
+        (w["rate"].as_str(), w["total"].as_str(), w["grade"].as_str()),
+        (Some("99.92"), Some("99"), Some("优"))
+    );
+    assert_eq!(
+        w["blocks"].as_array().unwrap().len(),
+        4,
+        "成本指标 is a 一级 of its own"
+    );
 }
 
 #[test]
@@ -228,7 +283,13 @@ fn a_changed_basic_data_project_is_a_sum_error() {
 
 // ---------------------------------------------------------------- indicator types
 
-fn score(target: &str, actual: &str, level2: &str, w: &str, p: &Profile) -> perf::indicator::Scored {
+fn score(
+    target: &str,
+    actual: &str,
+    level2: &str,
+    w: &str,
+    p: &Profile,
+) -> perf::indicator::Scored {
     perf::indicator::score(target, actual, level2, "", d(w), p)
 }
 
@@ -236,67 +297,115 @@ fn score(target: &str, actual: &str, level2: &str, w: &str, p: &Profile) -> perf
 fn forward_indicators_score_pro_rata_and_cap_at_full_marks() {
     let p = profile("shanxi-yangquan-2023");
     for (t, a, want) in [
-        ("≥6辆/次", "2辆", "2"),        // 2/6 × 6
+        ("≥6辆/次", "2辆", "2"), // 2/6 × 6
         ("不少于6辆", "6辆", "6"),
         ("6辆以上", "3", "3"),
-        ("8个/次", "7个", "5.25"),        // plain number: 正向
-        ("≥1800盆/次", "4022盆", "6"),  // over-achievement: full marks, flagged elsewhere
+        ("8个/次", "7个", "5.25"),     // plain number: 正向
+        ("≥1800盆/次", "4022盆", "6"), // over-achievement: full marks, flagged elsewhere
         ("100%", "88%", "5.28"),
         ("大于等于6年", "大于等于6年", "6"),
         ("83人/年", "0", "0"),
     ] {
         let s = score(t, a, "数量指标", "6", p);
         assert!(matches!(s.kind, Kind::正向), "{t}");
-        assert_eq!(s.exact.map(|x| x.round_dp(2)), Some(d(want)), "{t} / {a}: {}", s.formula);
+        assert_eq!(
+            s.exact.map(|x| x.round_dp(2)),
+            Some(d(want)),
+            "{t} / {a}: {}",
+            s.formula
+        );
     }
-    assert_eq!(score("≥1800盆/次", "4022盆", "数量指标", "6", p).completion, Some(d("223.44")));
+    assert_eq!(
+        score("≥1800盆/次", "4022盆", "数量指标", "6", p).completion,
+        Some(d("223.44"))
+    );
 }
 
 #[test]
 fn reverse_indicators_use_the_profiles_rule() {
     let sx = profile("shanxi-yangquan-2023");
     let hb = profile("hubei-2023");
-    for (t, a) in [("≤380元/人/天", "400元/人/天"), ("不超过380元", "400"), ("380元以内", "400元")] {
+    for (t, a) in [
+        ("≤380元/人/天", "400元/人/天"),
+        ("不超过380元", "400"),
+        ("380元以内", "400元"),
+    ] {
         let s = score(t, a, "成本指标", "10", sx);
         assert!(matches!(s.kind, Kind::反向), "{t}");
         // (1 − 20/380) × 10
         assert_eq!(s.exact.unwrap().round_dp(4), d("9.4737"), "{t}");
     }
-    assert_eq!(score("≤380元", "760元", "成本指标", "10", sx).exact, Some(d("0")));
-    assert_eq!(score("≤380元", "300元", "成本指标", "10", sx).exact, Some(d("10")));
+    assert_eq!(
+        score("≤380元", "760元", "成本指标", "10", sx).exact,
+        Some(d("0"))
+    );
+    assert_eq!(
+        score("≤380元", "300元", "成本指标", "10", sx).exact,
+        Some(d("10"))
+    );
     // Hubei: w × t / a.
     assert_eq!(
         score("≤380元", "760元", "成本指标", "10", hb).exact,
         Some(d("5"))
     );
     // A plain amount under 成本 is a ceiling; a plain percentage there stays 正向.
-    assert!(matches!(score("1000元/个", "968元/个", "成本指标", "5", sx).kind, Kind::反向));
-    assert_eq!(score("1000元/个", "968元/个", "成本指标", "5", sx).exact, Some(d("5")));
-    assert!(matches!(score("80%", "85%", "社会成本指标", "5", sx).kind, Kind::正向));
+    assert!(matches!(
+        score("1000元/个", "968元/个", "成本指标", "5", sx).kind,
+        Kind::反向
+    ));
+    assert_eq!(
+        score("1000元/个", "968元/个", "成本指标", "5", sx).exact,
+        Some(d("5"))
+    );
+    assert!(matches!(
+        score("80%", "85%", "社会成本指标", "5", sx).kind,
+        Kind::正向
+    ));
     // "小于1件次" with 0 → full marks (zhengti 生态环境成本指标).
-    assert_eq!(score("小于1件次", "0", "生态环境成本指标", "5", sx).exact, Some(d("5")));
+    assert_eq!(
+        score("小于1件次", "0", "生态环境成本指标", "5", sx).exact,
+        Some(d("5"))
+    );
 }
 
 #[test]
 fn equal_to_zero_targets() {
     let p = profile("central-2020");
-    assert!(matches!(score("=0", "0", "质量指标", "5", p).kind, Kind::等于));
+    assert!(matches!(
+        score("=0", "0", "质量指标", "5", p).kind,
+        Kind::等于
+    ));
     assert_eq!(score("=0", "0", "质量指标", "5", p).exact, Some(d("5")));
     assert_eq!(score("=0", "1", "质量指标", "5", p).exact, Some(d("0")));
-    assert_eq!(score("=10次", "5次", "质量指标", "5", p).exact, Some(d("2.5")));
+    assert_eq!(
+        score("=10次", "5次", "质量指标", "5", p).exact,
+        Some(d("2.5"))
+    );
 }
 
 #[test]
 fn qualitative_bands_and_inference() {
     let p = profile("shanxi-yangquan-2023");
     let q = |t: &str, a: &str, j: &str| perf::indicator::score(t, a, "质量指标", j, d("10"), p);
-    for t in ["庄重肃穆", "有效提升", "及时", "2023年年底前完成", "9月30日"] {
+    for t in [
+        "庄重肃穆",
+        "有效提升",
+        "及时",
+        "2023年年底前完成",
+        "9月30日",
+    ] {
         assert!(matches!(q(t, t, "").kind, Kind::定性), "{t}");
         assert_eq!(q(t, t, "").exact, Some(d("10")), "{t}");
         assert_eq!(q(t, t, "").band.as_deref(), Some("达成"));
     }
-    assert_eq!(q("年末全额支付", "未支付", "").band.as_deref(), Some("未达成"));
-    assert_eq!(q("年末全额支付", "完成30%支付率", "").band.as_deref(), Some("部分达成"));
+    assert_eq!(
+        q("年末全额支付", "未支付", "").band.as_deref(),
+        Some("未达成")
+    );
+    assert_eq!(
+        q("年末全额支付", "完成30%支付率", "").band.as_deref(),
+        Some("部分达成")
+    );
     let chosen = q("有效提升", "略有提升", "部分达成");
     assert!(chosen.band_chosen);
     assert_eq!(chosen.exact, Some(d("7")));
@@ -325,7 +434,14 @@ fn rate_rules_per_profile() {
     assert_eq!(rate_score_for(d("32.78"), sx).0, d("3.28"));
     assert_eq!(rate_score_for(d("100"), sx).0, d("10"));
     let jx = profile("jiangxi-2023");
-    for (r, s) in [("100", "10"), ("99.99", "7"), ("80", "7"), ("79.9", "5"), ("60", "5"), ("59", "0")] {
+    for (r, s) in [
+        ("100", "10"),
+        ("99.99", "7"),
+        ("80", "7"),
+        ("79.9", "5"),
+        ("60", "5"),
+        ("59", "0"),
+    ] {
         assert_eq!(rate_score_for(d(r), jx).0, d(s), "{r}");
     }
     let hb = profile("hubei-2023");
@@ -335,7 +451,17 @@ fn rate_rules_per_profile() {
 #[test]
 fn grade_thresholds_are_half_open_and_ninety_is_you() {
     let p = profile("shanxi-yangquan-2023");
-    for (s, g) in [("100", "优"), ("90", "优"), ("89.99", "良"), ("89.5", "良"), ("80", "良"), ("79.99", "中"), ("60", "中"), ("59.99", "差"), ("0", "差")] {
+    for (s, g) in [
+        ("100", "优"),
+        ("90", "优"),
+        ("89.99", "良"),
+        ("89.5", "良"),
+        ("80", "良"),
+        ("79.99", "中"),
+        ("60", "中"),
+        ("59.99", "差"),
+        ("0", "差"),
+    ] {
         assert_eq!(perf::grade_of(d(s), p), g, "{s}");
     }
 }
@@ -360,7 +486,10 @@ fn a_total_cap_by_rate_is_profile_data() {
     f.blocks.insert("满意度指标".into(), d("10"));
     let s = perf::score_form("x", t, &p, &f);
     assert_eq!(s.rate_score, d("7.5"));
-    assert_eq!((s.total, s.cap, s.grade.as_str()), (d("89"), Some(d("89")), "良"));
+    assert_eq!(
+        (s.total, s.cap, s.grade.as_str()),
+        (d("89"), Some(d("89")), "良")
+    );
 }
 
 #[test]
@@ -374,15 +503,22 @@ fn broken_profiles_and_forms_are_refused_with_the_file_named() {
     assert!(Registry::from_files(&files).is_err());
 
     let mut files = embedded_files();
-    let form = files["forms/yangquan-xiangmu-ziping.toml"].replace("of = [\"预算\"", "of = [\"预算金额\"");
+    let form =
+        files["forms/yangquan-xiangmu-ziping.toml"].replace("of = [\"预算\"", "of = [\"预算金额\"");
     files.insert("forms/yangquan-xiangmu-ziping.toml".into(), form);
     let e = Registry::from_files(&files).unwrap_err().to_string();
-    assert!(e.contains("forms/yangquan-xiangmu-ziping.toml") && e.contains("预算金额"), "{e}");
+    assert!(
+        e.contains("forms/yangquan-xiangmu-ziping.toml") && e.contains("预算金额"),
+        "{e}"
+    );
 
     let mut files = embedded_files();
     let rules = files["forms/rules.toml"].replace("id = \"P-等级\"", "id = \"P-等级X\"");
     files.insert("forms/rules.toml".into(), rules);
-    assert!(Registry::from_files(&files).unwrap_err().to_string().contains("P-等级"));
+    assert!(Registry::from_files(&files)
+        .unwrap_err()
+        .to_string()
+        .contains("P-等级"));
 }
 
 // ---------------------------------------------------------------- entry and overrides
@@ -396,7 +532,13 @@ fn yq_form() -> PerfForm {
     for (l1, l2, name, t, a) in [
         ("产出指标", "数量指标", "培训人数", "≥100人", "80人"),
         ("产出指标", "质量指标", "合格率", "100%", "100%"),
-        ("效益指标", "社会效益指标", "能力提升", "有效提升", "有效提升"),
+        (
+            "效益指标",
+            "社会效益指标",
+            "能力提升",
+            "有效提升",
+            "有效提升",
+        ),
         ("满意度指标", "服务对象满意度指标", "满意度", "≥90%", "95%"),
     ] {
         f.indicators.push(perf::Indicator {
@@ -461,7 +603,12 @@ fn per_indicator_forms_check_weights_and_block_sums() {
     let mut f = PerfForm::default();
     f.money.insert("全年预算".into(), d("100"));
     f.money.insert("全年执行".into(), d("100"));
-    for (l1, w, s) in [("产出指标", "30", "30"), ("产出指标", "15", "15"), ("效益指标", "30", "28"), ("满意度指标", "10", "10")] {
+    for (l1, w, s) in [
+        ("产出指标", "30", "30"),
+        ("产出指标", "15", "15"),
+        ("效益指标", "30", "28"),
+        ("满意度指标", "10", "10"),
+    ] {
         f.indicators.push(perf::Indicator {
             level1: l1.into(),
             level2: "x".into(),
@@ -483,9 +630,15 @@ fn per_indicator_forms_check_weights_and_block_sums() {
         },
     );
     let fs = perf::audit_workbook(reg(), &wb, None);
-    let w = fs.iter().find(|f| f.rule == "P-权重").expect("产出 分值 45 ≠ 50");
+    let w = fs
+        .iter()
+        .find(|f| f.rule == "P-权重")
+        .expect("产出 分值 45 ≠ 50");
     assert_eq!((w.lhs, w.rhs), (Some(d("45")), Some(d("50"))));
-    let b = fs.iter().find(|f| f.rule == "P-块分").expect("效益 30 ≠ 28");
+    let b = fs
+        .iter()
+        .find(|f| f.rule == "P-块分")
+        .expect("效益 30 ≠ 28");
     assert_eq!((b.lhs, b.rhs), (Some(d("30")), Some(d("28"))));
     let s = perf::score_form("c", t, profile("central-2020"), &f);
     assert_eq!(s.total, d("95")); // 10 + 45 + 30 (entered block) + 10
@@ -503,18 +656,30 @@ fn a_grade_cannot_be_stored_and_bad_records_are_refused_in_chinese() {
     let mut wb = load(SAMPLE);
     wb.records.get_mut("自评02").unwrap().body["money"]["执行"] = serde_json::json!("十万");
     let fs = perf::audit_workbook(reg(), &wb, None);
-    assert!(fs.iter().any(|f| f.rule == "FORM-1" && f.message.contains("十万")));
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "FORM-1" && f.message.contains("十万")));
     // An unknown form kind, imported: refused before anything is written.
-    let text = std::fs::read_to_string(SAMPLE)
-        .unwrap()
-        .replacen("\"kind\": \"yangquan-xiangmu-ziping\"", "\"kind\": \"no-such-form\"", 1);
+    let text = std::fs::read_to_string(SAMPLE).unwrap().replacen(
+        "\"kind\": \"yangquan-xiangmu-ziping\"",
+        "\"kind\": \"no-such-form\"",
+        1,
+    );
     let dir = fresh_dir("perf", "badkind");
     let src = dir.join("bad.json");
     std::fs::write(&src, text).unwrap();
     let into = dir.join("w.sqlite");
-    let (code, _, err) = run(&["import", src.to_str().unwrap(), "--into", into.to_str().unwrap()]);
+    let (code, _, err) = run(&[
+        "import",
+        src.to_str().unwrap(),
+        "--into",
+        into.to_str().unwrap(),
+    ]);
     assert_eq!(code, 2);
-    assert!(err.contains("no-such-form") && err.contains("不是已安装的绩效表单模板"), "{err}");
+    assert!(
+        err.contains("no-such-form") && err.contains("不是已安装的绩效表单模板"),
+        "{err}"
+    );
     assert!(!into.exists());
 }
 
@@ -522,11 +687,190 @@ fn a_grade_cannot_be_stored_and_bad_records_are_refused_in_chinese() {
 fn scores_human_output_and_templates_listing() {
     let (code, out, _) = run(&["scores", SAMPLE]);
     assert_eq!(code, 0);
-    assert!(out.contains("自评15  项目支出绩效自评表「军休中心补贴机构经费」"), "{out}");
-    assert!(out.contains("执行率 65.56%  执行率得分 建议 6.56 / 填报 8"), "{out}");
-    assert!(out.contains("项目支出绩效自评 16 个，资金 588.22 万元，实际执行 502.51 万元；优 14 个，良 2 个"), "{out}");
+    assert!(
+        out.contains("自评15  项目支出绩效自评表「军休中心补贴机构经费」"),
+        "{out}"
+    );
+    assert!(
+        out.contains("执行率 65.56%  执行率得分 建议 6.56 / 填报 8"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "项目支出绩效自评 16 个，资金 588.22 万元，实际执行 502.51 万元；优 14 个，良 2 个"
+        ),
+        "{out}"
+    );
     let (_, out, _) = run(&["templates"]);
-    for id in ["yangquan-xiangmu-ziping", "central-xiangmu-ziping", "hunan-zhengti-ziping", "hunan-zhengti-jichu", "yangquan-mubiao", "jiangxi-2023"] {
+    for id in [
+        "yangquan-xiangmu-ziping",
+        "central-xiangmu-ziping",
+        "hunan-zhengti-ziping",
+        "hunan-zhengti-jichu",
+        "yangquan-mubiao",
+        "jiangxi-2023",
+    ] {
         assert!(out.contains(id), "{id}");
     }
+}
+
+// ---------------------------------------------------------------- 项目支出绩效目标表 (yusuan-2024)
+
+fn on(fs: &[Finding], rule: &str) -> Vec<String> {
+    let mut v: Vec<String> = fs
+        .iter()
+        .filter(|f| f.rule == rule)
+        .map(|f| f.table.clone())
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn target_sheets_of_the_yusuan_seed_show_their_real_defects() {
+    let fs = findings(MUBIAO);
+    assert!(fs.iter().all(|f| f.severity != Severity::Error), "{fs:#?}");
+    // A 2024 sheet dated 2023-01-28: copied from last year's.
+    assert_eq!(on(&fs, "P-日期"), ["目标01"]);
+    let date = fs.iter().find(|f| f.rule == "P-日期").unwrap();
+    assert!(
+        date.message.contains("2023年1月28日") && date.message.contains("2023年7月"),
+        "{}",
+        date.message
+    );
+    // "2023年底前完成" as a 2024 target, and a 2022 project name.
+    assert_eq!(on(&fs, "P-过期"), ["目标01", "目标03"]);
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-过期" && f.message.contains("「2023年底前完成」")));
+    // 双拥创建活动 has no 产出指标.
+    assert_eq!(on(&fs, "P-缺指标"), ["目标02"]);
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-缺指标" && f.row == "产出指标"));
+    // The 慰问驻军 sheet's 年度资金总额 is blank.
+    assert_eq!(on(&fs, "P-资金缺项"), ["目标03"]);
+    // The first 帮扶就业 sheet: 年度 under 省级, 实施期 under 市县.
+    assert_eq!(on(&fs, "P-资金来源"), ["目标05"]);
+    let src = fs.iter().find(|f| f.rule == "P-资金来源").unwrap();
+    assert_eq!((src.lhs, src.rhs), (Some(d("2350000")), Some(d("0"))));
+    assert!(
+        src.message.contains("省级财政资金") && src.message.contains("2,350,000.00 元"),
+        "{}",
+        src.message
+    );
+    // "100100%按月发放".
+    assert_eq!(on(&fs, "P-指标值"), ["目标05"]);
+    // Two sheets for one project name.
+    assert_eq!(on(&fs, "P-重复项目"), ["目标06"]);
+    // Every split adds up; nothing is scored.
+    assert!(on(&fs, "P-资金分解").is_empty());
+    assert!(fs
+        .iter()
+        .all(|f| !f.rule.starts_with("P-调整") && f.rule != "P-总分"));
+}
+
+#[test]
+fn target_sheet_funds_in_yuan_match_the_seeds_table_twelve_in_wanyuan() {
+    let wb = load(MUBIAO);
+    let (scored, bad) = perf::score_workbook(reg(), &wb);
+    assert!(bad.is_empty());
+    let wan: Vec<String> = scored
+        .iter()
+        .filter_map(|s| s.score.funds)
+        .map(|f| gongkai::amount::format_amount(f / Decimal::from(10_000), 2))
+        .collect();
+    // RULES.md §2.5 D: 150,000 → 15.00; 480,000 → 48.00; 129,600 → 12.96; 2,350,000 → 235.00;
+    // 250,000 → 25.00; the 慰问驻军 sheet is blank.
+    assert_eq!(wan, ["15.00", "48.00", "12.96", "235.00", "25.00"]);
+    assert!(scored
+        .iter()
+        .all(|s| !s.score.scored && s.score.unit == "元"));
+    let (code, out, err) = run(&["scores", MUBIAO]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains("目标05") && out.contains("资金 2,350,000.00 元，指标 7 个"),
+        "{out}"
+    );
+}
+
+#[test]
+fn fixing_a_target_sheet_clears_its_findings() {
+    let mut wb = load(MUBIAO);
+    let r = wb.records.get_mut("目标05").unwrap();
+    let mut f = PerfForm::from_json(&r.body).unwrap();
+    f.money.insert("年度/省级".into(), d("0"));
+    f.money.insert("年度/市县".into(), d("2350000"));
+    f.indicators[2].target = "每月按时发放".into();
+    f.indicators[2].period_target = "每月按时发放".into();
+    r.body = f.to_json();
+    let r = wb.records.get_mut("目标06").unwrap();
+    let mut f = PerfForm::from_json(&r.body).unwrap();
+    f.fields.insert(
+        "项目名称".into(),
+        "对部分就业困难军人进行帮扶就业（续）".into(),
+    );
+    r.body = f.to_json();
+    let r = wb.records.get_mut("目标01").unwrap();
+    let mut f = PerfForm::from_json(&r.body).unwrap();
+    f.fields.insert("填报日期".into(), "2023年9月30日".into());
+    r.body = f.to_json();
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    for rule in ["P-资金来源", "P-指标值", "P-重复项目", "P-日期"] {
+        assert!(on(&fs, rule).is_empty(), "{rule}: {fs:#?}");
+    }
+    // An unreadable date is named; a blank one is not a finding.
+    let r = wb.records.get_mut("目标01").unwrap();
+    let mut f = PerfForm::from_json(&r.body).unwrap();
+    f.fields.insert("填报日期".into(), "去年年底".into());
+    r.body = f.to_json();
+    let r = wb.records.get_mut("目标02").unwrap();
+    let mut f = PerfForm::from_json(&r.body).unwrap();
+    f.fields.insert("填报日期".into(), " 年  月  日".into());
+    r.body = f.to_json();
+    let fs = perf::audit_workbook(reg(), &wb, None);
+    assert_eq!(on(&fs, "P-日期"), ["目标01"]);
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-日期" && f.message.contains("「去年年底」无法识别为日期")));
+}
+
+#[test]
+fn dates_as_the_forms_write_them() {
+    use perf::audit::{parse_date, DateText::*};
+    assert_eq!(parse_date("20240112090953"), Date(2024, 1, 12));
+    assert_eq!(parse_date("2024.03.14"), Date(2024, 3, 14));
+    assert_eq!(parse_date("2024. 3. 25"), Date(2024, 3, 25));
+    assert_eq!(parse_date("2024年3月21日"), Date(2024, 3, 21));
+    assert_eq!(parse_date("2024-03-14"), Date(2024, 3, 14));
+    assert_eq!(parse_date(" 年  月  日"), Blank);
+    assert_eq!(parse_date(""), Blank);
+    assert_eq!(parse_date("2024.13.01"), Unreadable);
+    assert_eq!(parse_date("三月"), Unreadable);
+    assert_eq!(parse_date("12345"), Unreadable);
+    // The 自评表 of the juesuan-2023 sample are all dated plausibly.
+    assert!(on(&findings(SAMPLE), "P-日期").is_empty());
+}
+
+#[test]
+fn target_sheet_template_options_are_validated() {
+    let mut files = embedded_files();
+    let form = files["forms/yangquan-mubiao.toml"].replace(
+        "part_of = [\"年度\", \"实施期\"]",
+        "part_of = [\"年度\", \"全周期\"]",
+    );
+    assert_ne!(form, files["forms/yangquan-mubiao.toml"]);
+    files.insert("forms/yangquan-mubiao.toml".into(), form);
+    let e = Registry::from_files(&files).unwrap_err().to_string();
+    assert!(
+        e.contains("yangquan-mubiao.toml") && e.contains("全周期"),
+        "{e}"
+    );
+
+    let mut files = embedded_files();
+    let form = files["forms/yangquan-mubiao.toml"]
+        .replace("required = [\"产出指标\",", "required = [\"投入指标\",");
+    files.insert("forms/yangquan-mubiao.toml".into(), form);
+    let e = Registry::from_files(&files).unwrap_err().to_string();
+    assert!(e.contains("投入指标"), "{e}");
 }

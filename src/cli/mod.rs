@@ -311,6 +311,15 @@ fn scores(
                 if sc.scored { "" } else { "（不评分）" }
             );
             if !sc.scored {
+                if let Some(f) = sc.funds {
+                    let _ = writeln!(
+                        out,
+                        "    资金 {} {}，指标 {} 个",
+                        crate::amount::format_amount(f, 2),
+                        sc.unit,
+                        s.form.indicators.len()
+                    );
+                }
                 continue;
             }
             let num = crate::perf::audit::num;

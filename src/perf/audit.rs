@@ -86,9 +86,13 @@ pub(crate) fn audit_form(
     p: &Profile,
     f: &PerfForm,
     s: &FormScore,
+    year: i32,
 ) {
     money_splits(sink, t, f);
+    money_parts(sink, t, f);
     ledgers(sink, t, f);
+    dates(sink, t, f, s, year);
+    targets(sink, t, f);
     if !s.scored {
         return;
     }
@@ -688,4 +692,322 @@ pub fn total_in(text: &str) -> Option<Decimal> {
         return None;
     }
     rest[end..].trim_start().starts_with('分').then_some(d)
+}
+
+/// What a date field holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DateText {
+    /// Nothing, or the printed blank " 年  月  日".
+    Blank,
+    /// Year, month, day.
+    Date(i32, u32, u32),
+    /// Text that is not a date.
+    Unreadable,
+}
+
+/// A date as written on the forms: "20240112090953", "20240112", "2024.03.14", "2024. 3. 25",
+/// "2024年3月21日", "2024-03-14".
+pub fn parse_date(text: &str) -> DateText {
+    let t: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    if t.chars().all(|c| !c.is_ascii_digit()) {
+        return if t.chars().all(|c| "年月日.-/".contains(c)) {
+            DateText::Blank
+        } else {
+            DateText::Unreadable
+        };
+    }
+    let digits: Vec<&str> = t
+        .split(|c: char| !c.is_ascii_digit())
+        .filter(|x| !x.is_empty())
+        .collect();
+    let (y, m, d) = match digits.as_slice() {
+        [one] if one.len() == 14 || one.len() == 8 => (&one[..4], &one[4..6], &one[6..8]),
+        [y, m, d] if y.len() == 4 && m.len() <= 2 && d.len() <= 2 => (*y, *m, *d),
+        _ => return DateText::Unreadable,
+    };
+    let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>()) else {
+        return DateText::Unreadable;
+    };
+    if !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return DateText::Unreadable;
+    }
+    DateText::Date(y, m, d)
+}
+
+/// "YYYY年" mentions in a text (full-width digits read as digits).
+fn years_in(text: &str) -> Vec<i32> {
+    let chars: Vec<char> = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            c => c,
+        })
+        .collect();
+    let mut out = Vec::new();
+    for i in 0..chars.len().saturating_sub(4) {
+        let before_digit = i > 0 && chars[i - 1].is_ascii_digit();
+        if !before_digit
+            && chars[i..i + 4].iter().all(|c| c.is_ascii_digit())
+            && chars[i + 4] == '年'
+        {
+            let y: String = chars[i..i + 4].iter().collect();
+            if let Ok(y) = y.parse::<i32>() {
+                if (1949..=2200).contains(&y) {
+                    out.push(y);
+                }
+            }
+        }
+    }
+    out
+}
+
+fn dates(sink: &mut Sink, t: &FormTemplate, f: &PerfForm, s: &FormScore, year: i32) {
+    if !t.date_field.is_empty() {
+        let text = f.field(&t.date_field).trim();
+        let label = t
+            .fields
+            .iter()
+            .find(|x| x.key == t.date_field)
+            .map(|x| x.label.as_str())
+            .unwrap_or(&t.date_field);
+        match parse_date(text) {
+            DateText::Unreadable => sink.add(
+                "P-日期",
+                &t.date_field,
+                label,
+                "",
+                None,
+                None,
+                format!("{label}「{text}」无法识别为日期（可写作 2024年3月21日、2024.03.21 或 20240321）"),
+            ),
+            DateText::Date(y, m, d) => {
+                let (from, from_m, to) = (year + t.date_earliest, t.date_earliest_month, year + 1);
+                if (y, m) < (from, from_m) || y > to {
+                    let start = if from_m == 1 {
+                        format!("{from}年")
+                    } else {
+                        format!("{from}年{from_m}月")
+                    };
+                    sink.add(
+                        "P-日期",
+                        &t.date_field,
+                        label,
+                        "",
+                        Some(Decimal::from(y)),
+                        Some(Decimal::from(year)),
+                        format!(
+                            "{label} {y}年{m}月{d}日 不在 {year}年度表单的合理填报期（{start}–{to}年底）内：是否沿用了其他年度的表？"
+                        ),
+                    );
+                }
+            }
+            DateText::Blank => {}
+        }
+    }
+    if !t.stale_years {
+        return;
+    }
+    let mut texts: Vec<(String, String, &str)> = Vec::new();
+    if !t.name_field.is_empty() {
+        texts.push((t.name_field.clone(), t.name_field.clone(), &s.name));
+    }
+    for (i, ind) in f.indicators.iter().enumerate() {
+        for v in [&ind.period_target, &ind.target] {
+            texts.push((
+                format!("指标{}", i + 1),
+                format!("{}·{}「{}」", ind.level1, ind.level2, ind.name),
+                v.as_str(),
+            ));
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    for (row, row_label, text) in texts {
+        if let Some(y) = years_in(text).into_iter().filter(|y| *y < year).min() {
+            if seen.insert((row.clone(), text.to_string())) {
+                sink.add(
+                    "P-过期",
+                    &row,
+                    &row_label,
+                    "",
+                    Some(Decimal::from(y)),
+                    Some(Decimal::from(year)),
+                    format!(
+                        "{row_label}写的是「{text}」：{y}年早于本表的 {year}年度，可能沿用了上年的表，请更新"
+                    ),
+                );
+            }
+        }
+    }
+}
+
+/// 年度 within 实施期 (part_of), required columns, required 一级, percentages over 100.
+fn money_parts(sink: &mut Sink, t: &FormTemplate, f: &PerfForm) {
+    let Some(m) = &t.money else { return };
+    let label = |key: &str| {
+        m.columns
+            .iter()
+            .find(|c| c.key == key)
+            .map(|c| c.label.clone())
+            .unwrap_or_else(|| key.to_string())
+    };
+    let any = !f.money.is_empty();
+    for c in &m.required {
+        if any && !f.money.contains_key(c) {
+            let filled: Vec<String> = m
+                .columns
+                .iter()
+                .filter_map(|x| {
+                    f.money
+                        .get(&x.key)
+                        .map(|v| format!("{} {} {}", x.label, money(*v), m.unit))
+                })
+                .collect();
+            sink.add(
+                "P-资金缺项",
+                c,
+                &label(c),
+                "",
+                None,
+                None,
+                format!(
+                    "{}未填写{}",
+                    label(c),
+                    if filled.is_empty() {
+                        String::new()
+                    } else {
+                        format!("（已填写：{}）", filled.join("，"))
+                    }
+                ),
+            );
+        }
+    }
+    let [part, whole] = m.part_of.as_slice() else {
+        return;
+    };
+    let mut pairs = vec![(part.clone(), whole.clone(), String::new())];
+    for sp in m
+        .splits
+        .iter()
+        .filter(|sp| sp.of.contains(part) && sp.of.contains(whole))
+    {
+        for r in &sp.rows {
+            pairs.push((
+                format!("{part}/{}", r.key),
+                format!("{whole}/{}", r.key),
+                r.label
+                    .trim_start_matches("其中")
+                    .trim_start_matches(['：', ':'])
+                    .to_string(),
+            ));
+        }
+    }
+    for (pk, wk, what) in pairs {
+        let (Some(pv), Some(wv)) = (f.money.get(&pk), f.money.get(&wk)) else {
+            continue;
+        };
+        if pv > wv {
+            let (pl, wl) = (label(part), label(whole));
+            sink.add(
+                "P-资金来源",
+                &pk,
+                &pl,
+                &what,
+                Some(*pv),
+                Some(*wv),
+                if what.is_empty() {
+                    format!(
+                        "{pl} {} {} 超过{wl} {} {}：年度资金是实施期资金的一部分",
+                        money(*pv),
+                        m.unit,
+                        money(*wv),
+                        m.unit
+                    )
+                } else {
+                    format!(
+                        "{pl}中「{what}」{} {} 超过{wl}中同一来源 {} {}：年度资金是实施期资金的一部分，资金来源填写不一致",
+                        money(*pv),
+                        m.unit,
+                        money(*wv),
+                        m.unit
+                    )
+                },
+            );
+        }
+    }
+}
+
+fn targets(sink: &mut Sink, t: &FormTemplate, f: &PerfForm) {
+    if let Some(spec) = &t.indicators {
+        for l1 in &spec.required {
+            if !f.indicators.iter().any(|i| &i.level1 == l1) {
+                sink.add(
+                    "P-缺指标",
+                    l1,
+                    l1,
+                    "",
+                    None,
+                    None,
+                    format!(
+                        "没有填写任何{l1}：绩效目标应包含{}",
+                        spec.required.join("、")
+                    ),
+                );
+            }
+        }
+    }
+    for (i, ind) in f.indicators.iter().enumerate() {
+        for v in [&ind.period_target, &ind.target, &ind.actual] {
+            if let Some(pct) = over_100_pct(v) {
+                sink.add(
+                    "P-指标值",
+                    &format!("指标{}", i + 1),
+                    &format!("{}·{}「{}」", ind.level1, ind.level2, ind.name),
+                    "",
+                    Some(pct),
+                    Some(Decimal::ONE_HUNDRED),
+                    format!(
+                        "{}·{}「{}」的「{v}」中的 {}% 超过 100%，请核对是否录入有误",
+                        ind.level1,
+                        ind.level2,
+                        ind.name,
+                        num(pct)
+                    ),
+                );
+                break;
+            }
+        }
+    }
+}
+
+/// A percentage above 100 in a text that is not about growth ("100100%按月发放").
+fn over_100_pct(text: &str) -> Option<Decimal> {
+    if ["增", "比", "超", "高于"].iter().any(|w| text.contains(w)) {
+        return None;
+    }
+    let t: String = text
+        .chars()
+        .map(|c| match c {
+            '０'..='９' => char::from(b'0' + (c as u32 - '０' as u32) as u8),
+            '％' => '%',
+            '．' => '.',
+            c => c,
+        })
+        .collect();
+    let mut start = None;
+    for (i, c) in t.char_indices() {
+        if c.is_ascii_digit() || (c == '.' && start.is_some()) {
+            start.get_or_insert(i);
+            continue;
+        }
+        if let Some(st) = start.take() {
+            if c == '%' {
+                if let Ok(d) = t[st..i].parse::<Decimal>() {
+                    if d > Decimal::ONE_HUNDRED {
+                        return Some(d);
+                    }
+                }
+            }
+        }
+    }
+    None
 }

@@ -103,7 +103,14 @@ pub fn audit_workbook(reg: &Registry, wb: &Workbook, model: Option<&Model>) -> V
             table_label: audit::label_of(s.template, &s.score),
             out: Vec::new(),
         };
-        audit::audit_form(&mut sink, s.template, s.profile, &s.form, &s.score);
+        audit::audit_form(
+            &mut sink,
+            s.template,
+            s.profile,
+            &s.form,
+            &s.score,
+            wb.unit.year,
+        );
         findings.extend(sink.out);
     }
     findings.extend(cross_checks(reg, &scored, model));
@@ -181,6 +188,31 @@ fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec
                         );
                     }
                 }
+            }
+        }
+    }
+    // P-重复项目: two forms of one kind naming the same project.
+    let mut first_of: BTreeMap<(&str, &str), &Scored> = BTreeMap::new();
+    for s in scored.iter().filter(|s| !s.score.name.is_empty()) {
+        match first_of.get(&(s.template.family.as_str(), s.score.name.as_str())) {
+            Some(first) => {
+                sink.table = s.id.clone();
+                sink.table_label = audit::label_of(s.template, &s.score);
+                sink.add(
+                    "P-重复项目",
+                    &s.template.name_field,
+                    &s.template.name_field,
+                    "",
+                    None,
+                    None,
+                    format!(
+                        "表单「{}」与表单「{}」的{}同为「{}」：同一项目填了两张表，或项目名称有误",
+                        s.id, first.id, s.template.name_field, s.score.name
+                    ),
+                );
+            }
+            None => {
+                first_of.insert((s.template.family.as_str(), s.score.name.as_str()), s);
             }
         }
     }

@@ -50,6 +50,24 @@ pub struct FormTemplate {
     /// Notes printed under the form ("说明：…").
     #[serde(default)]
     pub note: String,
+    /// Date field checked for plausibility ("填报日期"); empty = none.
+    #[serde(default)]
+    pub date_field: String,
+    /// Earliest plausible year of `date_field`, relative to the workbook year (目标表: −1, the
+    /// budget is prepared the year before; 自评表: 0).
+    #[serde(default)]
+    pub date_earliest: i32,
+    /// Month of that year from which a date is plausible (目标表: 7, budgets for next year are
+    /// prepared from the second half of the year); default 1.
+    #[serde(default = "january")]
+    pub date_earliest_month: u32,
+    /// Flag "YYYY年" before the workbook year in the name and 指标值 (a sheet copied from last year).
+    #[serde(default)]
+    pub stale_years: bool,
+}
+
+fn january() -> u32 {
+    1
 }
 
 fn default_orientation() -> String {
@@ -101,6 +119,13 @@ pub struct MoneySpec {
     /// Links to the 基础数据表: [money key here, "表/行/栏" there, label] (Z-跨表).
     #[serde(default)]
     pub links: Vec<[String; 3]>,
+    /// [part, whole]: the part column (年度) cannot exceed the whole (实施期), in total and per
+    /// source row.
+    #[serde(default)]
+    pub part_of: Vec<String>,
+    /// Columns that must be filled once anything in the block is.
+    #[serde(default)]
+    pub required: Vec<String>,
 }
 
 fn default_unit() -> String {
@@ -139,6 +164,9 @@ pub struct IndicatorSpec {
     pub period: bool,
     /// Printed column heads, left to right.
     pub columns: Vec<String>,
+    /// 一级 that must carry at least one indicator (目标表: 产出、效益、满意度).
+    #[serde(default)]
+    pub required: Vec<String>,
     #[serde(rename = "level1")]
     pub level1: Vec<Level1Spec>,
 }
@@ -377,6 +405,13 @@ pub const PERF_RULES: &[&str] = &[
     "Z-基础数据",
     "Z-跨表",
     "X-绩效/03",
+    "P-日期",
+    "P-过期",
+    "P-资金缺项",
+    "P-资金来源",
+    "P-缺指标",
+    "P-指标值",
+    "P-重复项目",
 ];
 
 pub fn parse_severity(file: &str, s: &str) -> Result<Severity, TemplateError> {
@@ -427,6 +462,15 @@ pub fn load_form(file: &str, text: &str) -> Result<FormTemplate, TemplateError> 
     if !f.name_field.is_empty() && !keys.contains(f.name_field.as_str()) {
         return bad(format!("name_field「{}」不是已定义的字段", f.name_field));
     }
+    if !(1..=12).contains(&f.date_earliest_month) {
+        return bad(format!(
+            "date_earliest_month {} 应在 1–12 之间",
+            f.date_earliest_month
+        ));
+    }
+    if !f.date_field.is_empty() && !keys.contains(f.date_field.as_str()) {
+        return bad(format!("date_field「{}」不是已定义的字段", f.date_field));
+    }
     if let Some(m) = &f.money {
         let cols: BTreeSet<&str> = m.columns.iter().map(|c| c.key.as_str()).collect();
         if cols.len() != m.columns.len() {
@@ -442,7 +486,14 @@ pub fn load_form(file: &str, text: &str) -> Result<FormTemplate, TemplateError> 
         if !m.crosscheck.is_empty() && m.crosscheck.len() != 3 {
             return bad("crosscheck 应为 [表, 行, 栏次]".into());
         }
-        for c in [&m.spent, &m.funds] {
+        if !m.part_of.is_empty() && m.part_of.len() != 2 {
+            return bad("part_of 应为 [部分栏目, 总体栏目]".into());
+        }
+        for c in [&m.spent, &m.funds]
+            .into_iter()
+            .chain(&m.part_of)
+            .chain(&m.required)
+        {
             if !c.is_empty() && !cols.contains(c.as_str()) {
                 return bad(format!("资金栏目「{c}」不存在"));
             }
@@ -462,6 +513,11 @@ pub fn load_form(file: &str, text: &str) -> Result<FormTemplate, TemplateError> 
             }
             if l.level2.is_empty() {
                 return bad(format!("一级指标「{}」没有二级指标", l.name));
+            }
+        }
+        for r in &ind.required {
+            if !names.contains(r.as_str()) {
+                return bad(format!("required 中的一级指标「{r}」未定义"));
             }
         }
     }
