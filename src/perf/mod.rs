@@ -63,17 +63,50 @@ pub fn read_record<'r>(
     })
 }
 
+/// `f` over `items` in order, spread over the machine's cores when there are enough items to
+/// be worth a thread (scoring is per form and independent).
+fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    const PER_THREAD: usize = 64;
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    if items.len() < 2 * PER_THREAD {
+        return items.iter().map(&f).collect();
+    }
+    // Read once: available_parallelism reads the cgroup files on every call.
+    let cores = *CORES.get_or_init(|| {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(1)
+    });
+    let threads = cores.min(items.len() / PER_THREAD).max(1);
+    if threads == 1 {
+        return items.iter().map(&f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|c| scope.spawn(|| c.iter().map(&f).collect::<Vec<R>>()))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
 /// Scores every record; records that cannot be read become FORM-1 findings.
 pub fn score_workbook<'r>(reg: &'r Registry, wb: &Workbook) -> (Vec<Scored<'r>>, Vec<Finding>) {
-    let mut ok = Vec::new();
+    let records: Vec<_> = wb.records.iter().collect();
+    let results = par_map(&records, |(id, r)| read_record(reg, id, &r.kind, &r.body));
+    let mut ok = Vec::with_capacity(results.len());
     let mut bad = Vec::new();
-    for (id, r) in &wb.records {
-        match read_record(reg, id, &r.kind, &r.body) {
+    for ((id, _), res) in records.iter().zip(results) {
+        match res {
             Ok(s) => ok.push(s),
             Err(msg) => {
                 let mut sink = Sink {
                     rules: &reg.perf_rules,
-                    table: id.clone(),
+                    table: (*id).clone(),
                     table_label: format!("表单「{id}」"),
                     out: Vec::new(),
                 };
@@ -96,7 +129,7 @@ pub fn score_workbook<'r>(reg: &'r Registry, wb: &Workbook) -> (Vec<Scored<'r>>,
 /// All 绩效 findings of a workbook; `model` (the recalculated 决算 tables) enables X-绩效/03.
 pub fn audit_workbook(reg: &Registry, wb: &Workbook, model: Option<&Model>) -> Vec<Finding> {
     let (scored, mut findings) = score_workbook(reg, wb);
-    for s in &scored {
+    let per_form = par_map(&scored, |s| {
         let mut sink = Sink {
             rules: &reg.perf_rules,
             table: s.id.clone(),
@@ -111,8 +144,9 @@ pub fn audit_workbook(reg: &Registry, wb: &Workbook, model: Option<&Model>) -> V
             &s.score,
             wb.unit.year,
         );
-        findings.extend(sink.out);
-    }
+        sink.out
+    });
+    findings.extend(per_form.into_iter().flatten());
     findings.extend(cross_checks(reg, &scored, model));
     findings
 }
