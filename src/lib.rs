@@ -3,8 +3,10 @@
 pub mod amount;
 pub mod cli;
 pub mod engine;
+pub mod evaluate;
 pub mod io;
 pub mod layout;
+pub mod narrative;
 pub mod perf;
 pub mod store;
 pub mod template;

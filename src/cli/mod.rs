@@ -41,6 +41,17 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// 按表生成情况说明（及名词解释）并检查
+    Narrative {
+        /// Workbook file (.sqlite) or interchange JSON
+        file: PathBuf,
+        /// Output as JSON (paragraphs, 名词解释, findings)
+        #[arg(long)]
+        json: bool,
+        /// Also print 名词解释, marking items that differ from the default text
+        #[arg(long)]
+        terms: bool,
+    },
     /// 列出已安装的模板集与表、绩效表单模板和评分口径
     Templates,
     /// 打开窗口编辑草稿文件
@@ -134,6 +145,9 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         Some(Command::Undo { file }) => undo_redo(&file, true, out, err),
         Some(Command::Redo { file }) => undo_redo(&file, false, out, err),
         Some(Command::Scores { file, json }) => scores(reg, &file, json, out, err),
+        Some(Command::Narrative { file, json, terms }) => {
+            narrative(reg, &file, json, terms, out, err)
+        }
         Some(Command::Templates) => {
             for s in &reg.sets {
                 let _ = writeln!(out, "{}  {}（{} 张表）", s.id, s.name, s.tables.len());
@@ -170,7 +184,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
                 .and_then(|wb| {
                     let set =
                         crate::io::template_for(reg, &wb, "内置样例").map_err(|e| e.to_string())?;
-                    let ev = crate::perf::evaluate(reg, set, &wb).map_err(|e| e.to_string())?;
+                    let ev = crate::evaluate::evaluate(reg, set, &wb).map_err(|e| e.to_string())?;
                     Ok((wb, ev))
                 });
             match evaluated {
@@ -256,13 +270,86 @@ fn print_human(
     }
     for id in forms {
         let mine: Vec<&Finding> = findings.iter().filter(|f| f.table == id).collect();
-        let _ = writeln!(out, "{}（{id}）", mine[0].table_label);
+        if mine[0].table_label == id {
+            let _ = writeln!(out, "{id}");
+        } else {
+            let _ = writeln!(out, "{}（{id}）", mine[0].table_label);
+        }
         for f in mine {
             let _ = writeln!(out, "  [{}] {} {}", f.severity.label(), f.rule, f.message);
         }
     }
     if findings.is_empty() {
         let _ = writeln!(out, "全部审核公式通过。");
+    }
+}
+
+fn narrative(
+    reg: &Registry,
+    file: &std::path::Path,
+    as_json: bool,
+    terms: bool,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let (wb, ev) = match crate::io::check_file(reg, file) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(err, "无法生成：{e}");
+            return 2;
+        }
+    };
+    let Some(n) = crate::narrative::template_for(reg, &wb.template_set) else {
+        let _ = writeln!(
+            err,
+            "模板集「{}」没有情况说明模板（assets/narrative/）",
+            wb.template_set
+        );
+        return 2;
+    };
+    let text = crate::narrative::generate(reg, n, &ev.model, &wb);
+    if as_json {
+        let _ = writeln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&text).unwrap_or_default()
+        );
+    } else {
+        let _ = write!(
+            out,
+            "{} {}年度 {}\n\n{}",
+            wb.unit.name,
+            wb.unit.year,
+            text.title,
+            text.plain()
+        );
+        if terms {
+            let _ = writeln!(out, "名词解释");
+            for t in &text.terms {
+                let mark = if t.edited {
+                    "（已改写，与默认文字不同）"
+                } else {
+                    ""
+                };
+                let _ = writeln!(out, "{}：{}{mark}", t.title, t.text);
+                if t.edited {
+                    let _ = writeln!(out, "    默认：{}", t.default);
+                }
+            }
+            let _ = writeln!(out);
+        }
+        if !text.findings.is_empty() {
+            let _ = writeln!(out, "情况说明审核：{} 条", text.findings.len());
+            for f in &text.findings {
+                let _ = writeln!(out, "  [{}] {} {}", f.severity.label(), f.rule, f.message);
+            }
+        }
+    }
+    let errors = text.findings.iter().any(|f| f.severity == Severity::Error);
+    if errors {
+        1
+    } else {
+        0
     }
 }
 

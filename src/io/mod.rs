@@ -107,7 +107,7 @@ pub fn check_file<'r>(
     let wb = read_workbook(path)?;
     let p = path.display().to_string();
     let set = template_for(reg, &wb, &p)?;
-    let ev = crate::perf::evaluate(reg, set, &wb)
+    let ev = crate::evaluate::evaluate(reg, set, &wb)
         .map_err(|source| OpenError::Structure { path: p, source })?;
     Ok((wb, ev))
 }

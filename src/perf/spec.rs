@@ -609,6 +609,15 @@ pub fn load_rules(
     file: &str,
     text: &str,
 ) -> Result<BTreeMap<String, (String, Severity)>, TemplateError> {
+    load_rule_book(file, text, PERF_RULES)
+}
+
+/// A rule catalogue ([[rule]] id/title/severity) that must define every id in `required`.
+pub fn load_rule_book(
+    file: &str,
+    text: &str,
+    required: &[&str],
+) -> Result<BTreeMap<String, (String, Severity)>, TemplateError> {
     let r: PerfRules = toml_of(file, text)?;
     let mut out = BTreeMap::new();
     for x in r.rule {
@@ -617,7 +626,7 @@ pub fn load_rules(
             return Err(TemplateError::new(file, format!("规则「{}」重复", x.id)));
         }
     }
-    for id in PERF_RULES {
+    for id in required {
         if !out.contains_key(*id) {
             return Err(TemplateError::new(file, format!("缺少规则「{id}」")));
         }

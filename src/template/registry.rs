@@ -18,6 +18,9 @@ pub struct Registry {
     pub profiles: Vec<crate::perf::Profile>,
     /// 绩效 rule catalogue (forms/rules.toml): id → (title, severity).
     pub perf_rules: crate::perf::audit::RuleBook,
+    /// 情况说明 templates (narrative/*.toml) and their rule catalogue (narrative/rules.toml).
+    pub narratives: Vec<crate::narrative::NarrativeTemplate>,
+    pub narrative_rules: crate::perf::audit::RuleBook,
 }
 
 /// The files a registry is loaded from: relative path ("templates/x/set.toml") → text.
@@ -60,8 +63,18 @@ impl Registry {
         let mut forms = Vec::new();
         let mut profiles = Vec::new();
         let mut perf_rules = Default::default();
+        let mut narratives = Vec::new();
+        let mut narrative_rules = Default::default();
         for (path, text) in files {
-            if path == "forms/rules.toml" {
+            if path == "narrative/rules.toml" {
+                narrative_rules = crate::perf::spec::load_rule_book(
+                    path,
+                    text,
+                    crate::narrative::spec::NARRATIVE_RULES,
+                )?;
+            } else if path.starts_with("narrative/") && path.ends_with(".toml") {
+                narratives.push(crate::narrative::spec::load_narrative(path, text)?);
+            } else if path == "forms/rules.toml" {
                 perf_rules = crate::perf::spec::load_rules(path, text)?;
             } else if path.starts_with("forms/") && path.ends_with(".toml") {
                 forms.push(crate::perf::spec::load_form(path, text)?);
@@ -94,6 +107,19 @@ impl Registry {
                 ));
             }
         }
+        if !narratives.is_empty() && narrative_rules.is_empty() {
+            return Err(TemplateError::new("narrative/rules.toml", "文件不存在"));
+        }
+        for n in &narratives {
+            for other in &narratives {
+                if !std::ptr::eq(n, other) && n.sets.iter().any(|s| other.sets.contains(s)) {
+                    return Err(TemplateError::new(
+                        &format!("narrative/{}.toml", n.id),
+                        format!("模板集已有情况说明模板「{}」", other.id),
+                    ));
+                }
+            }
+        }
         if !forms.is_empty() && perf_rules.is_empty() {
             return Err(TemplateError::new("forms/rules.toml", "文件不存在"));
         }
@@ -112,6 +138,8 @@ impl Registry {
             forms,
             profiles,
             perf_rules,
+            narratives,
+            narrative_rules,
         })
     }
 
@@ -138,7 +166,7 @@ pub fn embedded_files() -> Files {
     fn walk(d: &Dir<'static>, out: &mut Files) {
         for f in d.files() {
             let p = f.path().to_string_lossy().replace('\\', "/");
-            let dirs = ["templates/", "codes/", "forms/", "profiles/"];
+            let dirs = ["templates/", "codes/", "forms/", "profiles/", "narrative/"];
             if dirs.iter().any(|d| p.starts_with(d)) && p.ends_with(".toml") {
                 if let Some(t) = f.contents_utf8() {
                     out.insert(p, t.to_string());

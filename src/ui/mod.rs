@@ -114,7 +114,7 @@ impl App {
                     .join("、")
             )
         })?;
-        let ev = crate::perf::evaluate(reg, set, wb).map_err(|e| e.to_string())?;
+        let ev = crate::evaluate::evaluate(reg, set, wb).map_err(|e| e.to_string())?;
         let sheet = sheet(&ev.model, 0);
         let mut app = App {
             store,
@@ -172,7 +172,7 @@ impl App {
 
     /// Recomputes everything from the store's workbook (after an edit, undo or redo).
     pub(crate) fn recompute(&mut self) {
-        match crate::perf::evaluate(Registry::builtin(), self.set, self.store.workbook()) {
+        match crate::evaluate::evaluate(Registry::builtin(), self.set, self.store.workbook()) {
             Ok(ev) => {
                 self.model = ev.model;
                 self.findings = ev.findings;

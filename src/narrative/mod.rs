@@ -1,0 +1,343 @@
+//! 情况说明 generated from the tables (RULES.md §5) and 名词解释 defaults (§6). Pure: reads a
+//! recalculated [`Model`], the workbook's texts (extra inputs, edited paragraphs) and the 绩效
+//! summary; returns the text with findings in the engine's format.
+
+pub mod lint;
+pub mod render;
+pub mod spec;
+
+use crate::amount::{format_amount, parse_amount};
+use crate::engine::{Finding, Model, Workbook};
+use crate::perf::audit::{num, RuleBook};
+use crate::template::{Registry, Severity};
+use render::{Ctx, Miss, INPUT, OVERRIDE, TERM};
+use rust_decimal::Decimal;
+use serde::Serialize;
+pub use spec::NarrativeTemplate;
+
+/// Table id of narrative findings.
+pub const TABLE: &str = "情况说明";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Narrative {
+    pub title: String,
+    pub sections: Vec<SectionOut>,
+    pub terms: Vec<TermOut>,
+    pub findings: Vec<Finding>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionOut {
+    pub title: String,
+    pub paras: Vec<ParaOut>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ParaOut {
+    pub id: String,
+    /// What is printed: the edited text if there is one, else the generated text.
+    pub text: String,
+    pub generated: String,
+    pub edited: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TermOut {
+    pub title: String,
+    pub text: String,
+    pub default: String,
+    pub edited: bool,
+}
+
+impl Narrative {
+    /// The 情况说明 as plain text, one paragraph per line.
+    pub fn plain(&self) -> String {
+        let mut out = String::new();
+        for s in &self.sections {
+            out.push_str(&s.title);
+            out.push('\n');
+            for p in &s.paras {
+                out.push_str(&p.text);
+                out.push('\n');
+            }
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// The narrative template written for a template set.
+pub fn template_for<'r>(reg: &'r Registry, set: &str) -> Option<&'r NarrativeTemplate> {
+    reg.narratives
+        .iter()
+        .find(|n| n.sets.iter().any(|s| s == set))
+}
+
+/// Built-in figures from the 绩效 forms.
+fn builtins(reg: &Registry, wb: &Workbook) -> Vec<(String, Decimal)> {
+    let (scored, _) = crate::perf::score_workbook(reg, wb);
+    let s = crate::perf::summary(&scored);
+    let mut out = vec![
+        ("绩效.自评表数".to_string(), Decimal::from(s.projects)),
+        ("绩效.自评资金".to_string(), s.funds),
+    ];
+    for name in ["优", "良", "中", "差"] {
+        let n = s
+            .grades
+            .iter()
+            .find(|g| g.0 == name)
+            .map(|g| g.1)
+            .unwrap_or(0);
+        out.push((format!("绩效.{name}"), Decimal::from(n)));
+    }
+    out
+}
+
+struct Sink<'a> {
+    rules: &'a RuleBook,
+    out: Vec<Finding>,
+}
+
+impl Sink<'_> {
+    fn add(
+        &mut self,
+        rule: &str,
+        para: &str,
+        where_: &str,
+        lhs: Option<Decimal>,
+        rhs: Option<Decimal>,
+        message: String,
+    ) {
+        let severity = self
+            .rules
+            .get(rule)
+            .map(|r| r.1)
+            .unwrap_or(Severity::Warning);
+        self.out.push(Finding {
+            rule: rule.into(),
+            severity,
+            table: TABLE.into(),
+            table_label: TABLE.into(),
+            row: para.into(),
+            row_label: where_.into(),
+            col: String::new(),
+            lhs,
+            rhs,
+            tail: false,
+            message,
+        });
+    }
+}
+
+/// Generates the 情况说明 and 名词解释 of a workbook and checks them.
+pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workbook) -> Narrative {
+    let ctx = Ctx {
+        n,
+        model,
+        wb,
+        builtins: builtins(reg, wb),
+    };
+    let mut sink = Sink {
+        rules: &reg.narrative_rules,
+        out: Vec::new(),
+    };
+    let mut seen_missing = std::collections::BTreeSet::new();
+    let mut sections = Vec::new();
+    for s in &n.sections {
+        let mut paras = Vec::new();
+        for p in &s.paras {
+            let r = ctx.paragraph(p);
+            for m in &r.missing {
+                if !seen_missing.insert(format!("{m:?}")) {
+                    continue;
+                }
+                match m {
+                    Miss::Input(key, label) => sink.add(
+                        "N-缺输入",
+                        &p.id,
+                        &s.title,
+                        None,
+                        None,
+                        format!(
+                            "{}：「{label}」未填写（输入项 {key}），文中暂显示占位文字",
+                            s.title
+                        ),
+                    ),
+                    Miss::Bad(key, label, text) => sink.add(
+                        "N-输入",
+                        &p.id,
+                        &s.title,
+                        None,
+                        None,
+                        format!("「{label}」填写的「{text}」不是有效数字（输入项 {key}）"),
+                    ),
+                    Miss::Cell(c) => sink.add(
+                        "N-模板",
+                        &p.id,
+                        &s.title,
+                        None,
+                        None,
+                        format!(
+                            "情况说明模板「{}」段落「{}」引用了不存在的「{c}」",
+                            n.id, p.id
+                        ),
+                    ),
+                }
+            }
+            let edited_text = wb
+                .texts
+                .get(&format!("{OVERRIDE}{}", p.id))
+                .map(|t| t.trim())
+                .filter(|t| !t.is_empty());
+            let text = edited_text.unwrap_or(&r.text).to_string();
+            if let Some(e) = edited_text {
+                check_edit(&mut sink, &p.id, &s.title, e, &r.text);
+            }
+            for msg in lint::lint(&text, &n.lint) {
+                sink.add(
+                    "N-用语",
+                    &p.id,
+                    &s.title,
+                    None,
+                    None,
+                    format!("{}：{msg}", s.title),
+                );
+            }
+            paras.push(ParaOut {
+                id: p.id.clone(),
+                text,
+                generated: r.text,
+                edited: edited_text.is_some(),
+            });
+        }
+        sections.push(SectionOut {
+            title: s.title.clone(),
+            paras,
+        });
+    }
+    for c in &n.checks {
+        let (Ok(l), Ok(r)) = (ctx.eval(&c.lhs, None), ctx.eval(&c.rhs, None)) else {
+            continue;
+        };
+        let ok = match c.op.as_str() {
+            ">=" => l >= r,
+            _ => l == r,
+        };
+        if !ok {
+            let fmt = |d: Decimal| {
+                if d.fract().is_zero() {
+                    num(d)
+                } else {
+                    format_amount(d, 2)
+                }
+            };
+            sink.add(
+                &c.rule,
+                &c.para,
+                &c.para,
+                Some(l),
+                Some(r),
+                c.message
+                    .replace("{lhs}", &fmt(l))
+                    .replace("{rhs}", &fmt(r)),
+            );
+        }
+    }
+    // Inputs whose text is not a number, even where no paragraph uses them.
+    for (k, v) in wb.texts.range(INPUT.to_string()..) {
+        let Some(key) = k.strip_prefix(INPUT) else {
+            break;
+        };
+        let spec = n.inputs.iter().find(|i| {
+            i.key == key
+                || (i.key.contains('#')
+                    && i.key.split('#').next().is_some_and(|p| key.starts_with(p)))
+        });
+        if spec.is_some_and(|s| s.kind != "text")
+            && parse_amount(v).is_err()
+            && seen_missing.insert(format!("bad {key}"))
+        {
+            let already = sink
+                .out
+                .iter()
+                .any(|f| f.rule == "N-输入" && f.message.contains(key));
+            if !already {
+                sink.add(
+                    "N-输入",
+                    "",
+                    "输入",
+                    None,
+                    None,
+                    format!("输入项「{key}」填写的「{v}」不是有效数字"),
+                );
+            }
+        }
+    }
+    let terms = n
+        .terms
+        .iter()
+        .filter(|t| t.sets.is_empty() || t.sets.contains(&wb.template_set))
+        .enumerate()
+        .map(|(i, t)| {
+            let edited = wb
+                .texts
+                .get(&format!("{TERM}{}", i + 1))
+                .map(|x| x.trim())
+                .filter(|x| !x.is_empty());
+            TermOut {
+                title: t.title.clone(),
+                text: edited.unwrap_or(&t.text).to_string(),
+                default: t.text.clone(),
+                edited: edited.is_some_and(|e| e != t.text),
+            }
+        })
+        .collect();
+    Narrative {
+        title: n.title.clone(),
+        sections,
+        terms,
+        findings: sink.out,
+    }
+}
+
+/// An edited paragraph: every number in it must be one the generated text states (表文一致).
+fn check_edit(sink: &mut Sink, id: &str, title: &str, edited: &str, generated: &str) {
+    let value = |s: &str| {
+        s.replace(',', "")
+            .parse::<Decimal>()
+            .ok()
+            .map(|d| d.normalize())
+    };
+    let known: Vec<Decimal> = lint::numbers(generated)
+        .into_iter()
+        .filter_map(|(s, _, _)| value(s))
+        .collect();
+    let known_text: Vec<&str> = lint::numbers(generated).into_iter().map(|x| x.0).collect();
+    let mut wrong = Vec::new();
+    for (s, _, _) in lint::numbers(edited) {
+        if let Some(v) = value(s) {
+            if !known.contains(&v) && !wrong.contains(&s) {
+                wrong.push(s);
+            }
+        }
+    }
+    if !wrong.is_empty() {
+        let first = value(wrong[0]);
+        sink.add(
+            "N-改写",
+            id,
+            title,
+            first,
+            None,
+            format!(
+                "{title}：改写后的文字中 {} 与表中数据不一致（按表生成的文字为：{}）",
+                wrong.join("、"),
+                if known_text.is_empty() {
+                    generated.to_string()
+                } else {
+                    generated.chars().take(120).collect::<String>()
+                }
+            ),
+        );
+    }
+}
