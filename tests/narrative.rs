@@ -376,3 +376,54 @@ fn broken_narrative_templates_are_refused_with_the_file_named() {
         .to_string()
         .contains("N-改写"));
 }
+
+#[test]
+fn a_new_year_carries_last_years_figures_and_uses() {
+    let d = fresh_dir("narrative", "carry");
+    let w = d.join("2024.sqlite");
+    let w = w.to_str().unwrap();
+    let (code, out, err) = run(&[
+        "new",
+        w,
+        "--unit",
+        "阳泉市退役军人事务局",
+        "--year",
+        "2024",
+        "--from",
+        SAMPLE,
+    ]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("带入情况说明输入项"), "{out}");
+    let (_, json, _) = run(&["export", w, "--json"]);
+    let wb = gongkai::io::json::from_json(&json).unwrap();
+    let t = |k: &str| {
+        wb.texts
+            .get(&format!("输入/{k}"))
+            .cloned()
+            .unwrap_or_default()
+    };
+    // This year's totals become next year's 上年 figures; 用途 texts are copied.
+    assert_eq!(t("上年.收入总计"), "3598.36");
+    assert_eq!(t("上年.财政拨款支出总计"), "3383.31");
+    assert_eq!(t("上年.三公"), "4.54");
+    assert_eq!(t("上年.机关运行经费"), "22.33");
+    assert_eq!(t("上年决算.208"), "3331.42");
+    assert_eq!(t("用途.221"), "部门人员住房公积金支出");
+    // Reasons are this year's to write, not carried.
+    assert_eq!(t("原因.总体"), "");
+    assert!(!wb.texts.contains_key("输入/用途.国内接待"));
+    // A "last year" that is not earlier is refused.
+    let w2 = d.join("2023.sqlite");
+    let (code, _, err) = run(&[
+        "new",
+        w2.to_str().unwrap(),
+        "--unit",
+        "x",
+        "--year",
+        "2023",
+        "--from",
+        SAMPLE,
+    ]);
+    assert_eq!(code, 2);
+    assert!(err.contains("不早于"), "{err}");
+}

@@ -73,6 +73,9 @@ pub enum Command {
         /// 模板集（默认：该年度的决算模板集；`gongkai templates` 列出可用的）
         #[arg(long = "set", value_name = "SET")]
         set: Option<String>,
+        /// 上年草稿（.sqlite 或 .json）：带入上年数和用途等情况说明输入项
+        #[arg(long = "from", value_name = "LAST_YEAR")]
+        from: Option<PathBuf>,
     },
     /// 导入交换格式 JSON 到草稿文件（文件不存在则新建；已存在则作为一步可撤销的修改替换全部数据）
     Import {
@@ -134,7 +137,8 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             year,
             profile,
             set,
-        }) => new(reg, &file, unit, year, profile, set, out, err),
+            from,
+        }) => new(reg, &file, unit, year, profile, set, from, out, err),
         Some(Command::Import { file, into }) => import(reg, &file, &into, out, err),
         Some(Command::Export { file, json, output }) => {
             export(&file, json, output.as_deref(), out, err)

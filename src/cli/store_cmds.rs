@@ -46,6 +46,7 @@ pub fn new(
     year: i32,
     profile: Option<String>,
     set: Option<String>,
+    from: Option<std::path::PathBuf>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
@@ -60,7 +61,7 @@ pub fn new(
         let _ = writeln!(err, "无法新建：单位名称不能为空（--unit）");
         return 2;
     }
-    let wb = Workbook::new(
+    let mut wb = Workbook::new(
         &set.id,
         UnitMeta {
             name: unit.trim().to_string(),
@@ -68,8 +69,38 @@ pub fn new(
             profile: profile.unwrap_or_else(|| set.region.clone()),
         },
     );
+    let mut carried = 0;
+    if let Some(last) = &from {
+        let (last_wb, ev) = match io::check_file(reg, last) {
+            Ok(x) => x,
+            Err(e) => {
+                let _ = writeln!(err, "无法读取上年草稿：{e}");
+                return 2;
+            }
+        };
+        if last_wb.unit.year >= year {
+            let _ = writeln!(
+                err,
+                "无法新建：上年草稿是 {} 年度的，不早于 {year} 年度",
+                last_wb.unit.year
+            );
+            return 2;
+        }
+        if let Some(n) = crate::narrative::template_for(reg, &set.id) {
+            let texts = crate::narrative::carry_over(reg, n, &ev.model, &last_wb);
+            carried = texts.len();
+            wb.texts.extend(texts);
+        }
+    }
     match Store::create(file, &wb) {
         Ok(_) => {
+            if let Some(last) = &from {
+                let _ = writeln!(
+                    out,
+                    "已从 {} 带入情况说明输入项 {carried} 项（上年数、用途等）",
+                    last.display()
+                );
+            }
             let _ = writeln!(
                 out,
                 "已新建 {}：{} {}年度，模板集 {}（{}）",

@@ -300,6 +300,66 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
     }
 }
 
+/// Inputs for next year's workbook taken from this year's (`gongkai new … --from`): each input with
+/// a `carry` expression gets this year's figure ("上年.收入总计" = this year's 01.31[1]); `carry = "="`
+/// copies this year's text (用途 …). Keys are "输入/…", ready for the new workbook's texts.
+pub fn carry_over(
+    reg: &Registry,
+    n: &NarrativeTemplate,
+    last_model: &Model,
+    last: &Workbook,
+) -> std::collections::BTreeMap<String, String> {
+    let ctx = Ctx {
+        n,
+        model: last_model,
+        wb: last,
+        builtins: builtins(reg, last),
+    };
+    let mut out = std::collections::BTreeMap::new();
+    for i in n.inputs.iter().filter(|i| !i.carry.is_empty()) {
+        if i.carry == "=" {
+            let prefix = format!("{INPUT}{}", i.key.split('#').next().unwrap_or(""));
+            for (k, v) in last.texts.range(prefix.clone()..) {
+                if !k.starts_with(&prefix) {
+                    break;
+                }
+                let rest = &k[prefix.len()..];
+                let per_row = i.key.contains('#')
+                    && !rest.is_empty()
+                    && rest.chars().all(|c| c.is_ascii_digit());
+                if per_row || k[INPUT.len()..] == i.key {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            continue;
+        }
+        let rows = if i.each.is_empty() {
+            vec![None]
+        } else {
+            ctx.rows(&i.each, "")
+                .unwrap_or_default()
+                .into_iter()
+                .map(Some)
+                .collect()
+        };
+        for r in rows {
+            let Ok(v) = ctx.eval(&i.carry, r.as_ref()) else {
+                continue;
+            };
+            if r.is_some() && v.is_zero() {
+                continue;
+            }
+            let key = match &r {
+                Some(r) => i.key.replace('#', &r.code),
+                None => i.key.clone(),
+            };
+            let v = crate::amount::round_half_up(v, 2);
+            out.insert(format!("{INPUT}{key}"), format!("{v:.2}"));
+        }
+    }
+    out
+}
+
 /// An edited paragraph: every number in it must be one the generated text states (表文一致).
 fn check_edit(sink: &mut Sink, id: &str, title: &str, edited: &str, generated: &str) {
     let value = |s: &str| {
