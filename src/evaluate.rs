@@ -2,6 +2,7 @@
 //! (engine), the 绩效 forms (perf) and the 情况说明 (narrative).
 
 use crate::engine::{Evaluation, StructureError, Workbook};
+use crate::narrative::Narrative;
 use crate::template::{Registry, TemplateSet};
 
 /// Recalculates and audits the tables, the forms and the narrative of a workbook.
@@ -10,10 +11,21 @@ pub fn evaluate<'s>(
     set: &'s TemplateSet,
     wb: &Workbook,
 ) -> Result<Evaluation<'s>, StructureError> {
+    evaluate_with_text(reg, set, wb).map(|x| x.0)
+}
+
+/// As [`evaluate`], also returning the generated 情况说明 (None when the set has no narrative
+/// template). Its findings are already in the evaluation's.
+pub fn evaluate_with_text<'s>(
+    reg: &Registry,
+    set: &'s TemplateSet,
+    wb: &Workbook,
+) -> Result<(Evaluation<'s>, Option<Narrative>), StructureError> {
     let mut ev = crate::perf::evaluate(reg, set, wb)?;
-    if let Some(n) = crate::narrative::template_for(reg, &set.id) {
-        let text = crate::narrative::generate(reg, n, &ev.model, wb);
-        ev.findings.extend(text.findings);
+    let text = crate::narrative::template_for(reg, &set.id)
+        .map(|n| crate::narrative::generate(reg, n, &ev.model, wb));
+    if let Some(t) = &text {
+        ev.findings.extend(t.findings.iter().cloned());
     }
-    Ok(ev)
+    Ok((ev, text))
 }

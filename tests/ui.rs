@@ -19,10 +19,14 @@ fn dir(name: &str) -> PathBuf {
 }
 
 fn harness_on(p: &std::path::Path) -> Harness<'static, App> {
+    harness_sized(p, 900.0)
+}
+
+fn harness_sized(p: &std::path::Path, height: f32) -> Harness<'static, App> {
     let store = open_or_create_default(p).unwrap();
     let app = App::new(store).unwrap();
     let mut h = Harness::builder()
-        .with_size(egui::vec2(1400.0, 900.0))
+        .with_size(egui::vec2(1400.0, height))
         .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
     h.run();
@@ -304,4 +308,205 @@ fn derived_cells_are_read_only_and_explain_themselves() {
         f.starts_with("= 公开03表 2080901 退役士兵安置 栏1 + "),
         "{f}"
     );
+}
+
+// ---------------------------------------------------------------- 情况说明, 名词解释, 绩效 forms
+
+/// Replaces the text of the box labelled `label` (select all, type, leave with Enter or a click).
+fn retype(h: &mut Harness<'static, App>, label: &str, text: &str, multiline: bool) {
+    let role = if multiline {
+        egui::accesskit::Role::MultilineTextInput
+    } else {
+        egui::accesskit::Role::TextInput
+    };
+    h.get_by_role_and_label(role, label).click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.get_by_role_and_label(role, label).type_text(text);
+    h.run();
+    if multiline {
+        // Leave the box: focus moves to another widget.
+        h.key_press(Key::Escape);
+    } else {
+        h.key_press(Key::Enter);
+    }
+    h.run();
+    h.run();
+}
+
+#[test]
+fn the_narrative_screen_shows_the_generated_text_and_an_input_changes_it() {
+    let (mut h, _p) = harness("narrative");
+    h.get_by_label_contains("情况说明（").click();
+    h.run();
+    assert_eq!(h.state().view, gongkai::ui::View::Narrative);
+    h.get_by_label_contains("2023年度收入总计3,598.36万元，支出总计3,598.36万元。与上年相比，收入总计增加161.36万元，增长4.69%");
+    // The inputs screen: 上年收入总计 3437.00 → 3500.
+    h.get_by_label("情况说明输入项").click();
+    h.run();
+    retype(&mut h, "上年收入总计（万元）", "3500", false);
+    assert_eq!(
+        h.state()
+            .store()
+            .workbook()
+            .texts
+            .get("输入/上年.收入总计")
+            .map(String::as_str),
+        Some("3500")
+    );
+    h.get_by_label_contains("情况说明（").click();
+    h.run();
+    h.get_by_label_contains("收入总计增加98.36万元，增长2.81%");
+    // Letters in an amount input: kept, and an error names them.
+    h.get_by_label("情况说明输入项").click();
+    h.run();
+    retype(&mut h, "上年收入总计（万元）", "三千五", false);
+    let app = h.state();
+    assert_eq!(
+        app.store()
+            .workbook()
+            .texts
+            .get("输入/上年.收入总计")
+            .map(String::as_str),
+        Some("三千五")
+    );
+    assert!(app
+        .findings()
+        .iter()
+        .any(|f| f.rule == "N-输入" && f.message.contains("三千五")));
+}
+
+#[test]
+fn a_paragraph_is_edited_checked_and_restored() {
+    let (mut h, _p) = harness("edit-para");
+    h.get_by_label_contains("情况说明（").click();
+    h.run();
+    h.get_by_label("改写「收入」").click();
+    h.run();
+    assert!(h
+        .state()
+        .store()
+        .workbook()
+        .texts
+        .contains_key("情况说明/收入"));
+    retype(
+        &mut h,
+        "改写「收入」",
+        "2023年度收入合计3,573.41万元，其中财政拨款收入3,383.31万元，占比94.86%。",
+        true,
+    );
+    let app = h.state();
+    assert!(
+        app.findings()
+            .iter()
+            .any(|f| f.rule == "N-改写" && f.message.contains("94.86")),
+        "{:#?}",
+        app.store().workbook().texts.get("情况说明/收入")
+    );
+    h.get_by_label_contains("已改写");
+    h.get_by_label("恢复生成文字「收入」").click();
+    h.run();
+    assert!(!h
+        .state()
+        .store()
+        .workbook()
+        .texts
+        .contains_key("情况说明/收入"));
+    assert!(!h.state().findings().iter().any(|f| f.rule == "N-改写"));
+}
+
+#[test]
+fn a_narrative_finding_jumps_to_its_paragraph() {
+    let (mut h, _p) = harness("narr-jump");
+    // The finding is far down the list: go to it as a click on it does.
+    let f = h
+        .state()
+        .findings()
+        .iter()
+        .find(|f| f.message.contains("1,868.37 万元"))
+        .cloned()
+        .unwrap();
+    h.state_mut().jump_to(&f);
+    h.run();
+    let app = h.state();
+    assert_eq!(app.view, gongkai::ui::View::Narrative);
+    h.get_by_label_contains("年初预算1,868.96万元");
+}
+
+#[test]
+fn terms_can_be_edited_and_restored_to_the_default() {
+    let (mut h, _p) = harness("terms");
+    h.get_by_label("名词解释").click();
+    h.run();
+    retype(
+        &mut h,
+        "名词解释 一、财政拨款收入",
+        "指单位从同级财政部门取得的财政预算资金（含追加）。",
+        true,
+    );
+    assert!(h
+        .state()
+        .store()
+        .workbook()
+        .texts
+        .contains_key("名词解释/1"));
+    h.get_by_label_contains("与默认文字不同");
+    h.get_by_label("恢复默认「一、财政拨款收入」").click();
+    h.run();
+    assert!(!h
+        .state()
+        .store()
+        .workbook()
+        .texts
+        .contains_key("名词解释/1"));
+}
+
+#[test]
+fn a_form_on_screen_rescores_live_and_the_grade_cannot_be_typed() {
+    // Tall enough for the whole form.
+    let p = dir("form").join("w.sqlite");
+    let mut h = harness_sized(&p, 2600.0);
+    h.get_by_label_contains("自评01 项目支出绩效自评表「9.30烈士公祭")
+        .click();
+    h.run();
+    h.get_by_label("总分 97");
+    h.get_by_label("等级 优");
+    // 产出指标 48 → 40: 总分 89, 良.
+    retype(&mut h, "产出指标得分", "40", false);
+    h.get_by_label("总分 89");
+    h.get_by_label("等级 良");
+    // One undo step restores it.
+    h.get_by_label("撤销").click();
+    h.run();
+    h.get_by_label("总分 97");
+    // Add an indicator under 产出指标 / 数量指标, then delete it.
+    let before = form_indicators(&h, "自评01");
+    h.get_by_label("添加产出指标指标").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "数量指标")
+        .click();
+    h.run();
+    assert_eq!(form_indicators(&h, "自评01"), before + 1);
+    let body = &h.state().store().workbook().records["自评01"].body;
+    let f = gongkai::perf::PerfForm::from_json(body).unwrap();
+    let at = f
+        .indicators
+        .iter()
+        .position(|i| i.name == "新数量指标")
+        .unwrap();
+    assert_eq!(f.indicators[at].level1, "产出指标");
+    h.get_by_label(&format!("删除指标{}", at + 1)).click();
+    h.run();
+    assert!(form_indicators(&h, "自评01") == before);
+    // Letters in a score are refused with a message; nothing is saved.
+    retype(&mut h, "产出指标得分", "四十", false);
+    h.get_by_label("总分 97");
+}
+
+fn form_indicators(h: &Harness<'static, App>, id: &str) -> usize {
+    let body = &h.state().store().workbook().records[id].body;
+    gongkai::perf::PerfForm::from_json(body)
+        .unwrap()
+        .indicators
+        .len()
 }

@@ -2,7 +2,11 @@
 //! Shell code: every edit goes through the store (autosaved) and the engine recomputes; the screen
 //! is drawn from the template's [`crate::layout::Sheet`], so a new form family is data, not a screen.
 
+mod forms;
 mod grid;
+mod text;
+
+pub use forms::FormEntry;
 
 use crate::amount::{format_amount, parse_amount};
 use crate::engine::{CellId, CellKind, Finding, Model};
@@ -44,6 +48,21 @@ pub struct Editing {
     pub fresh: bool,
 }
 
+/// What the centre of the window shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum View {
+    /// The table selected in the navigator.
+    Table,
+    /// 情况说明 paragraphs.
+    Narrative,
+    /// 情况说明 inputs (上年数, 原因, 三公 counts …).
+    Inputs,
+    /// 名词解释.
+    Terms,
+    /// A 绩效 form, by record id.
+    Form(String),
+}
+
 /// The application state.
 pub struct App {
     pub(crate) store: Store,
@@ -69,6 +88,15 @@ pub struct App {
     pub(crate) saved_at: Option<String>,
     pub(crate) show: [bool; 3],
     pub(crate) only_this_table: bool,
+    pub view: View,
+    /// The generated 情况说明 (None: the set has no narrative template).
+    pub narrative: Option<crate::narrative::Narrative>,
+    /// Texts being typed (text key → text), committed when the box is left.
+    pub(crate) drafts: HashMap<String, String>,
+    /// The paragraph a finding jumped to.
+    pub(crate) focus_para: Option<String>,
+    /// The 绩效 forms for the navigator.
+    pub forms: Vec<FormEntry>,
 }
 
 /// Where the user's workbook lives when none is named: the per-user data folder.
@@ -114,7 +142,8 @@ impl App {
                     .join("、")
             )
         })?;
-        let ev = crate::evaluate::evaluate(reg, set, wb).map_err(|e| e.to_string())?;
+        let (ev, narrative) =
+            crate::evaluate::evaluate_with_text(reg, set, wb).map_err(|e| e.to_string())?;
         let sheet = sheet(&ev.model, 0);
         let mut app = App {
             store,
@@ -135,7 +164,13 @@ impl App {
             saved_at: None,
             show: [true, true, false],
             only_this_table: false,
+            view: View::Table,
+            narrative,
+            drafts: HashMap::new(),
+            focus_para: None,
+            forms: Vec::new(),
         };
+        app.list_forms();
         app.index_findings();
         app.refresh_history_labels();
         Ok(app)
@@ -172,10 +207,16 @@ impl App {
 
     /// Recomputes everything from the store's workbook (after an edit, undo or redo).
     pub(crate) fn recompute(&mut self) {
-        match crate::evaluate::evaluate(Registry::builtin(), self.set, self.store.workbook()) {
-            Ok(ev) => {
+        match crate::evaluate::evaluate_with_text(
+            Registry::builtin(),
+            self.set,
+            self.store.workbook(),
+        ) {
+            Ok((ev, narrative)) => {
                 self.model = ev.model;
                 self.findings = ev.findings;
+                self.narrative = narrative;
+                self.list_forms();
                 self.index_findings();
                 self.sheet = sheet(&self.model, self.table);
                 self.sheet_table = self.table;
@@ -184,9 +225,19 @@ impl App {
         }
     }
 
+    /// Shows another screen (pending texts are saved first).
+    pub fn show_view(&mut self, v: View) {
+        self.commit_edit();
+        self.commit_drafts();
+        self.focus_para = None;
+        self.view = v;
+    }
+
     pub fn select_table(&mut self, ti: usize) {
         if ti < self.set.tables.len() {
             self.commit_edit();
+            self.commit_drafts();
+            self.view = View::Table;
             self.table = ti;
             self.sheet = sheet(&self.model, ti);
             self.sheet_table = ti;
@@ -320,6 +371,7 @@ impl App {
 
     fn replay(&mut self, undo: bool) {
         self.editing = None;
+        self.drafts.clear();
         let what = if undo { "撤销" } else { "重做" };
         let result = if undo {
             self.store.undo()
@@ -403,6 +455,14 @@ impl App {
 
     /// Goes to a finding's cell: its table, selected and scrolled into view.
     pub fn jump_to(&mut self, f: &Finding) {
+        if f.table == crate::narrative::TABLE {
+            self.jump_to_text(f);
+            return;
+        }
+        if self.store.workbook().records.contains_key(&f.table) {
+            self.show_view(View::Form(f.table.clone()));
+            return;
+        }
         let Some(ti) = self.set.table(&f.table) else {
             return;
         };
@@ -432,7 +492,13 @@ impl App {
         self.status_bar(ui);
         self.navigator(ui);
         self.findings_panel(ui);
-        egui::CentralPanel::default_margins().show(ui, |ui| grid::table_view(self, ui));
+        egui::CentralPanel::default_margins().show(ui, |ui| match self.view.clone() {
+            View::Table => grid::table_view(self, ui),
+            View::Narrative => self.narrative_view(ui),
+            View::Inputs => self.inputs_view(ui),
+            View::Terms => self.terms_view(ui),
+            View::Form(id) => self.form_view(ui, &id),
+        });
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
@@ -515,12 +581,57 @@ impl App {
                         if n > 0 {
                             label.push_str(&format!("（{n}）"));
                         }
-                        if ui.selectable_label(self.table == ti, label).clicked() {
+                        let on = self.view == View::Table && self.table == ti;
+                        if ui.selectable_label(on, label).clicked() {
                             pick = Some(ti);
                         }
                     }
                     if let Some(ti) = pick {
                         self.select_table(ti);
+                    }
+                    let mut go = None;
+                    if self.narrative.is_some() {
+                        ui.add_space(8.0);
+                        ui.strong("情况说明");
+                        let n = self
+                            .findings
+                            .iter()
+                            .filter(|f| {
+                                f.table == crate::narrative::TABLE
+                                    && f.severity >= Severity::Warning
+                            })
+                            .count();
+                        let count = if n > 0 {
+                            format!("（{n}）")
+                        } else {
+                            String::new()
+                        };
+                        for (v, label) in [
+                            (View::Narrative, format!("情况说明{count}")),
+                            (View::Inputs, "情况说明输入项".to_string()),
+                            (View::Terms, "名词解释".to_string()),
+                        ] {
+                            if ui.selectable_label(self.view == v, label).clicked() {
+                                go = Some(v);
+                            }
+                        }
+                    }
+                    if !self.forms.is_empty() {
+                        ui.add_space(8.0);
+                        ui.strong("绩效");
+                        for f in &self.forms {
+                            let v = View::Form(f.id.clone());
+                            let mut text = RichText::new(format!("{} {}", f.id, f.label));
+                            if f.scored {
+                                text = RichText::new(format!("{} {} · {}", f.id, f.label, f.grade));
+                            }
+                            if ui.selectable_label(self.view == v, text).clicked() {
+                                go = Some(v);
+                            }
+                        }
+                    }
+                    if let Some(v) = go {
+                        self.show_view(v);
                     }
                 });
             });

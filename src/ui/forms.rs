@@ -1,0 +1,472 @@
+//! The 绩效 forms on screen in their paper order: header fields, the money block, 执行率, the
+//! indicator grid (suggested score beside the entered one, add/remove indicator), 总分 and the
+//! grade badge, the text fields. Every edit rewrites the record as one undo step; scores, totals
+//! and the grade are recomputed, never typed.
+
+use super::App;
+use crate::amount::{format_amount, parse_amount};
+use crate::engine::Finding;
+use crate::perf::{audit::num, Indicator, PerfForm};
+use crate::store::Change;
+use crate::template::Registry;
+use egui::{Color32, RichText};
+use rust_decimal::Decimal;
+
+/// A form as listed in the navigator.
+#[derive(Debug, Clone)]
+pub struct FormEntry {
+    pub id: String,
+    pub label: String,
+    pub grade: String,
+    pub scored: bool,
+}
+
+pub(crate) fn grade_color(grade: &str) -> Color32 {
+    match grade {
+        "优" => Color32::from_rgb(30, 130, 60),
+        "良" => Color32::from_rgb(40, 110, 200),
+        "中" => Color32::from_rgb(190, 120, 0),
+        _ => Color32::from_rgb(190, 30, 30),
+    }
+}
+
+fn dec_text(d: Option<Decimal>) -> String {
+    d.map(num).unwrap_or_default()
+}
+
+impl App {
+    /// The navigator list of 绩效 forms with their derived grades.
+    pub(crate) fn list_forms(&mut self) {
+        let (scored, _) = crate::perf::score_workbook(Registry::builtin(), self.store.workbook());
+        self.forms = scored
+            .iter()
+            .map(|s| FormEntry {
+                id: s.id.clone(),
+                label: crate::perf::audit::label_of(s.template, &s.score),
+                grade: s.score.grade.clone(),
+                scored: s.score.scored,
+            })
+            .collect();
+    }
+
+    /// Replaces a record's body with `form` as one undo step.
+    pub fn save_form(&mut self, id: &str, form: &PerfForm, label: &str) {
+        let Some(r) = self.store.workbook().records.get(id) else {
+            return;
+        };
+        let rec = crate::engine::Record {
+            kind: r.kind.clone(),
+            body: form.to_json(),
+        };
+        let text = crate::engine::workbook::record_text(&rec);
+        self.apply(
+            label,
+            &[Change::new(
+                crate::engine::Slot::Record(id.to_string()),
+                Some(text),
+            )],
+            None,
+        );
+    }
+
+    /// A one-line box editing a form value: committed on leaving it; `parse` turns the text into
+    /// the new form (or a message, and nothing is saved).
+    #[allow(clippy::too_many_arguments)]
+    fn form_box(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        key: &str,
+        label: &str,
+        shown: String,
+        width: f32,
+        apply: &dyn Fn(&mut PerfForm, &str) -> Result<(), String>,
+        form: &PerfForm,
+    ) {
+        let dkey = format!("表单/{id}/{key}");
+        let mut text = self.drafts.get(&dkey).cloned().unwrap_or(shown.clone());
+        let r = ui
+            .add(
+                egui::TextEdit::singleline(&mut text)
+                    .id_salt(("form", id, key))
+                    .desired_width(width),
+            )
+            .accessible_name(label.to_string());
+        if r.changed() {
+            self.drafts.insert(dkey.clone(), text.clone());
+        }
+        if r.lost_focus() {
+            if let Some(d) = self.drafts.remove(&dkey) {
+                if d != shown {
+                    let mut f = form.clone();
+                    match apply(&mut f, &d) {
+                        Ok(()) => self.save_form(id, &f, &format!("修改表单「{id}」{label}")),
+                        Err(m) => self.message = Some((format!("{label}：{m}"), true)),
+                    }
+                }
+            }
+        }
+    }
+
+    pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {
+        let reg = Registry::builtin();
+        let Some(rec) = self.store.workbook().records.get(id).cloned() else {
+            ui.label("表单不存在。");
+            return;
+        };
+        let s = match crate::perf::read_record(reg, id, &rec.kind, &rec.body) {
+            Ok(s) => s,
+            Err(e) => {
+                ui.label(RichText::new(format!("表单「{id}」无法读取：{e}")).color(Color32::RED));
+                return;
+            }
+        };
+        let (t, sc, form) = (s.template, s.score, s.form);
+        let year = self.store.workbook().unit.year.to_string();
+        ui.vertical_centered(|ui| {
+            ui.heading(t.title.replace("{year}", &year));
+            if !t.subtitle.is_empty() {
+                ui.label(t.subtitle.replace("{year}", &year));
+            }
+        });
+        if sc.scored {
+            ui.horizontal(|ui| {
+                ui.label(
+                    RichText::new(format!("总分 {}", num(sc.total)))
+                        .strong()
+                        .size(18.0),
+                );
+                ui.label(
+                    RichText::new(format!("等级 {}", sc.grade))
+                        .strong()
+                        .size(18.0)
+                        .color(grade_color(&sc.grade)),
+                );
+                ui.label(
+                    RichText::new(format!(
+                        "全按建议分：{}（{}）",
+                        num(sc.total_suggested),
+                        crate::perf::grade_of(sc.total_suggested, s.profile)
+                    ))
+                    .weak(),
+                );
+                if let Some(c) = sc.cap {
+                    ui.label(
+                        RichText::new(format!("执行率不足，总分封顶 {}", num(c)))
+                            .color(Color32::from_rgb(190, 120, 0)),
+                    );
+                }
+            });
+        }
+        let mine: Vec<Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.table == id)
+            .cloned()
+            .collect();
+        egui::ScrollArea::vertical()
+            .id_salt(("form", id))
+            .show(ui, |ui| {
+                // Header fields.
+                egui::Grid::new(("form-head", id))
+                    .num_columns(2)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for fd in t.fields.iter().filter(|f| f.group == "header") {
+                            ui.label(&fd.label);
+                            let k = fd.key.clone();
+                            self.form_box(
+                                ui,
+                                id,
+                                &format!("字段/{k}"),
+                                &fd.label,
+                                form.field(&fd.key).to_string(),
+                                520.0,
+                                &move |f, v| {
+                                    f.fields.insert(k.clone(), v.trim().to_string());
+                                    Ok(())
+                                },
+                                &form,
+                            );
+                            ui.end_row();
+                        }
+                    });
+                // Money block.
+                if let Some(m) = &t.money {
+                    ui.add_space(6.0);
+                    ui.strong(format!("资金（{}）", m.unit));
+                    egui::Grid::new(("form-money", id))
+                        .striped(true)
+                        .show(ui, |ui| {
+                            ui.label("");
+                            for c in &m.columns {
+                                ui.strong(&c.label);
+                            }
+                            ui.end_row();
+                            let mut rows: Vec<(String, String)> =
+                                vec![(String::new(), "合计".into())];
+                            for sp in &m.splits {
+                                for r in &sp.rows {
+                                    rows.push((format!("/{}", r.key), r.label.clone()));
+                                }
+                            }
+                            for (suffix, rlabel) in rows {
+                                ui.label(&rlabel);
+                                for c in &m.columns {
+                                    let key = format!("{}{suffix}", c.key);
+                                    let shown = form
+                                        .money
+                                        .get(&key)
+                                        .map(|d| format_amount(*d, 2))
+                                        .unwrap_or_default();
+                                    let k2 = key.clone();
+                                    self.form_box(
+                                        ui,
+                                        id,
+                                        &format!("资金/{key}"),
+                                        &format!("{} {}", c.label, rlabel),
+                                        shown,
+                                        110.0,
+                                        &move |f, v| match parse_amount(v) {
+                                            Ok(Some(d)) => {
+                                                f.money.insert(k2.clone(), d);
+                                                Ok(())
+                                            }
+                                            Ok(None) => {
+                                                f.money.remove(&k2);
+                                                Ok(())
+                                            }
+                                            Err(e) => Err(e.to_string()),
+                                        },
+                                        &form,
+                                    );
+                                }
+                                ui.end_row();
+                            }
+                        });
+                }
+                // 执行率.
+                if sc.scored && !t.rate_label.is_empty() {
+                    ui.add_space(6.0);
+                    ui.horizontal(|ui| {
+                        ui.strong(&t.rate_label);
+                        ui.label(format!(
+                            "执行率 {}",
+                            sc.rate
+                                .map(|r| format!("{}%", format_amount(r, 2)))
+                                .unwrap_or_else(|| "—".into())
+                        ))
+                        .on_hover_text(&sc.rate_formula);
+                        ui.label(format!("建议分 {}", dec_text(sc.rate_suggested)));
+                        ui.label("填报分");
+                        self.form_box(
+                            ui,
+                            id,
+                            "执行率得分",
+                            "执行率得分",
+                            dec_text(sc.rate_entered),
+                            60.0,
+                            &|f, v| match parse_amount(v) {
+                                Ok(d) => {
+                                    f.rate_score = d;
+                                    Ok(())
+                                }
+                                Err(e) => Err(e.to_string()),
+                            },
+                            &form,
+                        );
+                    });
+                }
+                // Indicator grid, one block per 一级.
+                if let Some(spec) = &t.indicators {
+                    ui.add_space(6.0);
+                    let block_scored = spec.granularity == "block";
+                    let mut remove = None;
+                    let mut add: Option<(String, String)> = None;
+                    for l1 in &spec.level1 {
+                        let block = sc.blocks.iter().find(|b| b.level1 == l1.name);
+                        ui.horizontal(|ui| {
+                            ui.strong(&l1.name);
+                            if let (true, Some(b)) = (sc.scored, block) {
+                                ui.label(format!(
+                                    "（{}分）建议 {}",
+                                    num(b.weight),
+                                    num(b.suggested)
+                                ));
+                                if block_scored {
+                                    ui.label("填报");
+                                    let name = l1.name.clone();
+                                    self.form_box(
+                                        ui,
+                                        id,
+                                        &format!("块/{name}"),
+                                        &format!("{name}得分"),
+                                        dec_text(b.entered),
+                                        60.0,
+                                        &move |f, v| match parse_amount(v) {
+                                            Ok(Some(d)) => {
+                                                f.blocks.insert(name.clone(), d);
+                                                Ok(())
+                                            }
+                                            Ok(None) => {
+                                                f.blocks.remove(&name);
+                                                Ok(())
+                                            }
+                                            Err(e) => Err(e.to_string()),
+                                        },
+                                        &form,
+                                    );
+                                }
+                            }
+                            ui.menu_button(format!("添加{}指标", l1.name), |ui| {
+                                for l2 in &l1.level2 {
+                                    if ui.button(l2).clicked() {
+                                        add = Some((l1.name.clone(), l2.clone()));
+                                        ui.close();
+                                    }
+                                }
+                            });
+                        });
+                        egui::Grid::new(("ind", id, &l1.name))
+                            .striped(true)
+                            .show(ui, |ui| {
+                                for h in [
+                                    "二级指标",
+                                    "三级指标",
+                                    "年度指标值",
+                                    "完成值",
+                                    "未完成原因",
+                                    "分值",
+                                    "建议分",
+                                    "得分",
+                                    "",
+                                ] {
+                                    ui.label(RichText::new(h).weak());
+                                }
+                                ui.end_row();
+                                for is in sc.indicators.iter().filter(|i| i.level1 == l1.name) {
+                                    let i = is.index;
+                                    let ind = &form.indicators[i];
+                                    ui.label(&ind.level2);
+                                    for (key, label, shown, w) in [
+                                        ("name", "三级指标", ind.name.clone(), 150.0),
+                                        ("target", "年度指标值", ind.target.clone(), 110.0),
+                                        ("actual", "完成值", ind.actual.clone(), 110.0),
+                                        ("reason", "未完成原因", ind.reason.clone(), 150.0),
+                                    ] {
+                                        let full = format!("指标{} {}", i + 1, label);
+                                        self.form_box(
+                                            ui,
+                                            id,
+                                            &format!("指标/{i}/{key}"),
+                                            &full,
+                                            shown,
+                                            w,
+                                            &move |f, v| {
+                                                let x = &mut f.indicators[i];
+                                                let v = v.trim().to_string();
+                                                match key {
+                                                    "name" => x.name = v,
+                                                    "target" => x.target = v,
+                                                    "actual" => x.actual = v,
+                                                    _ => x.reason = v,
+                                                }
+                                                Ok(())
+                                            },
+                                            &form,
+                                        );
+                                    }
+                                    ui.label(num(is.weight));
+                                    ui.label(dec_text(is.suggested)).on_hover_text(format!(
+                                        "{}（{}）",
+                                        is.formula,
+                                        is.kind.label()
+                                    ));
+                                    if block_scored {
+                                        ui.label("");
+                                    } else {
+                                        self.form_box(
+                                            ui,
+                                            id,
+                                            &format!("指标/{i}/score"),
+                                            &format!("指标{} 得分", i + 1),
+                                            dec_text(is.entered),
+                                            60.0,
+                                            &move |f, v| match parse_amount(v) {
+                                                Ok(d) => {
+                                                    f.indicators[i].score = d;
+                                                    Ok(())
+                                                }
+                                                Err(e) => Err(e.to_string()),
+                                            },
+                                            &form,
+                                        );
+                                    }
+                                    if ui.button(format!("删除指标{}", i + 1)).clicked() {
+                                        remove = Some(i);
+                                    }
+                                    ui.end_row();
+                                }
+                            });
+                    }
+                    if let Some(i) = remove {
+                        let mut f = form.clone();
+                        let gone = f.indicators.remove(i);
+                        self.save_form(id, &f, &format!("删除指标「{}」", gone.name));
+                    } else if let Some((l1, l2)) = add {
+                        let mut f = form.clone();
+                        let at = f
+                            .indicators
+                            .iter()
+                            .rposition(|x| x.level1 == l1)
+                            .map(|p| p + 1)
+                            .unwrap_or(f.indicators.len());
+                        f.indicators.insert(
+                            at,
+                            Indicator {
+                                level1: l1,
+                                level2: l2.clone(),
+                                name: format!("新{l2}"),
+                                ..Default::default()
+                            },
+                        );
+                        self.save_form(id, &f, "添加指标");
+                    }
+                }
+                // Text fields (goals, conclusion, footer).
+                ui.add_space(6.0);
+                egui::Grid::new(("form-text", id))
+                    .num_columns(2)
+                    .show(ui, |ui| {
+                        for fd in t.fields.iter().filter(|f| f.group != "header") {
+                            ui.label(&fd.label);
+                            let k = fd.key.clone();
+                            self.form_box(
+                                ui,
+                                id,
+                                &format!("字段/{k}"),
+                                &fd.label,
+                                form.field(&fd.key).to_string(),
+                                620.0,
+                                &move |f, v| {
+                                    f.fields.insert(k.clone(), v.trim().to_string());
+                                    Ok(())
+                                },
+                                &form,
+                            );
+                            ui.end_row();
+                        }
+                    });
+                if !t.footnote.is_empty() {
+                    ui.label(RichText::new(&t.footnote).weak());
+                }
+                ui.add_space(6.0);
+                for f in &mine {
+                    ui.label(
+                        RichText::new(format!("[{}] {} {}", f.severity.label(), f.rule, f.message))
+                            .color(super::text::severity_color(ui, f.severity)),
+                    );
+                }
+            });
+    }
+}

@@ -1,0 +1,363 @@
+//! The 情况说明 screens: the generated paragraphs (each editable, with the generated text kept
+//! beside an edit), the extra inputs the tables do not hold, and 名词解释 with its defaults.
+
+use super::{App, View};
+use crate::engine::Finding;
+use crate::narrative::render::{Ctx, INPUT, OVERRIDE, TERM};
+use crate::narrative::spec::InputSpec;
+use crate::store::Change;
+use crate::template::{Registry, Severity};
+use egui::{Color32, RichText};
+
+pub(crate) fn severity_color(ui: &egui::Ui, s: Severity) -> Color32 {
+    match s {
+        Severity::Error => Color32::from_rgb(190, 30, 30),
+        Severity::Warning => Color32::from_rgb(190, 120, 0),
+        Severity::Info => ui.visuals().weak_text_color(),
+    }
+}
+
+fn finding_lines(ui: &mut egui::Ui, fs: &[&Finding]) {
+    for f in fs {
+        ui.label(
+            RichText::new(format!("[{}] {} {}", f.severity.label(), f.rule, f.message))
+                .color(severity_color(ui, f.severity)),
+        );
+    }
+}
+
+/// One input as shown: its stored key, label and the value its default gives.
+pub(crate) struct InputRow {
+    pub key: String,
+    pub label: String,
+    pub multiline: bool,
+    pub hint: String,
+}
+
+impl App {
+    /// Saves (or clears, with None) a text slot as one undo step.
+    pub fn set_text(&mut self, key: &str, value: Option<&str>, label: &str) {
+        let value = value.map(str::trim).filter(|v| !v.is_empty());
+        let current = self.store.workbook().texts.get(key).map(String::as_str);
+        if current == value {
+            return;
+        }
+        self.apply(label, &[Change::text(key, value)], None);
+    }
+
+    /// Commits every text being edited (before a view change, undo or close).
+    pub(crate) fn commit_drafts(&mut self) {
+        let drafts: Vec<(String, String)> = self.drafts.drain().collect();
+        for (k, v) in drafts {
+            self.commit_text(&k, &v);
+        }
+    }
+
+    fn commit_text(&mut self, key: &str, v: &str) {
+        if let Some(term) = key.strip_prefix(TERM) {
+            // An edit equal to the default is no edit.
+            let default = self
+                .narrative
+                .as_ref()
+                .and_then(|n| term.parse::<usize>().ok().and_then(|i| n.terms.get(i - 1)))
+                .map(|t| t.default.clone())
+                .unwrap_or_default();
+            let v = if v.trim() == default.trim() {
+                None
+            } else {
+                Some(v)
+            };
+            self.set_text(key, v, &format!("修改名词解释 {term}"));
+        } else if let Some(p) = key.strip_prefix(OVERRIDE) {
+            self.set_text(key, Some(v), &format!("改写情况说明「{p}」"));
+        } else if let Some(i) = key.strip_prefix(INPUT) {
+            self.set_text(key, Some(v), &format!("填写「{i}」"));
+        }
+    }
+
+    /// The inputs of the narrative template, per-row inputs expanded over their rows.
+    pub(crate) fn input_rows(&self) -> Vec<(String, Vec<InputRow>)> {
+        let reg = Registry::builtin();
+        let Some(n) = crate::narrative::template_for(reg, &self.set.id) else {
+            return Vec::new();
+        };
+        let wb = self.store.workbook();
+        let ctx = Ctx {
+            n,
+            model: &self.model,
+            wb,
+            builtins: Vec::new(),
+        };
+        let mut groups: Vec<(String, Vec<InputRow>)> = Vec::new();
+        let mut push = |group: &str, row: InputRow| match groups.iter_mut().find(|g| g.0 == group) {
+            Some(g) => g.1.push(row),
+            None => groups.push((group.to_string(), vec![row])),
+        };
+        let hint = |i: &InputSpec, key: &str| -> String {
+            if i.default.is_empty() || wb.texts.contains_key(&format!("{INPUT}{key}")) {
+                return String::new();
+            }
+            match ctx.eval(&i.default, None) {
+                Ok(v) => format!("未填写时按 {}", crate::amount::format_amount(v, 2)),
+                Err(_) => String::new(),
+            }
+        };
+        for i in &n.inputs {
+            let group = if i.group.is_empty() {
+                "其他"
+            } else {
+                &i.group
+            };
+            if i.each.is_empty() {
+                push(
+                    group,
+                    InputRow {
+                        key: i.key.clone(),
+                        label: i.label.clone(),
+                        multiline: i.kind == "text",
+                        hint: hint(i, &i.key),
+                    },
+                );
+            } else {
+                for r in ctx.rows(&i.each, ".[1]").unwrap_or_default() {
+                    let key = i.key.replace('#', &r.code);
+                    push(
+                        group,
+                        InputRow {
+                            hint: hint(i, &key),
+                            key,
+                            label: format!("{}（{}）", i.label, r.label),
+                            multiline: i.kind == "text",
+                        },
+                    );
+                }
+            }
+        }
+        groups
+    }
+
+    /// A text box bound to a workbook text: the draft while focused, committed on leaving it.
+    #[allow(clippy::too_many_arguments)]
+    fn text_box(
+        &mut self,
+        ui: &mut egui::Ui,
+        key: &str,
+        label: &str,
+        multiline: bool,
+        hint: &str,
+        fallback: &str,
+        show_label: bool,
+    ) {
+        let stored = self
+            .store
+            .workbook()
+            .texts
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| fallback.to_string());
+        let mut text = self.drafts.get(key).cloned().unwrap_or(stored.clone());
+        if show_label {
+            ui.label(label);
+        }
+        let edit = if multiline {
+            egui::TextEdit::multiline(&mut text).desired_rows(2)
+        } else {
+            egui::TextEdit::singleline(&mut text)
+        }
+        .id_salt(("text", key))
+        .hint_text(hint)
+        .desired_width(f32::INFINITY);
+        let r = ui.add(edit).accessible_name(label.to_string());
+        if r.changed() {
+            self.drafts.insert(key.to_string(), text.clone());
+        }
+        if r.lost_focus() {
+            if let Some(d) = self.drafts.remove(key) {
+                self.commit_text(key, &d);
+            }
+        }
+    }
+
+    pub(crate) fn narrative_view(&mut self, ui: &mut egui::Ui) {
+        let Some(n) = self.narrative.clone() else {
+            ui.label("本模板集没有情况说明模板。");
+            return;
+        };
+        ui.heading(&n.title);
+        ui.label(
+            RichText::new("每段文字由表中数据生成；点“改写”可修改，改写后的数字仍与表核对。")
+                .weak(),
+        );
+        egui::ScrollArea::vertical()
+            .id_salt("narrative")
+            .show(ui, |ui| {
+                for s in &n.sections {
+                    ui.add_space(6.0);
+                    ui.strong(&s.title);
+                    for p in &s.paras {
+                        let key = format!("{OVERRIDE}{}", p.id);
+                        let focused = self.focus_para.as_deref() == Some(p.id.as_str());
+                        let frame = egui::Frame::group(ui.style()).stroke(if focused {
+                            egui::Stroke::new(2.0, Color32::from_rgb(40, 110, 200))
+                        } else {
+                            ui.visuals().widgets.noninteractive.bg_stroke
+                        });
+                        let r = frame.show(ui, |ui| {
+                            ui.set_min_width(ui.available_width());
+                            if p.edited {
+                                ui.label(
+                                    RichText::new("已改写").color(Color32::from_rgb(40, 110, 200)),
+                                );
+                                self.text_box(
+                                    ui,
+                                    &key,
+                                    &format!("改写「{}」", p.id),
+                                    true,
+                                    "",
+                                    "",
+                                    false,
+                                );
+                                ui.horizontal(|ui| {
+                                    if ui.button(format!("恢复生成文字「{}」", p.id)).clicked()
+                                    {
+                                        self.drafts.remove(&key);
+                                        self.set_text(
+                                            &key,
+                                            None,
+                                            &format!("恢复情况说明「{}」", p.id),
+                                        );
+                                    }
+                                });
+                                ui.collapsing(
+                                    format!("按表生成的文字「{}」", p.id),
+                                    |ui| {
+                                        ui.label(RichText::new(&p.generated).weak());
+                                    },
+                                );
+                            } else {
+                                ui.add(egui::Label::new(&p.text).wrap());
+                                if ui.button(format!("改写「{}」", p.id)).clicked() {
+                                    self.set_text(
+                                        &key,
+                                        Some(&p.generated),
+                                        &format!("改写情况说明「{}」", p.id),
+                                    );
+                                }
+                            }
+                            let mine: Vec<&Finding> = self
+                                .findings
+                                .iter()
+                                .filter(|f| f.table == crate::narrative::TABLE && f.row == p.id)
+                                .collect();
+                            finding_lines(ui, &mine);
+                        });
+                        if focused && self.scroll_to_cursor {
+                            r.response.scroll_to_me(Some(egui::Align::Center));
+                            self.scroll_to_cursor = false;
+                        }
+                    }
+                }
+            });
+    }
+
+    pub(crate) fn inputs_view(&mut self, ui: &mut egui::Ui) {
+        ui.heading("情况说明输入项");
+        ui.label(
+            RichText::new(
+                "表中没有的数和文字：上年数、年初预算、原因、用途、三公数量等。金额以万元为单位。",
+            )
+            .weak(),
+        );
+        let groups = self.input_rows();
+        let bad: Vec<(String, Severity)> = self
+            .findings
+            .iter()
+            .filter(|f| {
+                f.table == crate::narrative::TABLE && (f.rule == "N-输入" || f.rule == "N-缺输入")
+            })
+            .map(|f| (f.message.clone(), f.severity))
+            .collect();
+        egui::ScrollArea::vertical()
+            .id_salt("inputs")
+            .show(ui, |ui| {
+                for (group, rows) in groups {
+                    egui::CollapsingHeader::new(RichText::new(&group).strong())
+                        .default_open(true)
+                        .show(ui, |ui| {
+                            for row in rows {
+                                let key = format!("{INPUT}{}", row.key);
+                                self.text_box(
+                                    ui,
+                                    &key,
+                                    &row.label,
+                                    row.multiline,
+                                    &row.hint,
+                                    "",
+                                    true,
+                                );
+                                for (m, s) in bad.iter().filter(|(m, _)| {
+                                    m.contains(&format!("输入项 {}）", row.key))
+                                        || m.contains(&format!("「{}」", row.key))
+                                }) {
+                                    ui.label(RichText::new(m).color(severity_color(ui, *s)));
+                                }
+                            }
+                        });
+                }
+            });
+    }
+
+    pub(crate) fn terms_view(&mut self, ui: &mut egui::Ui) {
+        let Some(n) = self.narrative.clone() else {
+            return;
+        };
+        ui.heading("名词解释");
+        ui.label(RichText::new("默认文字按地区和年度提供；改动的条目标出，可恢复默认。").weak());
+        egui::ScrollArea::vertical()
+            .id_salt("terms")
+            .show(ui, |ui| {
+                for (i, t) in n.terms.iter().enumerate() {
+                    let key = format!("{TERM}{}", i + 1);
+                    ui.horizontal(|ui| {
+                        ui.strong(&t.title);
+                        if t.edited {
+                            ui.label(
+                                RichText::new("（与默认文字不同）")
+                                    .color(Color32::from_rgb(40, 110, 200)),
+                            );
+                            if ui.button(format!("恢复默认「{}」", t.title)).clicked() {
+                                self.drafts.remove(&key);
+                                self.set_text(&key, None, &format!("恢复名词解释 {}", i + 1));
+                            }
+                        }
+                    });
+                    self.text_box(
+                        ui,
+                        &key,
+                        &format!("名词解释 {}", t.title),
+                        true,
+                        "",
+                        &t.default,
+                        false,
+                    );
+                    if t.edited {
+                        ui.collapsing(format!("默认文字「{}」", t.title), |ui| {
+                            ui.label(RichText::new(&t.default).weak());
+                        });
+                    }
+                }
+            });
+    }
+
+    /// Jumps to a narrative finding's paragraph (or the inputs screen for an input).
+    pub(crate) fn jump_to_text(&mut self, f: &Finding) {
+        self.commit_drafts();
+        if f.rule == "N-输入" || (f.rule == "N-缺输入" && f.row.is_empty()) {
+            self.view = View::Inputs;
+            return;
+        }
+        self.view = View::Narrative;
+        self.focus_para = Some(f.row.clone());
+        self.scroll_to_cursor = true;
+    }
+}
