@@ -8,6 +8,7 @@ pub mod io;
 pub mod layout;
 pub mod narrative;
 pub mod perf;
+pub mod print;
 pub mod store;
 pub mod template;
 pub mod ui;

@@ -14,3 +14,4 @@ sub() {
     --no-hinting --desubroutinize --output-file="$DIR/$2"
 }
 sub NotoSansCJK-Regular.ttc NotoSansSC-Regular-subset.otf
+sub NotoSerifCJK-Regular.ttc NotoSerifSC-Regular-subset.otf

@@ -52,6 +52,30 @@ pub enum Command {
         #[arg(long)]
         terms: bool,
     },
+    /// 导出公开文件 PDF（A4，官方版式；有错误时为带“草稿”水印的草稿）
+    #[command(name = "export-pdf")]
+    ExportPdf {
+        /// Workbook file (.sqlite) or interchange JSON
+        file: PathBuf,
+        /// Output PDF
+        #[arg(short = 'o', long = "output", value_name = "OUT.pdf")]
+        output: PathBuf,
+        /// all | tables | table:公开05表 | narrative | attachments | form:名称
+        #[arg(long, default_value = "all")]
+        part: String,
+        /// 草稿（默认）：带“草稿”水印
+        #[arg(long, conflicts_with = "final_copy")]
+        draft: bool,
+        /// 定稿：没有错误时才导出；有错误时需 --override 说明原因
+        #[arg(long = "final")]
+        final_copy: bool,
+        /// 在有错误的情况下定稿的原因（写入 PDF 文档信息和页脚）
+        #[arg(long = "override", value_name = "原因")]
+        override_reason: Option<String>,
+        /// 文档日期 YYYY-MM-DD（默认：次年 1 月 1 日）
+        #[arg(long)]
+        date: Option<String>,
+    },
     /// 列出已安装的模板集与表、绩效表单模板和评分口径
     Templates,
     /// 打开窗口编辑草稿文件
@@ -149,6 +173,25 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         Some(Command::Undo { file }) => undo_redo(&file, true, out, err),
         Some(Command::Redo { file }) => undo_redo(&file, false, out, err),
         Some(Command::Scores { file, json }) => scores(reg, &file, json, out, err),
+        Some(Command::ExportPdf {
+            file,
+            output,
+            part,
+            draft: _,
+            final_copy,
+            override_reason,
+            date,
+        }) => export_pdf(
+            reg,
+            &file,
+            &output,
+            &part,
+            final_copy,
+            override_reason,
+            date.as_deref(),
+            out,
+            err,
+        ),
         Some(Command::Narrative { file, json, terms }) => {
             narrative(reg, &file, json, terms, out, err)
         }
@@ -285,6 +328,108 @@ fn print_human(
     }
     if findings.is_empty() {
         let _ = writeln!(out, "全部审核公式通过。");
+    }
+}
+
+/// "2024-03-20" → (2024, 3, 20).
+fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
+    let mut it = s.trim().split('-');
+    let y = it.next()?.parse().ok()?;
+    let m: u8 = it.next()?.parse().ok()?;
+    let d: u8 = it.next()?.parse().ok()?;
+    ((1..=12).contains(&m) && (1..=31).contains(&d) && it.next().is_none()).then_some((y, m, d))
+}
+
+#[allow(clippy::too_many_arguments)]
+fn export_pdf(
+    reg: &Registry,
+    file: &std::path::Path,
+    output: &std::path::Path,
+    part: &str,
+    final_copy: bool,
+    override_reason: Option<String>,
+    date: Option<&str>,
+    out: &mut dyn std::io::Write,
+    err: &mut dyn std::io::Write,
+) -> i32 {
+    let part = match crate::print::Part::parse(part) {
+        Ok(p) => p,
+        Err(e) => {
+            let _ = writeln!(err, "无法导出：{e}");
+            return 2;
+        }
+    };
+    let date = match date.map(|d| parse_date(d).ok_or(d)) {
+        None => None,
+        Some(Ok(d)) => Some(d),
+        Some(Err(d)) => {
+            let _ = writeln!(err, "无法导出：日期「{d}」应写作 YYYY-MM-DD");
+            return 2;
+        }
+    };
+    let wb = match crate::io::read_workbook(file) {
+        Ok(wb) => wb,
+        Err(e) => {
+            let _ = writeln!(err, "无法导出：{e}");
+            return 2;
+        }
+    };
+    let set = match crate::io::template_for(reg, &wb, &file.display().to_string()) {
+        Ok(s) => s,
+        Err(e) => {
+            let _ = writeln!(err, "无法导出：{e}");
+            return 2;
+        }
+    };
+    let (ev, text) = match crate::evaluate::evaluate_with_text(reg, set, &wb) {
+        Ok(x) => x,
+        Err(e) => {
+            let _ = writeln!(err, "无法导出：{e}");
+            return 2;
+        }
+    };
+    let src = crate::print::doc::Source {
+        reg,
+        model: &ev.model,
+        wb: &wb,
+        findings: &ev.findings,
+        narrative: text.as_ref(),
+    };
+    let opts = crate::print::Options {
+        part,
+        final_copy,
+        override_reason,
+        date,
+    };
+    match crate::print::export(&src, &opts) {
+        Ok(x) => {
+            if let Err(e) = std::fs::write(output, &x.bytes) {
+                let _ = writeln!(err, "无法写入 {}：{e}", output.display());
+                return 2;
+            }
+            let kind = if x.draft {
+                if x.errors > 0 {
+                    format!("草稿（尚有 {} 条错误）", x.errors)
+                } else {
+                    "草稿".to_string()
+                }
+            } else {
+                "定稿".to_string()
+            };
+            let _ = writeln!(
+                out,
+                "已导出 {}：{} 页，{}，{} KB",
+                output.display(),
+                x.pages,
+                kind,
+                x.bytes.len().div_ceil(1024)
+            );
+            0
+        }
+        Err(e) => {
+            let _ = writeln!(err, "无法导出：{e}");
+            2
+        }
     }
 }
 

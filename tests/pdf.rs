@@ -1,0 +1,263 @@
+//! PDF export: the whole 公开 document and its parts, read back from the file (text per page,
+//! page sizes), 目录 page numbers, repeated headers, empty tables, the 草稿 gate, determinism,
+//! missing characters refused before writing.
+
+mod common;
+use common::*;
+
+use gongkai::print::verify::{read, ReadPage};
+use std::path::PathBuf;
+
+fn out(name: &str) -> PathBuf {
+    fresh_dir("pdf", name).join("out.pdf")
+}
+
+fn export(args: &[&str], name: &str) -> (i32, String, String, Vec<u8>) {
+    let o = out(name);
+    let mut a = vec!["export-pdf", SAMPLE, "-o", o.to_str().unwrap()];
+    a.extend_from_slice(args);
+    let (code, so, se) = run(&a);
+    let bytes = std::fs::read(&o).unwrap_or_default();
+    (code, so, se, bytes)
+}
+
+fn pages(bytes: &[u8]) -> Vec<ReadPage> {
+    read(bytes).unwrap()
+}
+
+fn find(ps: &[ReadPage], needle: &str) -> Option<usize> {
+    ps.iter().position(|p| p.text().contains(needle))
+}
+
+#[test]
+fn the_whole_document_has_its_parts_in_order_on_a4() {
+    let (code, so, se, bytes) = export(&[], "all");
+    assert_eq!(code, 0, "{se}");
+    assert!(so.contains("草稿（尚有 8 条错误）"), "{so}");
+    let ps = pages(&bytes);
+    assert!(ps.len() > 40, "{} pages", ps.len());
+    for (i, p) in ps.iter().enumerate() {
+        let a4 = ((p.width - 595.3).abs() < 1.0 && (p.height - 841.9).abs() < 1.0)
+            || ((p.width - 841.9).abs() < 1.0 && (p.height - 595.3).abs() < 1.0);
+        assert!(a4, "page {} is {}×{}", i + 1, p.width, p.height);
+        assert!(!p.runs.is_empty(), "page {} blank", i + 1);
+    }
+    // Cover, 目录, then the parts in order.
+    assert!(
+        ps[0].text().contains("阳泉市退役军人事务局")
+            && ps[0].text().contains("2023年度部门决算公开")
+    );
+    assert!(ps[1].text().contains("目  录"));
+    let order = [
+        "第一部分 概况",
+        "收入支出决算总表",
+        "一般公共预算财政拨款基本支出决算明细表",
+        "部门决算公开相关信息统计表",
+        "第三部分 情况说明",
+        "第四部分 名词解释",
+        "第五部分 附件",
+    ];
+    let at: Vec<usize> = order
+        .iter()
+        .map(|t| {
+            ps.iter()
+                .skip(3)
+                .position(|p| p.text().contains(t))
+                .unwrap()
+        })
+        .collect();
+    assert!(at.windows(2).all(|w| w[0] <= w[1]), "{order:?} at {at:?}");
+    // Figures as printed: thousands separators, 2 decimals; the narrative; a 自评表 with its grade.
+    let all: String = ps.iter().map(|p| p.text()).collect::<Vec<_>>().join("\n");
+    for s in [
+        "3,598.36",
+        "2023年度收入总计3,598.36万元",
+        "贯彻落实党中央和省委",
+        "阳泉市项目支出绩效自评表",
+        "9.30烈士公祭等纪念活动工作经费",
+        "自评等级",
+        "十二、机关运行经费：",
+        "评价人员",
+    ] {
+        assert!(all.contains(s), "{s} missing");
+    }
+    // Draft: the watermark on every page while errors remain.
+    assert!(ps.iter().all(|p| p.runs.iter().any(|r| r == "草稿")));
+    // Small: only the glyphs used are embedded.
+    assert!(bytes.len() < 1_500_000, "{} bytes", bytes.len());
+}
+
+#[test]
+fn the_contents_page_numbers_point_at_the_right_pages() {
+    let (_, _, _, bytes) = export(&[], "toc");
+    let ps = pages(&bytes);
+    let toc: String = ps[1..3]
+        .iter()
+        .map(|p| p.text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    // Page numbers are printed as "— n —" in the footer; find the page labelled like the entry.
+    let page_labelled = |n: &str| {
+        ps.iter()
+            .position(|p| p.runs.iter().any(|r| r == &format!("— {n} —")))
+            .unwrap()
+    };
+    for entry in [
+        "公开05表 一般公共预算财政拨款支出决算表",
+        "第三部分 情况说明",
+        "第四部分 名词解释",
+    ] {
+        let line = toc
+            .lines()
+            .position(|l| l.contains(entry))
+            .unwrap_or_else(|| panic!("{entry} not in 目录\n{toc}"));
+        let lines: Vec<&str> = toc.lines().collect();
+        // The number is the run after the leader dots.
+        let num = lines[line + 2].trim();
+        assert!(
+            num.chars().all(|c| c.is_ascii_digit()),
+            "{entry}: {:?}",
+            &lines[line..line + 3]
+        );
+        let p = page_labelled(num);
+        let title = entry.split_once(' ').map(|x| x.1).unwrap_or(entry);
+        assert!(
+            ps[p].text().contains(title),
+            "{entry} → page {num} does not show it"
+        );
+    }
+}
+
+#[test]
+fn long_tables_repeat_their_header_and_empty_tables_say_so() {
+    let (code, _, se, bytes) = export(&["--part", "tables"], "tables");
+    assert_eq!(code, 0, "{se}");
+    let ps = pages(&bytes);
+    // 公开03表 runs over a page: the continuation page carries the caption and the header again.
+    let first = find(&ps, "支出决算表").unwrap();
+    let cont = find(&ps, "公开03表 支出决算表（续）").expect("03 continues");
+    assert!(cont > first);
+    assert!(ps[cont].text().contains("本年支出合计") && ps[cont].text().contains("栏次"));
+    // 公开07表 has no data in the sample.
+    let p07 = find(&ps, "政府性基金预算财政拨款收入支出决算表").unwrap();
+    assert!(ps[p07].text().contains("本表无数据"), "{}", ps[p07].text());
+    // Locked cells print ——; the 注 under the table.
+    assert!(ps.iter().any(|p| p.runs.iter().any(|r| r == "——")));
+    assert!(
+        ps[first]
+            .text()
+            .contains("注：本表反映部门本年度各项支出情况。")
+            || ps[first + 1]
+                .text()
+                .contains("注：本表反映部门本年度各项支出情况。")
+    );
+}
+
+#[test]
+fn parts_can_be_exported_alone() {
+    let (code, so, se, bytes) = export(&["--part", "table:公开05表"], "one");
+    assert_eq!(code, 0, "{se}");
+    assert!(so.contains("页"));
+    let ps = pages(&bytes);
+    assert!(ps.len() <= 2, "{}", ps.len());
+    assert!(
+        ps[0].text().contains("一般公共预算财政拨款支出决算表") && !ps[0].text().contains("目  录")
+    );
+    assert_eq!(
+        ps[0].width.round(),
+        595.0,
+        "公开05表 is portrait, as its template says"
+    );
+    let (_, _, _, bytes) = export(&["--part", "table:03"], "one03");
+    assert_eq!(
+        pages(&bytes)[0].width.round(),
+        842.0,
+        "公开03表 is landscape"
+    );
+
+    let (code, _, se, bytes) = export(&["--part", "form:自评15"], "form");
+    assert_eq!(code, 0, "{se}");
+    let t: String = pages(&bytes).iter().map(|p| p.text()).collect();
+    assert!(
+        t.contains("阳泉市项目支出绩效自评表") && t.contains("总分"),
+        "{t}"
+    );
+    assert!(t.contains("单位（盖章）") && t.contains("签字"));
+
+    let (code, _, se, bytes) = export(&["--part", "narrative"], "narr");
+    assert_eq!(code, 0, "{se}");
+    assert!(pages(&bytes)[0].text().contains("第三部分 情况说明"));
+
+    let (code, _, se, _) = export(&["--part", "table:公开99表"], "bad");
+    assert_eq!(code, 2);
+    assert!(se.contains("找不到表「公开99表」"), "{se}");
+    let (code, _, se, _) = export(&["--part", "everything"], "bad2");
+    assert_eq!(code, 2);
+    assert!(se.contains("--part"), "{se}");
+}
+
+#[test]
+fn a_final_copy_needs_zero_errors_or_a_recorded_override() {
+    let (code, _, se, bytes) = export(&["--final"], "final");
+    assert_eq!(code, 2);
+    assert!(se.contains("8 条错误") && se.contains("--override"), "{se}");
+    assert!(bytes.is_empty(), "nothing written");
+    let (code, so, se, bytes) = export(
+        &[
+            "--final",
+            "--override",
+            "经单位负责人确认，自评表等级以印刷件为准",
+        ],
+        "override",
+    );
+    assert_eq!(code, 0, "{se}");
+    assert!(so.contains("定稿"), "{so}");
+    let ps = pages(&bytes);
+    assert!(ps.iter().all(|p| !p.runs.iter().any(|r| r == "草稿")));
+    assert!(
+        ps[3].text().contains("经确认定稿：经单位负责人确认"),
+        "{}",
+        ps[3].text()
+    );
+    let raw = String::from_utf8_lossy(&bytes);
+    assert!(
+        raw.contains("Subject"),
+        "the override is in the document info"
+    );
+}
+
+#[test]
+fn the_same_workbook_gives_byte_identical_files() {
+    let (_, _, _, a) = export(&["--date", "2024-03-20"], "det1");
+    let (_, _, _, b) = export(&["--date", "2024-03-20"], "det2");
+    assert!(!a.is_empty());
+    assert!(a == b, "two exports differ");
+    let (_, _, _, c) = export(&["--date", "2024-03-21"], "det3");
+    assert!(a != c, "the date is part of the file");
+    let (code, _, se, _) = export(&["--date", "2024-13-01"], "det4");
+    assert_eq!(code, 2);
+    assert!(se.contains("YYYY-MM-DD"), "{se}");
+}
+
+#[test]
+fn a_character_the_fonts_lack_is_named_before_writing() {
+    let d = fresh_dir("pdf", "glyph");
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    // An Extension-B character (outside the bundled U+4E00–9FFF set) in the unit's name.
+    wb.unit.name = "阳泉市𠀋退役军人事务局".into();
+    let src = d.join("w.json");
+    std::fs::write(&src, gongkai::io::json::to_json(&wb)).unwrap();
+    let o = d.join("o.pdf");
+    let (code, _, se) = run(&[
+        "export-pdf",
+        src.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        se.contains("𠀋") && se.contains("U+2000B") && se.contains("第 1 页"),
+        "{se}"
+    );
+    assert!(!o.exists());
+}
