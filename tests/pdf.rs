@@ -261,3 +261,126 @@ fn a_character_the_fonts_lack_is_named_before_writing() {
     );
     assert!(!o.exists());
 }
+
+fn build(part: gongkai::print::Part) -> Result<gongkai::print::doc::Built, String> {
+    let reg = gongkai::template::Registry::builtin();
+    let wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let set = reg.set(&wb.template_set).unwrap();
+    let (ev, text) = gongkai::evaluate::evaluate_with_text(reg, set, &wb).unwrap();
+    let src = gongkai::print::doc::Source {
+        reg,
+        model: &ev.model,
+        wb: &wb,
+        findings: &ev.findings,
+        narrative: text.as_ref(),
+    };
+    let opts = gongkai::print::Options {
+        part,
+        ..Default::default()
+    };
+    gongkai::print::doc::build(&src, &opts)
+}
+
+/// Compares with tests/snapshots/NAME.txt (GONGKAI_UPDATE_SNAPSHOTS=1 rewrites it).
+fn snapshot(name: &str, text: &str) {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/snapshots")
+        .join(format!("{name}.txt"));
+    if std::env::var_os("GONGKAI_UPDATE_SNAPSHOTS").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+    }
+    let want = std::fs::read_to_string(&path).unwrap_or_default();
+    if want != text {
+        let diff = want
+            .lines()
+            .zip(text.lines())
+            .enumerate()
+            .find(|(_, (a, b))| a != b);
+        panic!(
+            "layout of {name} changed (first difference: {diff:?}; {} vs {} lines). Look at the PDF, then rerun with GONGKAI_UPDATE_SNAPSHOTS=1",
+            want.lines().count(),
+            text.lines().count()
+        );
+    }
+}
+
+#[test]
+fn layout_snapshots_of_a_table_and_a_form() {
+    use gongkai::print::Part;
+    snapshot(
+        "table-05",
+        &build(Part::Table("公开05表".into()))
+            .unwrap()
+            .doc
+            .snapshot(),
+    );
+    snapshot(
+        "form-15",
+        &build(Part::Form("自评15".into())).unwrap().doc.snapshot(),
+    );
+}
+
+#[test]
+fn every_table_title_label_and_key_figure_is_in_the_file() {
+    let (_, _, _, bytes) = export(&["--part", "tables"], "titles");
+    let all: String = pages(&bytes)
+        .iter()
+        .map(|p| p.text())
+        .collect::<Vec<_>>()
+        .join("\n");
+    let reg = gongkai::template::Registry::builtin();
+    for t in &reg.set("shanxi-juesuan-2023").unwrap().tables {
+        assert!(
+            all.contains(&t.title) && all.contains(&t.label),
+            "{} {}",
+            t.label,
+            t.title
+        );
+    }
+    for f in [
+        "3,598.36", "3,383.31", "455.01", "411.50", "43.51", "2,987.06", "92.75", "22.33", "4.54",
+    ] {
+        assert!(all.contains(f), "{f}");
+    }
+}
+
+#[test]
+fn a_cell_too_tall_for_a_page_is_refused_by_the_preflight() {
+    let d = fresh_dir("pdf", "overflow");
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let r = wb.records.get_mut("自评01").unwrap();
+    let mut f = gongkai::perf::PerfForm::from_json(&r.body).unwrap();
+    f.fields
+        .insert("自评结论".into(), "本项目自评等级为优。".repeat(600));
+    r.body = f.to_json();
+    let src = d.join("w.json");
+    std::fs::write(&src, gongkai::io::json::to_json(&wb)).unwrap();
+    let o = d.join("o.pdf");
+    let (code, _, se) = run(&[
+        "export-pdf",
+        src.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+        "--part",
+        "form:自评01",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        se.contains("版面检查未通过") && se.contains("超过一页"),
+        "{se}"
+    );
+    assert!(!o.exists());
+}
+
+#[test]
+fn a_sqlite_workbook_exports_the_same_document() {
+    let d = fresh_dir("pdf", "sqlite");
+    let w = d.join("w.sqlite");
+    let (code, _, se) = run(&["import", SAMPLE, "--into", w.to_str().unwrap()]);
+    assert_eq!(code, 0, "{se}");
+    let (a, b) = (d.join("a.pdf"), d.join("b.pdf"));
+    run(&["export-pdf", w.to_str().unwrap(), "-o", a.to_str().unwrap()]);
+    run(&["export-pdf", SAMPLE, "-o", b.to_str().unwrap()]);
+    assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
+}

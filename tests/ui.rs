@@ -510,3 +510,66 @@ fn form_indicators(h: &Harness<'static, App>, id: &str) -> usize {
         .indicators
         .len()
 }
+
+#[test]
+fn export_pdf_from_the_window_writes_the_file_and_shows_its_path() {
+    let (mut h, p) = harness("export");
+    h.get_by_label("导出 PDF…").click();
+    h.run();
+    // The default path sits next to the workbook.
+    let want = p.with_extension("pdf");
+    assert_eq!(
+        h.state().export.as_ref().unwrap().path,
+        want.display().to_string()
+    );
+    h.get_by_label("仅公开表").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "导出")
+        .click();
+    // The export runs on a worker thread: step frames until it reports.
+    for _ in 0..400 {
+        h.step();
+        if h.state()
+            .export
+            .as_ref()
+            .is_some_and(|d| d.result.is_some())
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    let r = h.state().export.as_ref().unwrap().result.clone().unwrap();
+    assert!(
+        r.as_ref()
+            .is_ok_and(|m| m.contains("已导出") && m.contains("草稿")),
+        "{r:?}"
+    );
+    // Shown in the window and on the status line.
+    assert_eq!(
+        h.query_all_by_label_contains(&format!("已导出 {}", want.display()))
+            .count(),
+        2
+    );
+    let pages = gongkai::print::verify::read(&std::fs::read(&want).unwrap()).unwrap();
+    assert!(pages.len() >= 10 && pages[0].text().contains("收入支出决算总表"));
+    // 定稿 with errors and no reason is refused, and says why.
+    h.get_by_label("定稿").click();
+    h.run();
+    h.get_by_label_contains("定稿需写明原因");
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "导出")
+        .click();
+    for _ in 0..400 {
+        h.step();
+        if h.state()
+            .export
+            .as_ref()
+            .is_some_and(|d| d.running.is_none() && d.result.as_ref().is_some_and(|r| r.is_err()))
+        {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    h.run();
+    assert!(h.query_all_by_label_contains("不能导出定稿").count() >= 1);
+}

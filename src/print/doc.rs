@@ -530,7 +530,12 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
     }
     // Header fields, two pairs per row.
     let quarter = fit(&[1.0, 1.6, 1.0, 1.6], w);
-    let heads: Vec<_> = t.fields.iter().filter(|x| x.group == "header").collect();
+    let is_stamp = |label: &str| label.contains("盖章");
+    let heads: Vec<_> = t
+        .fields
+        .iter()
+        .filter(|x| x.group == "header" && !is_stamp(&x.label))
+        .collect();
     for pair in heads.chunks(2) {
         let mut cells = Vec::new();
         for fd in pair {
@@ -766,14 +771,15 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
             }
         }
     }
-    // Footer: 填报人, 联系电话, 填报日期, and a box for the 单位（盖章）.
+    // Footer: 填报人, 联系电话, 填报日期, and a box tall enough for the 单位（盖章）, wherever the
+    // template lists that field.
     let foot: Vec<_> = t.fields.iter().filter(|x| x.group == "footer").collect();
-    if !foot.is_empty() {
+    let stamp = t.fields.iter().find(|x| is_stamp(&x.label));
+    if !foot.is_empty() || stamp.is_some() {
         l.y += 2.0;
-        let stamp = foot.iter().find(|x| x.label.contains("盖章"));
         for pair in foot
             .iter()
-            .filter(|x| !x.label.contains("盖章"))
+            .filter(|x| !is_stamp(&x.label))
             .collect::<Vec<_>>()
             .chunks(2)
         {

@@ -52,6 +52,29 @@ pub struct Document {
     pub pages: Vec<Page>,
 }
 
+impl Document {
+    /// The layout as readable text, positions rounded to 0.1 mm: one line per run or rule.
+    /// Tests keep snapshots of it.
+    pub fn snapshot(&self) -> String {
+        let mut out = String::new();
+        for (i, p) in self.pages.iter().enumerate() {
+            out.push_str(&format!("page {} {:.0}x{:.0}\n", i + 1, p.width, p.height));
+            for it in &p.items {
+                match it {
+                    Item::Text(r) => out.push_str(&format!(
+                        "  T {:.1} {:.1} {} {:?} {}\n",
+                        r.x, r.y, r.size, r.face, r.text
+                    )),
+                    Item::Line { x1, y1, x2, y2, .. } => {
+                        out.push_str(&format!("  L {x1:.1} {y1:.1} {x2:.1} {y2:.1}\n"))
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
 pub mod doc;
 pub mod layout;
 pub mod verify;

@@ -2,6 +2,7 @@
 //! Shell code: every edit goes through the store (autosaved) and the engine recomputes; the screen
 //! is drawn from the template's [`crate::layout::Sheet`], so a new form family is data, not a screen.
 
+mod export;
 mod forms;
 mod grid;
 mod text;
@@ -97,6 +98,8 @@ pub struct App {
     pub(crate) focus_para: Option<String>,
     /// The 绩效 forms for the navigator.
     pub forms: Vec<FormEntry>,
+    /// The 导出 PDF window, when open.
+    pub export: Option<export::ExportDialog>,
 }
 
 /// Where the user's workbook lives when none is named: the per-user data folder.
@@ -169,6 +172,7 @@ impl App {
             drafts: HashMap::new(),
             focus_para: None,
             forms: Vec::new(),
+            export: None,
         };
         app.list_forms();
         app.index_findings();
@@ -488,6 +492,8 @@ impl App {
 
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
+        let ctx = ui.ctx().clone();
+        self.export_window(&ctx);
         self.toolbar(ui);
         self.status_bar(ui);
         self.navigator(ui);
@@ -513,6 +519,10 @@ impl App {
                 let b = ui.add_enabled(redo.is_some(), egui::Button::new("重做"));
                 if b.on_hover_text(redo.unwrap_or_default()).clicked() {
                     self.redo();
+                }
+                ui.separator();
+                if ui.button("导出 PDF…").clicked() {
+                    self.open_export();
                 }
                 ui.separator();
                 let wb = self.store.workbook();
