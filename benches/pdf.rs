@@ -4,7 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use gongkai::io::json::from_json;
-use gongkai::print::{doc::Source, export, Options};
+use gongkai::print::{export, Options};
 use gongkai::template::Registry;
 use std::hint::black_box;
 
@@ -15,14 +15,8 @@ fn bench(c: &mut Criterion) {
     let wb = from_json(SAMPLE).unwrap();
     let set = reg.set(&wb.template_set).unwrap();
     let run = || {
-        let (ev, text) = gongkai::evaluate::evaluate_with_text(reg, set, &wb).unwrap();
-        let src = Source {
-            reg,
-            model: &ev.model,
-            wb: &wb,
-            findings: &ev.findings,
-            narrative: text.as_ref(),
-        };
+        let full = gongkai::evaluate::evaluate_full(reg, set, &wb).unwrap();
+        let src = gongkai::print::doc::Source::new(reg, &wb, &full);
         export(&src, &Options::default()).unwrap()
     };
     let x = run();

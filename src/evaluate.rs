@@ -1,9 +1,20 @@
-//! Everything `gongkai check`, the window and the import preview report, in one call: the 公开表
-//! (engine), the 绩效 forms (perf) and the 情况说明 (narrative).
+//! Everything `gongkai check`, the window, the PDF and the import preview report, in one pass: the
+//! 公开表 (engine), the 绩效 forms (scored once) and the 情况说明 (narrative).
 
 use crate::engine::{Evaluation, StructureError, Workbook};
 use crate::narrative::Narrative;
+use crate::perf::Scored;
 use crate::template::{Registry, TemplateSet};
+
+/// One evaluation of a workbook.
+pub struct Full<'s, 'r> {
+    /// The recalculated tables and every finding (tables, forms, narrative).
+    pub ev: Evaluation<'s>,
+    /// The generated 情况说明 (None when the set has no narrative template).
+    pub text: Option<Narrative>,
+    /// The 绩效 forms, scored.
+    pub scored: Vec<Scored<'r>>,
+}
 
 /// Recalculates and audits the tables, the forms and the narrative of a workbook.
 pub fn evaluate<'s>(
@@ -11,21 +22,25 @@ pub fn evaluate<'s>(
     set: &'s TemplateSet,
     wb: &Workbook,
 ) -> Result<Evaluation<'s>, StructureError> {
-    evaluate_with_text(reg, set, wb).map(|x| x.0)
+    evaluate_full(reg, set, wb).map(|x| x.ev)
 }
 
-/// As [`evaluate`], also returning the generated 情况说明 (None when the set has no narrative
-/// template). Its findings are already in the evaluation's.
-pub fn evaluate_with_text<'s>(
-    reg: &Registry,
+/// As [`evaluate`], also returning the generated 情况说明 and the scored forms.
+pub fn evaluate_full<'s, 'r>(
+    reg: &'r Registry,
     set: &'s TemplateSet,
     wb: &Workbook,
-) -> Result<(Evaluation<'s>, Option<Narrative>), StructureError> {
-    let mut ev = crate::perf::evaluate(reg, set, wb)?;
-    let text = crate::narrative::template_for(reg, &set.id)
-        .map(|n| crate::narrative::generate(reg, n, &ev.model, wb));
+) -> Result<Full<'s, 'r>, StructureError> {
+    let mut ev = crate::engine::evaluate(set, wb)?;
+    let (scored, bad) = crate::perf::score_workbook(reg, wb);
+    let forms = crate::perf::audit_scored(reg, wb, &scored, bad, Some(&ev.model));
+    ev.findings.extend(forms);
+    let text = crate::narrative::template_for(reg, &set.id).map(|n| {
+        let summary = crate::perf::summary(&scored);
+        crate::narrative::generate_with(reg, n, &ev.model, wb, &summary)
+    });
     if let Some(t) = &text {
         ev.findings.extend(t.findings.iter().cloned());
     }
-    Ok((ev, text))
+    Ok(Full { ev, text, scored })
 }

@@ -266,14 +266,8 @@ fn build(part: gongkai::print::Part) -> Result<gongkai::print::doc::Built, Strin
     let reg = gongkai::template::Registry::builtin();
     let wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
     let set = reg.set(&wb.template_set).unwrap();
-    let (ev, text) = gongkai::evaluate::evaluate_with_text(reg, set, &wb).unwrap();
-    let src = gongkai::print::doc::Source {
-        reg,
-        model: &ev.model,
-        wb: &wb,
-        findings: &ev.findings,
-        narrative: text.as_ref(),
-    };
+    let full = gongkai::evaluate::evaluate_full(reg, set, &wb).unwrap();
+    let src = gongkai::print::doc::Source::new(reg, &wb, &full);
     let opts = gongkai::print::Options {
         part,
         ..Default::default()

@@ -255,13 +255,14 @@ fn check(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let (wb, ev) = match crate::io::check_file(reg, file) {
+    let (wb, full) = match crate::io::check_file(reg, file) {
         Ok(x) => x,
         Err(e) => {
             let _ = writeln!(err, "无法审核：{e}");
             return 2;
         }
     };
+    let ev = &full.ev;
     let errors = ev
         .findings
         .iter()
@@ -367,34 +368,14 @@ fn export_pdf(
             return 2;
         }
     };
-    let wb = match crate::io::read_workbook(file) {
-        Ok(wb) => wb,
-        Err(e) => {
-            let _ = writeln!(err, "无法导出：{e}");
-            return 2;
-        }
-    };
-    let set = match crate::io::template_for(reg, &wb, &file.display().to_string()) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "无法导出：{e}");
-            return 2;
-        }
-    };
-    let (ev, text) = match crate::evaluate::evaluate_with_text(reg, set, &wb) {
+    let (wb, full) = match crate::io::check_file(reg, file) {
         Ok(x) => x,
         Err(e) => {
             let _ = writeln!(err, "无法导出：{e}");
             return 2;
         }
     };
-    let src = crate::print::doc::Source {
-        reg,
-        model: &ev.model,
-        wb: &wb,
-        findings: &ev.findings,
-        narrative: text.as_ref(),
-    };
+    let src = crate::print::doc::Source::new(reg, &wb, &full);
     let opts = crate::print::Options {
         part,
         final_copy,
@@ -441,14 +422,14 @@ fn narrative(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let (wb, ev) = match crate::io::check_file(reg, file) {
+    let (wb, full) = match crate::io::check_file(reg, file) {
         Ok(x) => x,
         Err(e) => {
             let _ = writeln!(err, "无法生成：{e}");
             return 2;
         }
     };
-    let Some(n) = crate::narrative::template_for(reg, &wb.template_set) else {
+    let Some(text) = full.text else {
         let _ = writeln!(
             err,
             "模板集「{}」没有情况说明模板（assets/narrative/）",
@@ -456,7 +437,6 @@ fn narrative(
         );
         return 2;
     };
-    let text = crate::narrative::generate(reg, n, &ev.model, &wb);
     if as_json {
         let _ = writeln!(
             out,

@@ -71,7 +71,7 @@ pub fn new(
     );
     let mut carried = 0;
     if let Some(last) = &from {
-        let (last_wb, ev) = match io::check_file(reg, last) {
+        let (last_wb, full) = match io::check_file(reg, last) {
             Ok(x) => x,
             Err(e) => {
                 let _ = writeln!(err, "无法读取上年草稿：{e}");
@@ -87,7 +87,7 @@ pub fn new(
             return 2;
         }
         if let Some(n) = crate::narrative::template_for(reg, &set.id) {
-            let texts = crate::narrative::carry_over(reg, n, &ev.model, &last_wb);
+            let texts = crate::narrative::carry_over(reg, n, &full.ev.model, &last_wb);
             carried = texts.len();
             wb.texts.extend(texts);
         }

@@ -2,7 +2,7 @@
 
 pub mod json;
 
-use crate::engine::{Evaluation, StructureError, Workbook};
+use crate::engine::{StructureError, Workbook};
 use crate::template::{Registry, TemplateSet};
 use std::path::Path;
 
@@ -99,15 +99,15 @@ pub fn template_for<'r>(
         })
 }
 
-/// Reads, recalculates and audits a workbook file.
+/// Reads, recalculates and audits a workbook file (tables, forms, narrative).
 pub fn check_file<'r>(
     reg: &'r Registry,
     path: &Path,
-) -> Result<(Workbook, Evaluation<'r>), OpenError> {
+) -> Result<(Workbook, crate::evaluate::Full<'r, 'r>), OpenError> {
     let wb = read_workbook(path)?;
     let p = path.display().to_string();
     let set = template_for(reg, &wb, &p)?;
-    let ev = crate::evaluate::evaluate(reg, set, &wb)
+    let full = crate::evaluate::evaluate_full(reg, set, &wb)
         .map_err(|source| OpenError::Structure { path: p, source })?;
-    Ok((wb, ev))
+    Ok((wb, full))
 }

@@ -8,8 +8,8 @@ pub mod spec;
 
 use crate::amount::{format_amount, parse_amount};
 use crate::engine::{Finding, Model, Workbook};
-use crate::perf::audit::{num, RuleBook};
-use crate::template::{Registry, Severity};
+use crate::perf::audit::{num, Sink};
+use crate::template::Registry;
 use render::{Ctx, Miss, INPUT, OVERRIDE, TERM};
 use rust_decimal::Decimal;
 use serde::Serialize;
@@ -74,9 +74,7 @@ pub fn template_for<'r>(reg: &'r Registry, set: &str) -> Option<&'r NarrativeTem
 }
 
 /// Built-in figures from the 绩效 forms.
-fn builtins(reg: &Registry, wb: &Workbook) -> Vec<(String, Decimal)> {
-    let (scored, _) = crate::perf::score_workbook(reg, wb);
-    let s = crate::perf::summary(&scored);
+fn builtins(s: &crate::perf::Summary) -> Vec<(String, Decimal)> {
     let mut out = vec![
         ("绩效.自评表数".to_string(), Decimal::from(s.projects)),
         ("绩效.自评资金".to_string(), s.funds),
@@ -93,52 +91,30 @@ fn builtins(reg: &Registry, wb: &Workbook) -> Vec<(String, Decimal)> {
     out
 }
 
-struct Sink<'a> {
-    rules: &'a RuleBook,
-    out: Vec<Finding>,
-}
-
-impl Sink<'_> {
-    fn add(
-        &mut self,
-        rule: &str,
-        para: &str,
-        where_: &str,
-        lhs: Option<Decimal>,
-        rhs: Option<Decimal>,
-        message: String,
-    ) {
-        let severity = self
-            .rules
-            .get(rule)
-            .map(|r| r.1)
-            .unwrap_or(Severity::Warning);
-        self.out.push(Finding {
-            rule: rule.into(),
-            severity,
-            table: TABLE.into(),
-            table_label: TABLE.into(),
-            row: para.into(),
-            row_label: where_.into(),
-            col: String::new(),
-            lhs,
-            rhs,
-            tail: false,
-            message,
-        });
-    }
-}
-
-/// Generates the 情况说明 and 名词解释 of a workbook and checks them.
+/// Generates the 情况说明 and 名词解释 of a workbook and checks them (scoring its forms for the
+/// 预算绩效 figures; [`generate_with`] takes them already scored).
 pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workbook) -> Narrative {
+    let (scored, _) = crate::perf::score_workbook(reg, wb);
+    generate_with(reg, n, model, wb, &crate::perf::summary(&scored))
+}
+
+pub fn generate_with(
+    reg: &Registry,
+    n: &NarrativeTemplate,
+    model: &Model,
+    wb: &Workbook,
+    forms: &crate::perf::Summary,
+) -> Narrative {
     let ctx = Ctx {
         n,
         model,
         wb,
-        builtins: builtins(reg, wb),
+        builtins: builtins(forms),
     };
     let mut sink = Sink {
         rules: &reg.narrative_rules,
+        table: TABLE.into(),
+        table_label: TABLE.into(),
         out: Vec::new(),
     };
     let mut seen_missing = std::collections::BTreeSet::new();
@@ -156,6 +132,7 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
                         "N-缺输入",
                         &p.id,
                         &s.title,
+                        "",
                         None,
                         None,
                         format!(
@@ -167,6 +144,7 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
                         "N-输入",
                         &p.id,
                         &s.title,
+                        "",
                         None,
                         None,
                         format!("「{label}」填写的「{text}」不是有效数字（输入项 {key}）"),
@@ -175,6 +153,7 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
                         "N-模板",
                         &p.id,
                         &s.title,
+                        "",
                         None,
                         None,
                         format!(
@@ -198,6 +177,7 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
                     "N-用语",
                     &p.id,
                     &s.title,
+                    "",
                     None,
                     None,
                     format!("{}：{msg}", s.title),
@@ -235,6 +215,7 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
                 &c.rule,
                 &c.para,
                 &c.para,
+                "",
                 Some(l),
                 Some(r),
                 c.message
@@ -266,6 +247,7 @@ pub fn generate(reg: &Registry, n: &NarrativeTemplate, model: &Model, wb: &Workb
                     "N-输入",
                     "",
                     "输入",
+                    "",
                     None,
                     None,
                     format!("输入项「{key}」填写的「{v}」不是有效数字"),
@@ -313,7 +295,9 @@ pub fn carry_over(
         n,
         model: last_model,
         wb: last,
-        builtins: builtins(reg, last),
+        builtins: builtins(&crate::perf::summary(
+            &crate::perf::score_workbook(reg, last).0,
+        )),
     };
     let mut out = std::collections::BTreeMap::new();
     for i in n.inputs.iter().filter(|i| !i.carry.is_empty()) {
@@ -387,6 +371,7 @@ fn check_edit(sink: &mut Sink, id: &str, title: &str, edited: &str, generated: &
             "N-改写",
             id,
             title,
+            "",
             first,
             None,
             format!(

@@ -128,8 +128,19 @@ pub fn score_workbook<'r>(reg: &'r Registry, wb: &Workbook) -> (Vec<Scored<'r>>,
 
 /// All 绩效 findings of a workbook; `model` (the recalculated 决算 tables) enables X-绩效/03.
 pub fn audit_workbook(reg: &Registry, wb: &Workbook, model: Option<&Model>) -> Vec<Finding> {
-    let (scored, mut findings) = score_workbook(reg, wb);
-    let per_form = par_map(&scored, |s| {
+    let (scored, bad) = score_workbook(reg, wb);
+    audit_scored(reg, wb, &scored, bad, model)
+}
+
+/// The findings of forms already scored (`bad`: the FORM-1 findings of unreadable records).
+pub fn audit_scored(
+    reg: &Registry,
+    wb: &Workbook,
+    scored: &[Scored],
+    mut findings: Vec<Finding>,
+    model: Option<&Model>,
+) -> Vec<Finding> {
+    let per_form = par_map(scored, |s| {
         let mut sink = Sink {
             rules: &reg.perf_rules,
             table: s.id.clone(),
@@ -147,7 +158,7 @@ pub fn audit_workbook(reg: &Registry, wb: &Workbook, model: Option<&Model>) -> V
         sink.out
     });
     findings.extend(per_form.into_iter().flatten());
-    findings.extend(cross_checks(reg, &scored, model));
+    findings.extend(cross_checks(reg, scored, model));
     findings
 }
 

@@ -90,6 +90,25 @@ pub struct Source<'a> {
     pub wb: &'a Workbook,
     pub findings: &'a [Finding],
     pub narrative: Option<&'a Narrative>,
+    pub forms: &'a [Scored<'a>],
+}
+
+impl<'a> Source<'a> {
+    /// Everything the print needs from one evaluation of `wb`.
+    pub fn new(
+        reg: &'a Registry,
+        wb: &'a Workbook,
+        full: &'a crate::evaluate::Full<'a, 'a>,
+    ) -> Self {
+        Source {
+            reg,
+            model: &full.ev.model,
+            wb,
+            findings: &full.ev.findings,
+            narrative: full.text.as_ref(),
+            forms: &full.scored,
+        }
+    }
 }
 
 fn cell_text(model: &Model, id: crate::engine::CellId) -> String {
@@ -166,7 +185,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         l.unnumbered.push(0);
     }
     let first_content = l.pages.len();
-    let (scored, _) = crate::perf::score_workbook(src.reg, wb);
+    let scored = src.forms;
     // 第一部分 概况.
     if whole {
         l.new_page(false);

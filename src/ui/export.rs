@@ -65,18 +65,9 @@ impl App {
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let reg = Registry::builtin();
-            let r = crate::evaluate::evaluate_with_text(reg, set, &wb)
+            let r = crate::evaluate::evaluate_full(reg, set, &wb)
                 .map_err(|e| e.to_string())
-                .and_then(|(ev, text)| {
-                    let src = Source {
-                        reg,
-                        model: &ev.model,
-                        wb: &wb,
-                        findings: &ev.findings,
-                        narrative: text.as_ref(),
-                    };
-                    crate::print::export(&src, &opts)
-                })
+                .and_then(|full| crate::print::export(&Source::new(reg, &wb, &full), &opts))
                 .and_then(|x| {
                     std::fs::write(&path, &x.bytes)
                         .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;

@@ -34,21 +34,20 @@ fn dec_text(d: Option<Decimal>) -> String {
     d.map(num).unwrap_or_default()
 }
 
-impl App {
-    /// The navigator list of 绩效 forms with their derived grades.
-    pub(crate) fn list_forms(&mut self) {
-        let (scored, _) = crate::perf::score_workbook(Registry::builtin(), self.store.workbook());
-        self.forms = scored
-            .iter()
-            .map(|s| FormEntry {
-                id: s.id.clone(),
-                label: crate::perf::audit::label_of(s.template, &s.score),
-                grade: s.score.grade.clone(),
-                scored: s.score.scored,
-            })
-            .collect();
-    }
+/// The navigator list of 绩效 forms with their derived grades.
+pub(crate) fn entries(scored: &[crate::perf::Scored]) -> Vec<FormEntry> {
+    scored
+        .iter()
+        .map(|s| FormEntry {
+            id: s.id.clone(),
+            label: crate::perf::audit::label_of(s.template, &s.score),
+            grade: s.score.grade.clone(),
+            scored: s.score.scored,
+        })
+        .collect()
+}
 
+impl App {
     /// Replaces a record's body with `form` as one undo step.
     pub fn save_form(&mut self, id: &str, form: &PerfForm, label: &str) {
         let Some(r) = self.store.workbook().records.get(id) else {

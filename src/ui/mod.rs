@@ -145,8 +145,9 @@ impl App {
                     .join("、")
             )
         })?;
-        let (ev, narrative) =
-            crate::evaluate::evaluate_with_text(reg, set, wb).map_err(|e| e.to_string())?;
+        let full = crate::evaluate::evaluate_full(reg, set, wb).map_err(|e| e.to_string())?;
+        let forms = forms::entries(&full.scored);
+        let (ev, narrative) = (full.ev, full.text);
         let sheet = sheet(&ev.model, 0);
         let mut app = App {
             store,
@@ -171,10 +172,9 @@ impl App {
             narrative,
             drafts: HashMap::new(),
             focus_para: None,
-            forms: Vec::new(),
+            forms,
             export: None,
         };
-        app.list_forms();
         app.index_findings();
         app.refresh_history_labels();
         Ok(app)
@@ -211,16 +211,12 @@ impl App {
 
     /// Recomputes everything from the store's workbook (after an edit, undo or redo).
     pub(crate) fn recompute(&mut self) {
-        match crate::evaluate::evaluate_with_text(
-            Registry::builtin(),
-            self.set,
-            self.store.workbook(),
-        ) {
-            Ok((ev, narrative)) => {
-                self.model = ev.model;
-                self.findings = ev.findings;
-                self.narrative = narrative;
-                self.list_forms();
+        match crate::evaluate::evaluate_full(Registry::builtin(), self.set, self.store.workbook()) {
+            Ok(full) => {
+                self.forms = forms::entries(&full.scored);
+                self.model = full.ev.model;
+                self.findings = full.ev.findings;
+                self.narrative = full.text;
                 self.index_findings();
                 self.sheet = sheet(&self.model, self.table);
                 self.sheet_table = self.table;
