@@ -555,17 +555,7 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
         .iter()
         .filter(|x| x.group == "header" && !is_stamp(&x.label))
         .collect();
-    for pair in heads.chunks(2) {
-        let mut cells = Vec::new();
-        for fd in pair {
-            cells.push(Cell::new(fd.label.clone(), Align::Center));
-            cells.push(Cell::new(f.field(&fd.key).to_string(), Align::Left));
-        }
-        if pair.len() == 1 {
-            cells[1] = cells[1].clone().span(3);
-        }
-        l.row(&quarter, &cells, 7.0);
-    }
+    field_pairs(l, &quarter, &heads, f, 7.0);
     // Money block.
     if let Some(m) = &t.money {
         let n = m.columns.len();
@@ -796,22 +786,8 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
     let stamp = t.fields.iter().find(|x| is_stamp(&x.label));
     if !foot.is_empty() || stamp.is_some() {
         l.y += 2.0;
-        for pair in foot
-            .iter()
-            .filter(|x| !is_stamp(&x.label))
-            .collect::<Vec<_>>()
-            .chunks(2)
-        {
-            let mut cells = Vec::new();
-            for fd in pair {
-                cells.push(Cell::new(fd.label.clone(), Align::Center));
-                cells.push(Cell::new(f.field(&fd.key).to_string(), Align::Left));
-            }
-            if pair.len() == 1 {
-                cells[1] = cells[1].clone().span(3);
-            }
-            l.row(&quarter, &cells, 8.0);
-        }
+        let plain: Vec<_> = foot.into_iter().filter(|x| !is_stamp(&x.label)).collect();
+        field_pairs(l, &quarter, &plain, f, 8.0);
         if let Some(st) = stamp {
             l.row(
                 &fit(&[1.0, 4.2], w),
@@ -822,5 +798,26 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
                 32.0,
             );
         }
+    }
+}
+
+/// Label/value pairs, two per ruled row (the last one spanning when alone).
+fn field_pairs(
+    l: &mut Layout,
+    widths: &[f32],
+    fields: &[&crate::perf::spec::FieldSpec],
+    f: &crate::perf::PerfForm,
+    min_h: f32,
+) {
+    for pair in fields.chunks(2) {
+        let mut cells = Vec::new();
+        for fd in pair {
+            cells.push(Cell::new(fd.label.clone(), Align::Center));
+            cells.push(Cell::new(f.field(&fd.key).to_string(), Align::Left));
+        }
+        if pair.len() == 1 {
+            cells[1] = cells[1].clone().span(3);
+        }
+        l.row(widths, &cells, min_h);
     }
 }

@@ -107,6 +107,41 @@ impl App {
         }
     }
 
+    /// The header fields (`header`) or the other text fields, one editable line each.
+    fn field_grid(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        form: &PerfForm,
+        t: &crate::perf::FormTemplate,
+        header: bool,
+        width: f32,
+    ) {
+        egui::Grid::new(("form-fields", id, header))
+            .num_columns(2)
+            .striped(header)
+            .show(ui, |ui| {
+                for fd in t.fields.iter().filter(|f| (f.group == "header") == header) {
+                    ui.label(&fd.label);
+                    let k = fd.key.clone();
+                    self.form_box(
+                        ui,
+                        id,
+                        &format!("字段/{k}"),
+                        &fd.label,
+                        form.field(&fd.key).to_string(),
+                        width,
+                        &move |f, v| {
+                            f.fields.insert(k.clone(), v.trim().to_string());
+                            Ok(())
+                        },
+                        form,
+                    );
+                    ui.end_row();
+                }
+            });
+    }
+
     pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {
         let reg = Registry::builtin();
         let Some(rec) = self.store.workbook().records.get(id).cloned() else {
@@ -167,29 +202,7 @@ impl App {
             .id_salt(("form", id))
             .show(ui, |ui| {
                 // Header fields.
-                egui::Grid::new(("form-head", id))
-                    .num_columns(2)
-                    .striped(true)
-                    .show(ui, |ui| {
-                        for fd in t.fields.iter().filter(|f| f.group == "header") {
-                            ui.label(&fd.label);
-                            let k = fd.key.clone();
-                            self.form_box(
-                                ui,
-                                id,
-                                &format!("字段/{k}"),
-                                &fd.label,
-                                form.field(&fd.key).to_string(),
-                                520.0,
-                                &move |f, v| {
-                                    f.fields.insert(k.clone(), v.trim().to_string());
-                                    Ok(())
-                                },
-                                &form,
-                            );
-                            ui.end_row();
-                        }
-                    });
+                self.field_grid(ui, id, &form, t, true, 520.0);
                 // Money block.
                 if let Some(m) = &t.money {
                     ui.add_space(6.0);
@@ -434,28 +447,7 @@ impl App {
                 }
                 // Text fields (goals, conclusion, footer).
                 ui.add_space(6.0);
-                egui::Grid::new(("form-text", id))
-                    .num_columns(2)
-                    .show(ui, |ui| {
-                        for fd in t.fields.iter().filter(|f| f.group != "header") {
-                            ui.label(&fd.label);
-                            let k = fd.key.clone();
-                            self.form_box(
-                                ui,
-                                id,
-                                &format!("字段/{k}"),
-                                &fd.label,
-                                form.field(&fd.key).to_string(),
-                                620.0,
-                                &move |f, v| {
-                                    f.fields.insert(k.clone(), v.trim().to_string());
-                                    Ok(())
-                                },
-                                &form,
-                            );
-                            ui.end_row();
-                        }
-                    });
+                self.field_grid(ui, id, &form, t, false, 620.0);
                 if !t.footnote.is_empty() {
                     ui.label(RichText::new(&t.footnote).weak());
                 }
