@@ -573,3 +573,15 @@ fn export_pdf_from_the_window_writes_the_file_and_shows_its_path() {
     h.run();
     assert!(h.query_all_by_label_contains("不能导出定稿").count() >= 1);
 }
+
+#[test]
+fn the_overview_texts_are_edited_on_their_own_screen() {
+    let (mut h, _p) = harness("overview");
+    h.get_by_label("概况").click();
+    h.run();
+    retype(&mut h, "二、机构设置情况", "内设机构4个。", true);
+    assert_eq!(
+        h.state().store().workbook().texts.get("概况/机构设置").map(String::as_str),
+        Some("内设机构4个。")
+    );
+}

@@ -12,6 +12,8 @@ pub const INPUT: &str = "输入/";
 pub const OVERRIDE: &str = "情况说明/";
 /// Prefix of edited 名词解释 items (by 1-based number).
 pub const TERM: &str = "名词解释/";
+/// Prefix of the 概况 texts (职责, 机构设置), printed as 第一部分.
+pub const OVERVIEW: &str = "概况/";
 
 /// Why a value is not available.
 #[derive(Debug, Clone, PartialEq, Eq)]

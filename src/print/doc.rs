@@ -191,17 +191,14 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         l.new_page(false);
         toc.entries.push((0, "第一部分 概况".into(), l.page_no()));
         l.heading("第一部分 概况", 16.0, true);
-        for (i, (key, title)) in [
-            ("概况/职责", "一、本部门（单位）职责"),
-            ("概况/机构设置", "二、机构设置情况"),
-        ]
-        .iter()
-        .enumerate()
-        {
-            let _ = i;
+        for (key, title) in [
+            ("职责", "一、本部门（单位）职责"),
+            ("机构设置", "二、机构设置情况"),
+        ] {
             toc.entries.push((1, title.to_string(), l.page_no()));
             l.heading(title, 12.0, false);
-            let t = wb.texts.get(*key).map(String::as_str).unwrap_or("").trim();
+            let key = format!("{}{key}", crate::narrative::render::OVERVIEW);
+            let t = wb.texts.get(&key).map(String::as_str).unwrap_or("").trim();
             l.para(if t.is_empty() { "（未填写）" } else { t }, 11.0, true);
         }
     }

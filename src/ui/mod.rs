@@ -54,6 +54,8 @@ pub struct Editing {
 pub enum View {
     /// The table selected in the navigator.
     Table,
+    /// 第一部分 概况 (职责, 机构设置).
+    Overview,
     /// 情况说明 paragraphs.
     Narrative,
     /// 情况说明 inputs (上年数, 原因, 三公 counts …).
@@ -496,6 +498,7 @@ impl App {
         self.findings_panel(ui);
         egui::CentralPanel::default_margins().show(ui, |ui| match self.view.clone() {
             View::Table => grid::table_view(self, ui),
+            View::Overview => self.overview_view(ui),
             View::Narrative => self.narrative_view(ui),
             View::Inputs => self.inputs_view(ui),
             View::Terms => self.terms_view(ui),
@@ -596,9 +599,15 @@ impl App {
                         self.select_table(ti);
                     }
                     let mut go = None;
+                    ui.add_space(8.0);
+                    ui.strong("文字部分");
+                    if ui
+                        .selectable_label(self.view == View::Overview, "概况")
+                        .clicked()
+                    {
+                        go = Some(View::Overview);
+                    }
                     if self.narrative.is_some() {
-                        ui.add_space(8.0);
-                        ui.strong("情况说明");
                         let n = self
                             .findings
                             .iter()

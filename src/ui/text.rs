@@ -3,7 +3,7 @@
 
 use super::{App, View};
 use crate::engine::Finding;
-use crate::narrative::render::{Ctx, INPUT, OVERRIDE, TERM};
+use crate::narrative::render::{Ctx, INPUT, OVERRIDE, OVERVIEW, TERM};
 use crate::narrative::spec::InputSpec;
 use crate::store::Change;
 use crate::template::{Registry, Severity};
@@ -72,6 +72,8 @@ impl App {
             self.set_text(key, Some(v), &format!("改写情况说明「{p}」"));
         } else if let Some(i) = key.strip_prefix(INPUT) {
             self.set_text(key, Some(v), &format!("填写「{i}」"));
+        } else if let Some(i) = key.strip_prefix(OVERVIEW) {
+            self.set_text(key, Some(v), &format!("填写概况「{i}」"));
         }
     }
 
@@ -175,6 +177,19 @@ impl App {
             if let Some(d) = self.drafts.remove(key) {
                 self.commit_text(key, &d);
             }
+        }
+    }
+
+    pub(crate) fn overview_view(&mut self, ui: &mut egui::Ui) {
+        ui.heading("第一部分 概况");
+        ui.label(RichText::new("印在公开文件第一部分。").weak());
+        for (key, label) in [
+            ("职责", "一、本部门（单位）职责"),
+            ("机构设置", "二、机构设置情况"),
+        ] {
+            ui.add_space(6.0);
+            ui.strong(label);
+            self.text_box(ui, &format!("{OVERVIEW}{key}"), label, true, "", "", false);
         }
     }
 
