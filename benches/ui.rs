@@ -34,13 +34,18 @@ fn bench(c: &mut Criterion) {
     let store = Store::create(&dir.join("w.sqlite"), &wb).unwrap();
     let mut app = App::new(store).unwrap();
     app.select_table(1);
-    println!("公开02表 rows on screen: {}", app.model.tables[1].rows.len());
+    println!(
+        "公开02表 rows on screen: {}",
+        app.model.tables[1].rows.len()
+    );
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))
         .with_context_setup(install_fonts)
         .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
     h.run();
-    c.bench_function("one frame, 公开02表 with 200 项 rows", |b| b.iter(|| h.step()));
+    c.bench_function("one frame, 公开02表 with 200 项 rows", |b| {
+        b.iter(|| h.step())
+    });
     let _ = std::fs::remove_dir_all(&dir);
 }
 

@@ -581,7 +581,43 @@ fn the_overview_texts_are_edited_on_their_own_screen() {
     h.run();
     retype(&mut h, "二、机构设置情况", "内设机构4个。", true);
     assert_eq!(
-        h.state().store().workbook().texts.get("概况/机构设置").map(String::as_str),
+        h.state()
+            .store()
+            .workbook()
+            .texts
+            .get("概况/机构设置")
+            .map(String::as_str),
         Some("内设机构4个。")
     );
+}
+
+#[test]
+fn cells_are_coloured_by_where_their_figure_comes_from() {
+    use gongkai::ui::Provenance;
+    let (mut h, _p) = harness("provenance");
+    open_table(&mut h, "公开03表 支出决算表");
+    let app = h.state();
+    let m = &app.model;
+    let id = |r: &str, c: &str| m.cell_id("03", r, c).unwrap();
+    assert_eq!(app.provenance(id("2080901", "3")), Provenance::Typed);
+    // 20809 栏1 carries the printed 1,883.06: a checked original figure.
+    assert_eq!(app.provenance(id("20809", "1")), Provenance::Asserted);
+    let derived = (0..m.cells.len() as u32)
+        .find(|c| m.cells[*c as usize].kind == CellKind::Derived && m.asserted_of(*c).is_none())
+        .unwrap();
+    assert_eq!(app.provenance(derived), Provenance::Derived);
+    // The legend names every colour.
+    for p in Provenance::ALL {
+        h.get_by_label(p.label());
+    }
+}
+
+#[test]
+fn an_overridden_score_is_marked_on_the_form() {
+    let p = dir("override-mark").join("w.sqlite");
+    let mut h = harness_sized(&p, 2600.0);
+    // 自评01 产出指标: entered 48, suggested 46.04.
+    h.get_by_label_contains("自评01 项目支出绩效自评表").click();
+    h.run();
+    assert!(h.query_all_by_label("已改写").count() >= 1);
 }

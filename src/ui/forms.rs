@@ -287,6 +287,17 @@ impl App {
                             },
                             &form,
                         );
+                        if let (Some(e), Some(g)) = (sc.rate_entered, sc.rate_suggested) {
+                            if e != g {
+                                ui.label(
+                                    RichText::new("已改写").color(Color32::from_rgb(190, 120, 0)),
+                                )
+                                .on_hover_text(format!(
+                                    "填报分与建议分 {} 不同，已保留填报数",
+                                    num(g)
+                                ));
+                            }
+                        }
                     });
                 }
                 // Indicator grid, one block per 一级.
@@ -328,6 +339,18 @@ impl App {
                                         },
                                         &form,
                                     );
+                                    if b.entered.is_some_and(|e| e != b.suggested) {
+                                        ui.label(
+                                            RichText::new("已改写")
+                                                .color(Color32::from_rgb(190, 120, 0)),
+                                        )
+                                        .on_hover_text(
+                                            format!(
+                                                "填报分与建议分 {} 不同，已保留填报数",
+                                                num(b.suggested)
+                                            ),
+                                        );
+                                    }
                                 }
                             }
                             ui.menu_button(format!("添加{}指标", l1.name), |ui| {

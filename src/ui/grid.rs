@@ -266,6 +266,20 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
             ui.label(unit);
         });
     });
+    // Colour legend (provenance).
+    ui.horizontal(|ui| {
+        for p in Provenance::ALL {
+            let (rect, _) = ui.allocate_exact_size(egui::vec2(12.0, 12.0), egui::Sense::hover());
+            ui.painter().rect_filled(rect, 2.0, p.color(ui.visuals()));
+            ui.painter().rect_stroke(
+                rect,
+                2.0,
+                ui.visuals().widgets.noninteractive.bg_stroke,
+                StrokeKind::Inside,
+            );
+            ui.label(egui::RichText::new(p.label()).small());
+        }
+    });
 
     let ctx = ui.ctx().clone();
     let table = app.table;
@@ -374,16 +388,9 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
                                 WidgetInfo::text_edit(kind == CellKind::Input, &text, &text, "")
                             });
                             let resp = resp.accessible_name(name.clone());
-                            let unread = kind == CellKind::Input && app.is_unread(id);
-                            let bg = match kind {
-                                _ if unread => Color32::from_rgb(255, 215, 215),
-                                CellKind::Input => visuals.extreme_bg_color,
-                                CellKind::Derived if visuals.dark_mode => {
-                                    Color32::from_rgb(40, 48, 60)
-                                }
-                                CellKind::Derived => Color32::from_rgb(232, 238, 246),
-                                CellKind::Locked => visuals.widgets.noninteractive.bg_fill,
-                            };
+                            let prov = app.provenance(id);
+                            let unread = prov == Provenance::Unread;
+                            let bg = prov.color(&visuals);
                             ui.painter().rect_filled(rect, 0.0, bg);
                             if in_sel && !is_cursor {
                                 ui.painter().rect_filled(
@@ -563,8 +570,22 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
 impl App {
     /// Hover text: the cell's name, how it is computed, a printed figure it is checked against,
     /// and its findings.
+    /// Where a cell's figure comes from.
+    pub fn provenance(&self, id: CellId) -> Provenance {
+        match self.model.cells[id as usize].kind {
+            CellKind::Locked => Provenance::Locked,
+            CellKind::Input if self.is_unread(id) => Provenance::Unread,
+            CellKind::Input => Provenance::Typed,
+            CellKind::Derived if self.model.asserted_of(id).is_some() => Provenance::Asserted,
+            CellKind::Derived => Provenance::Derived,
+        }
+    }
+
     fn cell_tip(&self, id: CellId) -> String {
-        let mut lines = vec![self.model.cell_name(id)];
+        let mut lines = vec![
+            self.model.cell_name(id),
+            format!("来源：{}", self.provenance(id).label()),
+        ];
         match self.model.cells[id as usize].kind {
             CellKind::Derived => {
                 lines.push(self.model.formula_text(id));
@@ -586,5 +607,53 @@ impl App {
             }
         }
         lines.join("\n")
+    }
+}
+
+/// Where a cell's figure comes from, shown by its colour (legend above the table).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Provenance {
+    /// Typed by the user (an input cell).
+    Typed,
+    /// Computed from other cells.
+    Derived,
+    /// A computed cell carrying a figure copied from a printed or imported document, checked
+    /// against the computed value.
+    Asserted,
+    /// "——": not to be filled.
+    Locked,
+    /// Typed text that is not an amount (kept until corrected).
+    Unread,
+}
+
+impl Provenance {
+    pub const ALL: [Provenance; 5] = [
+        Provenance::Typed,
+        Provenance::Derived,
+        Provenance::Asserted,
+        Provenance::Locked,
+        Provenance::Unread,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Provenance::Typed => "输入",
+            Provenance::Derived => "计算",
+            Provenance::Asserted => "原表数（导入或抄录，已核对）",
+            Provenance::Locked => "不填",
+            Provenance::Unread => "无法识别",
+        }
+    }
+
+    pub fn color(self, v: &egui::Visuals) -> Color32 {
+        match self {
+            Provenance::Typed => v.extreme_bg_color,
+            Provenance::Derived if v.dark_mode => Color32::from_rgb(40, 48, 60),
+            Provenance::Derived => Color32::from_rgb(232, 238, 246),
+            Provenance::Asserted if v.dark_mode => Color32::from_rgb(70, 62, 30),
+            Provenance::Asserted => Color32::from_rgb(250, 243, 214),
+            Provenance::Locked => v.widgets.noninteractive.bg_fill,
+            Provenance::Unread => Color32::from_rgb(255, 215, 215),
+        }
     }
 }

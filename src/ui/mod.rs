@@ -8,6 +8,7 @@ mod grid;
 mod text;
 
 pub use forms::FormEntry;
+pub use grid::Provenance;
 
 use crate::amount::{format_amount, parse_amount};
 use crate::engine::{CellId, CellKind, Finding, Model};
