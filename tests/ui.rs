@@ -621,3 +621,56 @@ fn an_overridden_score_is_marked_on_the_form() {
     h.run();
     assert!(h.query_all_by_label("已改写").count() >= 1);
 }
+
+/// Types through an input method: composition (preedit) then commit, as Sogou or Microsoft Pinyin
+/// deliver it.
+fn ime_type(h: &mut Harness<'static, App>, preedit: &str, commit: &str) {
+    h.event(Event::Ime(egui::ImeEvent::Preedit {
+        text: preedit.into(),
+        active_range_chars: None,
+    }));
+    h.run();
+    h.event(Event::Ime(egui::ImeEvent::Commit(commit.into())));
+    h.run();
+}
+
+#[test]
+fn chinese_input_methods_work_in_text_fields() {
+    let (mut h, _p) = harness("ime");
+    h.get_by_label("概况").click();
+    h.run();
+    let role = egui::accesskit::Role::MultilineTextInput;
+    h.get_by_role_and_label(role, "一、本部门（单位）职责").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    // While composing, egui reports where the candidate window goes: at the text cursor, inside
+    // the focused box.
+    h.event(Event::Ime(egui::ImeEvent::Preedit {
+        text: "tuiyi".into(),
+        active_range_chars: None,
+    }));
+    h.run();
+    let ime = h.output().platform_output.ime.clone().expect("IME output while a text box has focus");
+    assert!(ime.rect.contains_rect(ime.cursor_rect) || ime.rect.intersects(ime.cursor_rect), "{ime:?}");
+    h.event(Event::Ime(egui::ImeEvent::Commit("退役军人".into())));
+    h.run();
+    ime_type(&mut h, "fuwu", "服务保障");
+    h.key_press(Key::Escape);
+    h.run();
+    h.run();
+    assert_eq!(
+        h.state().store().workbook().texts.get("概况/职责").map(String::as_str),
+        Some("退役军人服务保障")
+    );
+    // A form field too: 项目名称 of a 自评表.
+    h.get_by_label_contains("自评02 项目支出绩效自评表").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "项目名称").click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    ime_type(&mut h, "bangfu", "帮扶援助经费");
+    h.key_press(Key::Enter);
+    h.run();
+    let body = &h.state().store().workbook().records["自评02"].body;
+    assert_eq!(body["fields"]["项目名称"], "帮扶援助经费");
+}
