@@ -640,7 +640,8 @@ fn chinese_input_methods_work_in_text_fields() {
     h.get_by_label("概况").click();
     h.run();
     let role = egui::accesskit::Role::MultilineTextInput;
-    h.get_by_role_and_label(role, "一、本部门（单位）职责").click();
+    h.get_by_role_and_label(role, "一、本部门（单位）职责")
+        .click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     // While composing, egui reports where the candidate window goes: at the text cursor, inside
@@ -650,8 +651,16 @@ fn chinese_input_methods_work_in_text_fields() {
         active_range_chars: None,
     }));
     h.run();
-    let ime = h.output().platform_output.ime.clone().expect("IME output while a text box has focus");
-    assert!(ime.rect.contains_rect(ime.cursor_rect) || ime.rect.intersects(ime.cursor_rect), "{ime:?}");
+    let ime = h
+        .output()
+        .platform_output
+        .ime
+        .clone()
+        .expect("IME output while a text box has focus");
+    assert!(
+        ime.rect.contains_rect(ime.cursor_rect) || ime.rect.intersects(ime.cursor_rect),
+        "{ime:?}"
+    );
     h.event(Event::Ime(egui::ImeEvent::Commit("退役军人".into())));
     h.run();
     ime_type(&mut h, "fuwu", "服务保障");
@@ -659,13 +668,19 @@ fn chinese_input_methods_work_in_text_fields() {
     h.run();
     h.run();
     assert_eq!(
-        h.state().store().workbook().texts.get("概况/职责").map(String::as_str),
+        h.state()
+            .store()
+            .workbook()
+            .texts
+            .get("概况/职责")
+            .map(String::as_str),
         Some("退役军人服务保障")
     );
     // A form field too: 项目名称 of a 自评表.
     h.get_by_label_contains("自评02 项目支出绩效自评表").click();
     h.run();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "项目名称").click();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "项目名称")
+        .click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
     ime_type(&mut h, "bangfu", "帮扶援助经费");
@@ -673,4 +688,129 @@ fn chinese_input_methods_work_in_text_fields() {
     h.run();
     let body = &h.state().store().workbook().records["自评02"].body;
     assert_eq!(body["fields"]["项目名称"], "帮扶援助经费");
+}
+
+// ---------------------------------------------------------------- 新建 / 打开 / 另存为 / 版本
+
+struct FixedDialog(PathBuf);
+
+impl gongkai::ui::Dialogs for FixedDialog {
+    fn pick_open(&self) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        Some(self.0.clone())
+    }
+}
+
+fn type_into(h: &mut Harness<'static, App>, label: &str, text: &str) {
+    retype(h, label, text, false);
+}
+
+#[test]
+fn save_as_then_open_switches_files_and_a_bad_file_changes_nothing() {
+    let (mut h, p) = harness("saveas");
+    h.get_by_label("另存为…").click();
+    h.run();
+    let copy = p.with_file_name("w-副本.sqlite");
+    assert_eq!(
+        h.state().files.as_ref().unwrap().path,
+        copy.display().to_string()
+    );
+    h.get_by_label("确定").click();
+    h.run();
+    assert!(copy.exists());
+    assert_eq!(h.state().store().path(), copy.as_path());
+    assert!(h.state().files.is_none());
+    // Opening something that is not a workbook: refused in Chinese, the open file stays.
+    let junk = p.with_file_name("笔记.sqlite");
+    std::fs::write(&junk, "这不是数据库").unwrap();
+    h.get_by_label("打开…").click();
+    h.run();
+    type_into(&mut h, "文件路径", junk.to_str().unwrap());
+    h.get_by_label("确定").click();
+    h.run();
+    let msg = h.state().files.as_ref().unwrap().message.clone().unwrap();
+    assert!(msg.1 && msg.0.contains("当前草稿未作任何改动"), "{msg:?}");
+    assert_eq!(std::fs::read_to_string(&junk).unwrap(), "这不是数据库");
+    assert_eq!(h.state().store().path(), copy.as_path());
+    // 浏览… fills the path from the system dialog when there is one.
+    h.state_mut().dialogs = Box::new(FixedDialog(p.clone()));
+    h.get_by_label("浏览…").click();
+    h.run();
+    assert_eq!(
+        h.state().files.as_ref().unwrap().path,
+        p.display().to_string()
+    );
+    h.get_by_label("确定").click();
+    h.run();
+    assert_eq!(h.state().store().path(), p.as_path());
+}
+
+#[test]
+fn a_new_workbook_for_next_year_is_created_and_opened() {
+    let (mut h, p) = harness("new");
+    h.get_by_label("新建").click();
+    h.run();
+    type_into(&mut h, "单位名称", "阳泉市退役军人服务中心");
+    type_into(&mut h, "年度", "2024");
+    let target = p.with_file_name("2024.sqlite");
+    type_into(&mut h, "文件路径", target.to_str().unwrap());
+    h.get_by_label("确定").click();
+    h.run();
+    let wb = h.state().store().workbook();
+    assert_eq!(
+        (wb.unit.name.as_str(), wb.unit.year),
+        ("阳泉市退役军人服务中心", 2024)
+    );
+    assert_eq!(wb.template_set, "shanxi-juesuan-2024");
+    assert_eq!(h.state().store().path(), target.as_path());
+    // Letters in the year: refused, nothing created.
+    h.get_by_label("新建").click();
+    h.run();
+    type_into(&mut h, "年度", "二〇二五");
+    let other = p.with_file_name("2025.sqlite");
+    type_into(&mut h, "文件路径", other.to_str().unwrap());
+    h.get_by_label("确定").click();
+    h.run();
+    assert!(!other.exists());
+    assert!(h
+        .state()
+        .files
+        .as_ref()
+        .unwrap()
+        .message
+        .as_ref()
+        .unwrap()
+        .0
+        .contains("不是数字"));
+}
+
+#[test]
+fn versions_are_saved_and_compared_with_the_current_state() {
+    let (mut h, _p) = harness("versions");
+    h.get_by_label("版本").click();
+    h.run();
+    type_into(&mut h, "版本名称", "报财政审核稿");
+    h.get_by_label("保存当前为版本").click();
+    h.run();
+    assert_eq!(h.state().store().versions().unwrap().len(), 1);
+    h.get_by_label("关闭").click();
+    h.run();
+    // Change one input, then compare.
+    let id = h.state().model.cell_id("03", "2080901", "3").unwrap();
+    h.state_mut().enter_text(id, "30");
+    h.run();
+    h.get_by_label("版本").click();
+    h.run();
+    h.get_by_label("与当前比较「报财政审核稿」").click();
+    h.run();
+    let w = h.state().files.as_ref().unwrap();
+    assert!(
+        w.diff
+            .iter()
+            .any(|l| l.contains("2080901") && l.contains("24.38") && l.contains("30")),
+        "{:?}",
+        w.diff
+    );
 }

@@ -1,6 +1,6 @@
 //! CLI commands on workbook files: new, import, export, versions, diff, history, undo, redo.
 
-use crate::engine::{slot_label, SlotDiff, UnitMeta, Workbook};
+use crate::engine::{SlotDiff, UnitMeta, Workbook};
 use crate::io::{self, json};
 use crate::store::Store;
 use crate::template::Registry;
@@ -256,19 +256,7 @@ pub fn versions(file: &Path, add: Option<String>, out: &mut dyn Write, err: &mut
 
 /// One line of a diff: 「公开03表 2080901 退役士兵安置 栏3：24.38 → 25.00」.
 pub fn diff_line(reg: &Registry, set_id: &str, d: &SlotDiff) -> String {
-    let place = match reg.set(set_id) {
-        Some(set) => slot_label(set, &d.slot),
-        None => d.slot.to_string(),
-    };
-    let show = |v: &Option<String>| match v {
-        None => "（空）".to_string(),
-        Some(s) if s.is_empty() => "（有）".to_string(),
-        Some(s) if s.chars().count() > 40 => {
-            format!("{}…", s.chars().take(40).collect::<String>())
-        }
-        Some(s) => s.clone(),
-    };
-    format!("{}：{} → {}", place, show(&d.old), show(&d.new))
+    d.describe(reg.set(set_id))
 }
 
 pub fn diff_cmd(

@@ -382,6 +382,26 @@ pub struct SlotDiff {
     pub new: Option<String>,
 }
 
+impl SlotDiff {
+    /// 「公开03表 2080901 退役士兵安置 栏3：24.38 → 34.38」: the place as printed (with the set),
+    /// long texts shortened.
+    pub fn describe(&self, set: Option<&crate::template::TemplateSet>) -> String {
+        let place = match set {
+            Some(set) => slot_label(set, &self.slot),
+            None => self.slot.to_string(),
+        };
+        let show = |v: &Option<String>| match v {
+            None => "（空）".to_string(),
+            Some(s) if s.is_empty() => "（有）".to_string(),
+            Some(s) if s.chars().count() > 40 => {
+                format!("{}…", s.chars().take(40).collect::<String>())
+            }
+            Some(s) => s.clone(),
+        };
+        format!("{}：{} → {}", place, show(&self.old), show(&self.new))
+    }
+}
+
 /// Slot-by-slot differences from `a` to `b`, in slot order.
 pub fn diff(a: &Workbook, b: &Workbook) -> Vec<SlotDiff> {
     let (sa, sb) = (a.slots(), b.slots());

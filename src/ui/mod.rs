@@ -3,10 +3,12 @@
 //! is drawn from the template's [`crate::layout::Sheet`], so a new form family is data, not a screen.
 
 mod export;
+mod files;
 mod forms;
 mod grid;
 mod text;
 
+pub use files::{Dialogs, FileAction, NoDialogs, SystemDialogs};
 pub use forms::FormEntry;
 pub use grid::Provenance;
 
@@ -103,6 +105,10 @@ pub struct App {
     pub forms: Vec<FormEntry>,
     /// The 导出 PDF window, when open.
     pub export: Option<export::ExportDialog>,
+    /// The 新建 / 打开 / 另存为 / 版本 window, when open.
+    pub files: Option<files::FileWindow>,
+    /// System file dialogs (none in tests and headless runs: paths are typed).
+    pub dialogs: Box<dyn Dialogs>,
 }
 
 /// Where the user's workbook lives when none is named: the per-user data folder.
@@ -177,6 +183,8 @@ impl App {
             focus_para: None,
             forms,
             export: None,
+            files: None,
+            dialogs: Box::new(NoDialogs),
         };
         app.index_findings();
         app.refresh_history_labels();
@@ -493,6 +501,7 @@ impl App {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.export_window(&ctx);
+        self.files_window(&ctx);
         self.toolbar(ui);
         self.status_bar(ui);
         self.navigator(ui);
@@ -510,6 +519,17 @@ impl App {
     fn toolbar(&mut self, ui: &mut egui::Ui) {
         egui::Panel::top("toolbar").show(ui, |ui| {
             ui.horizontal(|ui| {
+                for (label, action) in [
+                    ("新建", FileAction::New),
+                    ("打开…", FileAction::Open),
+                    ("另存为…", FileAction::SaveAs),
+                    ("版本", FileAction::Versions),
+                ] {
+                    if ui.button(label).clicked() {
+                        self.open_files(action);
+                    }
+                }
+                ui.separator();
                 let undo = self.history_labels.0.clone();
                 let b = ui.add_enabled(undo.is_some(), egui::Button::new("撤销"));
                 if b.on_hover_text(undo.unwrap_or_default()).clicked() {
@@ -727,7 +747,10 @@ pub fn run(path: Option<PathBuf>) -> i32 {
         }
     };
     let app = match App::new(store) {
-        Ok(a) => a,
+        Ok(mut a) => {
+            a.dialogs = Box::new(SystemDialogs);
+            a
+        }
         Err(e) => {
             eprintln!("无法打开 {}：{e}", path.display());
             return 2;

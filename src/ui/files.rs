@@ -1,0 +1,335 @@
+//! 新建 / 打开… / 另存为… / 版本: one small window per action. The system file dialog (rfd) fills
+//! the path when one is available; the path can always be typed, so a machine without a file
+//! dialog (headless, no desktop portal) never hangs. Refusals are shown in Chinese and change nothing.
+
+use super::App;
+use crate::engine::{UnitMeta, Workbook};
+use crate::store::{Store, VersionInfo};
+use crate::template::Registry;
+use egui::{Color32, RichText};
+use std::path::{Path, PathBuf};
+
+/// The system file dialogs, behind a trait so tests (and machines without a portal) use none.
+pub trait Dialogs {
+    fn pick_open(&self) -> Option<PathBuf>;
+    fn pick_save(&self, suggested: &str) -> Option<PathBuf>;
+}
+
+/// No system dialog: the path is typed.
+pub struct NoDialogs;
+
+impl Dialogs for NoDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        None
+    }
+    fn pick_save(&self, _: &str) -> Option<PathBuf> {
+        None
+    }
+}
+
+/// rfd: the desktop portal on Linux; returns at once (None) when there is none.
+pub struct SystemDialogs;
+
+impl Dialogs for SystemDialogs {
+    fn pick_open(&self) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("打开草稿")
+            .add_filter("Gongkai 草稿", &["sqlite"])
+            .pick_file()
+    }
+    fn pick_save(&self, suggested: &str) -> Option<PathBuf> {
+        rfd::FileDialog::new()
+            .set_title("保存")
+            .set_file_name(suggested)
+            .save_file()
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FileAction {
+    New,
+    Open,
+    SaveAs,
+    Versions,
+}
+
+pub struct FileWindow {
+    pub action: FileAction,
+    pub path: String,
+    pub unit: String,
+    pub year: String,
+    pub set: String,
+    pub version_name: String,
+    pub versions: Vec<VersionInfo>,
+    /// Lines of the last comparison.
+    pub diff: Vec<String>,
+    pub message: Option<(String, bool)>,
+}
+
+impl App {
+    pub fn open_files(&mut self, action: FileAction) {
+        self.commit_edit();
+        self.commit_drafts();
+        let wb = self.store.workbook();
+        let here = self.store.path().to_path_buf();
+        let path = match action {
+            FileAction::SaveAs => sibling(&here, "副本"),
+            FileAction::New => sibling(&here, &format!("{}年度", wb.unit.year + 1)),
+            _ => String::new(),
+        };
+        let versions = self.store.versions().unwrap_or_default();
+        self.files = Some(FileWindow {
+            action,
+            path,
+            unit: wb.unit.name.clone(),
+            year: (wb.unit.year + 1).to_string(),
+            set: String::new(),
+            version_name: String::new(),
+            versions,
+            diff: Vec::new(),
+            message: None,
+        });
+    }
+
+    /// Replaces the open workbook with `store` (the old file is closed).
+    fn switch_to(&mut self, store: Store) -> Result<(), String> {
+        let mut next = App::new(store)?;
+        std::mem::swap(&mut next.dialogs, &mut self.dialogs);
+        *self = next;
+        let p = self.store.path().display().to_string();
+        self.message = Some((format!("已打开 {p}"), false));
+        Ok(())
+    }
+
+    /// Runs the window's action; Err is shown in the window, nothing changed.
+    pub fn run_file_action(&mut self) -> Result<(), String> {
+        let Some(w) = self.files.as_ref() else {
+            return Ok(());
+        };
+        let path = PathBuf::from(w.path.trim());
+        if w.action != FileAction::Versions && w.path.trim().is_empty() {
+            return Err("请填写文件路径".into());
+        }
+        match w.action {
+            FileAction::Open => {
+                let store = Store::open(&path).map_err(|e| e.to_string())?;
+                self.switch_to(store)
+            }
+            FileAction::SaveAs => {
+                self.store.save_copy(&path).map_err(|e| e.to_string())?;
+                let store = Store::open(&path).map_err(|e| e.to_string())?;
+                self.switch_to(store)
+            }
+            FileAction::New => {
+                let reg = Registry::builtin();
+                let year: i32 = w
+                    .year
+                    .trim()
+                    .parse()
+                    .map_err(|_| format!("年度「{}」不是数字", w.year.trim()))?;
+                if w.unit.trim().is_empty() {
+                    return Err("请填写单位名称".into());
+                }
+                let set = if w.set.is_empty() {
+                    reg.sets
+                        .iter()
+                        .filter(|s| s.family == self.set.family && s.year <= year)
+                        .max_by_key(|s| s.year)
+                        .ok_or_else(|| {
+                            format!("没有 {year} 年度或更早的{}模板集", self.set.family)
+                        })?
+                } else {
+                    reg.set(&w.set)
+                        .ok_or_else(|| format!("找不到模板集「{}」", w.set))?
+                };
+                let wb = Workbook::new(
+                    &set.id,
+                    UnitMeta {
+                        name: w.unit.trim().to_string(),
+                        year,
+                        profile: set.region.clone(),
+                    },
+                );
+                let store = Store::create(&path, &wb).map_err(|e| e.to_string())?;
+                self.switch_to(store)
+            }
+            FileAction::Versions => Ok(()),
+        }
+    }
+
+    pub(crate) fn files_window(&mut self, ctx: &egui::Context) {
+        let Some(action) = self.files.as_ref().map(|w| w.action.clone()) else {
+            return;
+        };
+        let title = match action {
+            FileAction::New => "新建草稿",
+            FileAction::Open => "打开草稿",
+            FileAction::SaveAs => "另存为",
+            FileAction::Versions => "版本",
+        };
+        let mut go = false;
+        let mut close = false;
+        let mut browse = false;
+        let mut save_version = false;
+        let mut compare: Option<String> = None;
+        let sets: Vec<(String, String)> = Registry::builtin()
+            .sets
+            .iter()
+            .map(|s| (s.id.clone(), s.name.clone()))
+            .collect();
+        let Some(w) = self.files.as_mut() else { return };
+        egui::Window::new(title)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                if action == FileAction::New {
+                    ui.label("单位名称");
+                    ui.add(egui::TextEdit::singleline(&mut w.unit))
+                        .accessible_name("单位名称");
+                    ui.label("年度");
+                    ui.add(egui::TextEdit::singleline(&mut w.year))
+                        .accessible_name("年度");
+                    egui::ComboBox::from_label("模板集")
+                        .selected_text(if w.set.is_empty() {
+                            "按年度自动选择".to_string()
+                        } else {
+                            w.set.clone()
+                        })
+                        .show_ui(ui, |ui| {
+                            ui.selectable_value(&mut w.set, String::new(), "按年度自动选择");
+                            for (id, name) in &sets {
+                                ui.selectable_value(
+                                    &mut w.set,
+                                    id.clone(),
+                                    format!("{id}（{name}）"),
+                                );
+                            }
+                        });
+                }
+                if action == FileAction::Versions {
+                    ui.label("已保存的版本（报送、审核前各存一份，可与当前比较）");
+                    if w.versions.is_empty() {
+                        ui.label(RichText::new("（还没有版本）").weak());
+                    }
+                    for v in &w.versions {
+                        ui.horizontal(|ui| {
+                            ui.label(format!("#{} {}  {}", v.id, v.name, v.at));
+                            if ui.button(format!("与当前比较「{}」", v.name)).clicked() {
+                                compare = Some(v.name.clone());
+                            }
+                        });
+                    }
+                    ui.separator();
+                    ui.label("版本名称");
+                    ui.add(egui::TextEdit::singleline(&mut w.version_name))
+                        .accessible_name("版本名称");
+                    if ui.button("保存当前为版本").clicked() {
+                        save_version = true;
+                    }
+                    if !w.diff.is_empty() {
+                        ui.separator();
+                        egui::ScrollArea::vertical()
+                            .max_height(240.0)
+                            .show(ui, |ui| {
+                                for l in &w.diff {
+                                    ui.label(l);
+                                }
+                            });
+                    }
+                } else {
+                    ui.label("文件路径（.sqlite）");
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut w.path).desired_width(380.0))
+                            .accessible_name("文件路径");
+                        if ui.button("浏览…").clicked() {
+                            browse = true;
+                        }
+                    });
+                }
+                ui.horizontal(|ui| {
+                    if action != FileAction::Versions && ui.button("确定").clicked() {
+                        go = true;
+                    }
+                    if ui.button("关闭").clicked() {
+                        close = true;
+                    }
+                });
+                if let Some((m, bad)) = &w.message {
+                    let c = if *bad {
+                        Color32::from_rgb(190, 30, 30)
+                    } else {
+                        Color32::from_rgb(30, 130, 60)
+                    };
+                    ui.label(RichText::new(m).color(c));
+                }
+            });
+        if browse {
+            let picked = match action {
+                FileAction::Open => self.dialogs.pick_open(),
+                _ => self.dialogs.pick_save("草稿.sqlite"),
+            };
+            if let (Some(p), Some(w)) = (picked, self.files.as_mut()) {
+                w.path = p.display().to_string();
+            }
+        }
+        if save_version {
+            let name = self
+                .files
+                .as_ref()
+                .map(|w| w.version_name.clone())
+                .unwrap_or_default();
+            let r = self.store.save_version(&name);
+            if let Some(w) = self.files.as_mut() {
+                match r {
+                    Ok(v) => {
+                        w.message = Some((format!("已保存版本「{}」", v.name), false));
+                        w.version_name.clear();
+                    }
+                    Err(e) => w.message = Some((e.to_string(), true)),
+                }
+                w.versions = self.store.versions().unwrap_or_default();
+            }
+        }
+        if let Some(name) = compare {
+            let set = self.set;
+            let r = self.store.diff_versions(&name, "当前");
+            if let Some(w) = self.files.as_mut() {
+                match r {
+                    Ok(d) if d.is_empty() => {
+                        w.diff.clear();
+                        w.message = Some((format!("「{name}」与当前内容相同"), false));
+                    }
+                    Ok(d) => {
+                        w.message = Some((format!("「{name}」→ 当前：{} 处不同", d.len()), false));
+                        w.diff = d.iter().map(|x| x.describe(Some(set))).collect();
+                    }
+                    Err(e) => w.message = Some((e.to_string(), true)),
+                }
+            }
+        }
+        if go {
+            match self.run_file_action() {
+                Ok(()) => self.files = None,
+                Err(e) => {
+                    if let Some(w) = self.files.as_mut() {
+                        w.message = Some((format!("{e}（当前草稿未作任何改动）"), true));
+                    }
+                }
+            }
+        }
+        if close {
+            self.files = None;
+        }
+    }
+}
+
+/// "dir/name-副本.sqlite" next to `p`.
+fn sibling(p: &Path, tag: &str) -> String {
+    let stem = p
+        .file_stem()
+        .map(|s| s.to_string_lossy().to_string())
+        .unwrap_or_default();
+    p.with_file_name(format!("{stem}-{tag}.sqlite"))
+        .display()
+        .to_string()
+}
