@@ -655,7 +655,6 @@ fn chinese_input_methods_work_in_text_fields() {
         .output()
         .platform_output
         .ime
-        .clone()
         .expect("IME output while a text box has focus");
     assert!(
         ime.rect.contains_rect(ime.cursor_rect) || ime.rect.intersects(ime.cursor_rect),
