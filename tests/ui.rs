@@ -813,3 +813,73 @@ fn versions_are_saved_and_compared_with_the_current_state() {
         w.diff
     );
 }
+
+#[test]
+fn subject_rows_are_added_by_code_and_removed_with_their_figures() {
+    let (mut h, _p) = harness("rows");
+    open_table(&mut h, "公开03表 支出决算表");
+    // A known code fills its name from the code list.
+    h.get_by_label("新科目代码").click();
+    h.run();
+    h.get_by_label("新科目代码").type_text("2080801");
+    h.run();
+    h.get_by_label_contains("→ 死亡抚恤");
+    h.get_by_label("添加科目").click();
+    h.run();
+    let app = h.state();
+    assert!(app.store().workbook().tables["03"]
+        .rows
+        .contains_key("2080801"));
+    let cell = "公开03表 2080801 死亡抚恤 栏3";
+    h.get_by_label(cell);
+    // Type a figure into the new row: totals move.
+    let id = h.state().model.cell_id("03", "2080801", "3").unwrap();
+    h.state_mut().enter_text(id, "5");
+    h.run();
+    assert_eq!(
+        h.state()
+            .model
+            .value_of(h.state().model.cell_id("03", "20808", "3").unwrap()),
+        d("71.63")
+    );
+    // An unknown code needs a name and is kept with a CODE-1 warning.
+    h.get_by_label("新科目代码").click();
+    h.run();
+    h.get_by_label("新科目代码").type_text("2089999");
+    h.run();
+    h.get_by_label_contains("代码表中没有此代码");
+    h.get_by_label("添加科目").click();
+    h.run();
+    h.get_by_label_contains("请填写科目名称");
+    type_into(&mut h, "新科目名称", "其他退役军人支出");
+    h.get_by_label("添加科目").click();
+    h.run();
+    assert!(h
+        .state()
+        .findings()
+        .iter()
+        .any(|f| f.rule == "CODE-1" && f.row == "2089999"));
+    // A bad code is refused (Enter in the code box adds too).
+    type_into(&mut h, "新科目代码", "20808");
+    h.get_by_label_contains("应为 7 位数字");
+    // Remove 2080801 (cursor on it): the row and its figure go, in one undo step.
+    h.get_by_label(cell).click();
+    h.run();
+    h.get_by_label("删除所选科目").click();
+    h.run();
+    assert!(!h.state().store().workbook().tables["03"]
+        .rows
+        .contains_key("2080801"));
+    assert_eq!(
+        h.state()
+            .model
+            .value_of(h.state().model.cell_id("03", "20808", "3").unwrap()),
+        d("66.63")
+    );
+    h.get_by_label("撤销").click();
+    h.run();
+    assert_eq!(
+        h.state().store().workbook().value("03", "2080801", "3"),
+        Some(d("5"))
+    );
+}

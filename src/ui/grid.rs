@@ -266,6 +266,7 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
             ui.label(unit);
         });
     });
+    app.rows_bar(ui);
     // Colour legend (provenance).
     ui.horizontal(|ui| {
         for p in Provenance::ALL {

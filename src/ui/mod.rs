@@ -6,6 +6,7 @@ mod export;
 mod files;
 mod forms;
 mod grid;
+mod rows;
 mod text;
 
 pub use files::{Dialogs, FileAction, NoDialogs, SystemDialogs};
@@ -109,6 +110,9 @@ pub struct App {
     pub files: Option<files::FileWindow>,
     /// System file dialogs (none in tests and headless runs: paths are typed).
     pub dialogs: Box<dyn Dialogs>,
+    /// The 科目代码 and name being added to a code-keyed table.
+    pub(crate) new_code: String,
+    pub(crate) new_name: String,
 }
 
 /// Where the user's workbook lives when none is named: the per-user data folder.
@@ -185,6 +189,8 @@ impl App {
             export: None,
             files: None,
             dialogs: Box::new(NoDialogs),
+            new_code: String::new(),
+            new_name: String::new(),
         };
         app.index_findings();
         app.refresh_history_labels();
