@@ -883,3 +883,45 @@ fn subject_rows_are_added_by_code_and_removed_with_their_figures() {
         Some(d("5"))
     );
 }
+
+#[test]
+fn the_basic_data_ledger_is_edited_on_screen() {
+    let d = dir("ledger");
+    let wb = gongkai::io::json::from_json(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/samples/zhengti-2023-lusong.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let p = d.join("zt.sqlite");
+    gongkai::store::Store::create(&p, &wb).unwrap();
+    let mut h = harness_sized(&p, 2600.0);
+    h.get_by_label_contains("基础数据 整体支出").click();
+    h.run();
+    // The ratio is computed: 7 在职 / 7 编制.
+    h.get_by_label("100.00%");
+    assert!(!h.state().findings().iter().any(|f| f.rule == "Z-基础数据"));
+    // 优抚经费 决算 1,828.14 → 1,830.14: 项目支出 no longer equals Σ projects.
+    type_into(&mut h, "项目支出： 项目2 2023年决算数", "1830.14");
+    assert!(
+        h.state().findings().iter().any(|f| f.rule == "Z-基础数据"),
+        "{:#?}",
+        h.state().findings()
+    );
+    // Add a project row, then delete it.
+    let items = |h: &Harness<'static, App>| {
+        gongkai::perf::PerfForm::from_json(&h.state().store().workbook().records["基础数据"].body)
+            .unwrap()
+            .items["经费/项目支出"]
+            .len()
+    };
+    let n = items(&h);
+    h.get_by_label("添加项目「项目支出」").click();
+    h.run();
+    assert_eq!(items(&h), n + 1);
+    h.get_by_label("删除「新项目」").click();
+    h.run();
+    assert_eq!(items(&h), n);
+}

@@ -196,6 +196,56 @@ pub struct LedgerSpec {
     pub rows: Vec<LedgerRow>,
 }
 
+impl LedgerSpec {
+    /// Nesting depth of a row (0 = top), from its parent chain.
+    pub fn depth(&self, row: &LedgerRow) -> usize {
+        let mut d = 0;
+        let mut p = row.parent.as_str();
+        while let Some(r) = self.rows.iter().find(|r| r.key == p) {
+            d += 1;
+            p = r.parent.as_str();
+            if d > self.rows.len() {
+                break;
+            }
+        }
+        d
+    }
+
+    /// The title with {year} / {prev} filled in.
+    pub fn title_for(&self, year: i32) -> String {
+        self.title
+            .replace("{year}", &year.to_string())
+            .replace("{prev}", &(year - 1).to_string())
+    }
+
+    /// Amount (2 decimals) or count (as entered) by the ledger's unit.
+    pub fn money(&self) -> bool {
+        self.unit.contains('元')
+    }
+
+    /// A column label with {year} / {prev} filled in.
+    pub fn column_label(&self, c: &LedgerColumn, year: i32) -> String {
+        c.label
+            .replace("{year}", &year.to_string())
+            .replace("{prev}", &(year - 1).to_string())
+    }
+}
+
+impl LedgerColumn {
+    /// The ratio column's value in percent (2 dp), from the row's values.
+    pub fn ratio_of(
+        &self,
+        get: impl Fn(&str) -> Option<rust_decimal::Decimal>,
+    ) -> Option<rust_decimal::Decimal> {
+        let [n, d] = self.ratio.as_slice() else {
+            return None;
+        };
+        let (n, d) = (get(n)?, get(d)?);
+        (!d.is_zero())
+            .then(|| crate::amount::round_half_up(n / d * rust_decimal::Decimal::ONE_HUNDRED, 2))
+    }
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LedgerColumn {

@@ -603,6 +603,78 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
             7.0,
         );
     }
+    // Ledgers (基础数据表): rows × columns, item rows under their row, ratios computed.
+    for lg in &t.ledgers {
+        l.y += 2.0;
+        let title = lg.title_for(year);
+        let title = if lg.unit.is_empty() {
+            title
+        } else {
+            format!("{title}（{}）", lg.unit)
+        };
+        l.heading(&title, 10.5, false);
+        let show = |d: rust_decimal::Decimal| {
+            if lg.money() {
+                format_amount(d, 2)
+            } else {
+                num(d)
+            }
+        };
+        let mut ws = vec![2.4];
+        ws.extend(std::iter::repeat_n(1.0, lg.columns.len()));
+        let widths = fit(&ws, w);
+        let mut head = vec![Cell::new("项目", Align::Center)];
+        head.extend(
+            lg.columns
+                .iter()
+                .map(|c| Cell::new(lg.column_label(c, year), Align::Center)),
+        );
+        l.row(&widths, &head, 7.0);
+        let cell = |vals: &dyn Fn(&str) -> Option<rust_decimal::Decimal>,
+                    c: &crate::perf::spec::LedgerColumn,
+                    locked: bool| {
+            if locked {
+                Cell::new("——", Align::Center)
+            } else if !c.ratio.is_empty() {
+                Cell::new(
+                    c.ratio_of(vals)
+                        .map(|p| format!("{}%", format_amount(p, 2)))
+                        .unwrap_or_default(),
+                    Align::Right,
+                )
+            } else {
+                Cell::new(vals(&c.key).map(show).unwrap_or_default(), Align::Right)
+            }
+        };
+        for r in &lg.rows {
+            let indent = "\u{3000}".repeat(lg.depth(r));
+            let mut cells = vec![Cell::new(format!("{indent}{}", r.label), Align::Left)];
+            let get = |k: &str| f.ledger.get(&format!("{}/{}/{k}", lg.key, r.key)).copied();
+            for c in &lg.columns {
+                cells.push(cell(&get, c, r.locked.contains(&c.key)));
+            }
+            l.row(&widths, &cells, 6.5);
+            for it in f
+                .items
+                .get(&format!("{}/{}", lg.key, r.key))
+                .into_iter()
+                .flatten()
+            {
+                let mut cells = vec![Cell::new(
+                    format!("{indent}\u{3000}{}", it.name),
+                    Align::Left,
+                )];
+                let get = |k: &str| it.values.get(k).copied();
+                for c in &lg.columns {
+                    cells.push(cell(&get, c, false));
+                }
+                l.row(&widths, &cells, 6.5);
+            }
+        }
+    }
+    if !t.note.is_empty() && !t.ledgers.is_empty() {
+        l.para(&t.note, 8.0, false);
+    }
     // Goals and other text fields before the grid.
     let text_row = |l: &mut Layout, label: &str, text: &str| {
         let widths = fit(&[1.0, 5.0], w);

@@ -142,6 +142,185 @@ impl App {
             });
     }
 
+    /// One ledger of a 基础数据表: editable cells, computed ratios, item rows (add/remove).
+    fn ledger_grid(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        form: &PerfForm,
+        lg: &crate::perf::spec::LedgerSpec,
+        year: i32,
+    ) {
+        ui.add_space(6.0);
+        ui.strong(if lg.unit.is_empty() {
+            lg.title_for(year)
+        } else {
+            format!("{}（{}）", lg.title_for(year), lg.unit)
+        });
+        let show = |d: Decimal| {
+            if lg.money() {
+                format_amount(d, 2)
+            } else {
+                num(d)
+            }
+        };
+        let mut add_item: Option<String> = None;
+        let mut del_item: Option<(String, usize)> = None;
+        egui::Grid::new(("ledger", id, &lg.key))
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label(RichText::new("项目").weak());
+                for c in &lg.columns {
+                    ui.label(RichText::new(lg.column_label(c, year)).weak());
+                }
+                ui.end_row();
+                for r in &lg.rows {
+                    let indent = "　".repeat(lg.depth(r));
+                    ui.label(format!("{indent}{}", r.label));
+                    for c in &lg.columns {
+                        let key = format!("{}/{}/{}", lg.key, r.key, c.key);
+                        if r.locked.contains(&c.key) {
+                            ui.label("——");
+                        } else if !c.ratio.is_empty() {
+                            let v = c.ratio_of(|k| {
+                                form.ledger
+                                    .get(&format!("{}/{}/{k}", lg.key, r.key))
+                                    .copied()
+                            });
+                            ui.label(
+                                v.map(|p| format!("{}%", format_amount(p, 2)))
+                                    .unwrap_or_default(),
+                            );
+                        } else {
+                            let label = format!(
+                                "{} {} {}",
+                                lg.title_for(year),
+                                r.label.trim(),
+                                lg.column_label(c, year)
+                            );
+                            let k2 = key.clone();
+                            self.form_box(
+                                ui,
+                                id,
+                                &format!("账/{key}"),
+                                &label,
+                                form.ledger.get(&key).map(|d| show(*d)).unwrap_or_default(),
+                                90.0,
+                                &move |f, v| match parse_amount(v) {
+                                    Ok(Some(d)) => {
+                                        f.ledger.insert(k2.clone(), d);
+                                        Ok(())
+                                    }
+                                    Ok(None) => {
+                                        f.ledger.remove(&k2);
+                                        Ok(())
+                                    }
+                                    Err(e) => Err(e.to_string()),
+                                },
+                                form,
+                            );
+                        }
+                    }
+                    if r.items
+                        && ui
+                            .button(format!(
+                                "添加项目「{}」",
+                                r.label.trim().trim_end_matches(['：', ':'])
+                            ))
+                            .clicked()
+                    {
+                        add_item = Some(format!("{}/{}", lg.key, r.key));
+                    }
+                    ui.end_row();
+                    let ik = format!("{}/{}", lg.key, r.key);
+                    for (n, it) in form.items.get(&ik).into_iter().flatten().enumerate() {
+                        let ik2 = ik.clone();
+                        ui.horizontal(|ui| {
+                            ui.label(format!("{indent}　"));
+                            self.form_box(
+                                ui,
+                                id,
+                                &format!("项/{ik}/{n}/name"),
+                                &format!("{} 项目{} 名称", r.label.trim(), n + 1),
+                                it.name.clone(),
+                                150.0,
+                                &move |f, v| {
+                                    if let Some(x) =
+                                        f.items.get_mut(&ik2).and_then(|v2| v2.get_mut(n))
+                                    {
+                                        x.name = v.trim().to_string();
+                                    }
+                                    Ok(())
+                                },
+                                form,
+                            );
+                        });
+                        for c in &lg.columns {
+                            if !c.ratio.is_empty() {
+                                ui.label(
+                                    c.ratio_of(|k| it.values.get(k).copied())
+                                        .map(|p| format!("{}%", format_amount(p, 2)))
+                                        .unwrap_or_default(),
+                                );
+                                continue;
+                            }
+                            let (ik3, ck) = (ik.clone(), c.key.clone());
+                            self.form_box(
+                                ui,
+                                id,
+                                &format!("项/{ik}/{n}/{}", c.key),
+                                &format!(
+                                    "{} 项目{} {}",
+                                    r.label.trim(),
+                                    n + 1,
+                                    lg.column_label(c, year)
+                                ),
+                                it.values.get(&c.key).map(|d| show(*d)).unwrap_or_default(),
+                                90.0,
+                                &move |f, v| {
+                                    let d = parse_amount(v).map_err(|e| e.to_string())?;
+                                    if let Some(x) =
+                                        f.items.get_mut(&ik3).and_then(|v2| v2.get_mut(n))
+                                    {
+                                        match d {
+                                            Some(d) => {
+                                                x.values.insert(ck.clone(), d);
+                                            }
+                                            None => {
+                                                x.values.remove(&ck);
+                                            }
+                                        }
+                                    }
+                                    Ok(())
+                                },
+                                form,
+                            );
+                        }
+                        if ui.button(format!("删除「{}」", it.name)).clicked() {
+                            del_item = Some((ik.clone(), n));
+                        }
+                        ui.end_row();
+                    }
+                }
+            });
+        if let Some(k) = add_item {
+            let mut f = form.clone();
+            f.items.entry(k).or_default().push(crate::perf::LedgerItem {
+                name: "新项目".into(),
+                ..Default::default()
+            });
+            self.save_form(id, &f, "添加项目");
+        } else if let Some((k, n)) = del_item {
+            let mut f = form.clone();
+            if let Some(v) = f.items.get_mut(&k) {
+                if n < v.len() {
+                    let gone = v.remove(n);
+                    self.save_form(id, &f, &format!("删除项目「{}」", gone.name));
+                }
+            }
+        }
+    }
+
     pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {
         let reg = Registry::builtin();
         let Some(rec) = self.store.workbook().records.get(id).cloned() else {
@@ -156,7 +335,8 @@ impl App {
             }
         };
         let (t, sc, form) = (s.template, s.score, s.form);
-        let year = self.store.workbook().unit.year.to_string();
+        let year_n = self.store.workbook().unit.year;
+        let year = year_n.to_string();
         ui.vertical_centered(|ui| {
             ui.heading(t.title.replace("{year}", &year));
             if !t.subtitle.is_empty() {
@@ -299,6 +479,10 @@ impl App {
                             }
                         }
                     });
+                }
+                // Ledgers (基础数据表).
+                for lg in &t.ledgers {
+                    self.ledger_grid(ui, id, &form, lg, year_n);
                 }
                 // Indicator grid, one block per 一级.
                 if let Some(spec) = &t.indicators {
