@@ -925,3 +925,34 @@ fn the_basic_data_ledger_is_edited_on_screen() {
     h.run();
     assert_eq!(items(&h), n);
 }
+
+#[test]
+fn a_target_sheet_shows_period_and_year_targets_without_scores() {
+    let d = dir("mubiao");
+    let wb = gongkai::io::json::from_json(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/samples/mubiao-2024-yangquan.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let p = d.join("mb.sqlite");
+    gongkai::store::Store::create(&p, &wb).unwrap();
+    let mut h = harness_sized(&p, 2600.0);
+    h.get_by_label_contains("目标05 项目支出绩效目标表").click();
+    h.run();
+    // One column head per 一级 block (产出, 效益, 满意度).
+    assert_eq!(h.query_all_by_label("实施期指标值").count(), 3);
+    assert_eq!(h.query_all_by_label("建议分").count(), 0);
+    assert_eq!(h.query_all_by_label_contains("总分").count(), 0);
+    // Fix the garbled "100100%按月发放": the P-指标值 warning goes.
+    assert!(h.state().findings().iter().any(|f| f.rule == "P-指标值"));
+    type_into(&mut h, "指标3 年度指标值", "每月按时发放");
+    type_into(&mut h, "指标3 实施期指标值", "每月按时发放");
+    assert!(
+        !h.state().findings().iter().any(|f| f.rule == "P-指标值"),
+        "{:#?}",
+        h.state().findings()
+    );
+}

@@ -549,30 +549,67 @@ impl App {
                         egui::Grid::new(("ind", id, &l1.name))
                             .striped(true)
                             .show(ui, |ui| {
-                                for h in [
-                                    "二级指标",
-                                    "三级指标",
-                                    "年度指标值",
-                                    "完成值",
-                                    "未完成原因",
-                                    "分值",
-                                    "建议分",
-                                    "得分",
-                                    "",
-                                ] {
-                                    ui.label(RichText::new(h).weak());
+                                // Target sheets: 实施期 and 年度 values, no completion and no
+                                // scores; 自评表: 年度 value, completion, reason, scores.
+                                let heads: &[&str] = if !sc.scored {
+                                    &["二级指标", "三级指标", "实施期指标值", "年度指标值", ""]
+                                } else {
+                                    &[
+                                        "二级指标",
+                                        "三级指标",
+                                        "年度指标值",
+                                        "完成值",
+                                        "未完成原因",
+                                        "分值",
+                                        "建议分",
+                                        "得分",
+                                        "",
+                                    ]
+                                };
+                                for h in heads {
+                                    ui.label(RichText::new(*h).weak());
                                 }
                                 ui.end_row();
-                                for is in sc.indicators.iter().filter(|i| i.level1 == l1.name) {
-                                    let i = is.index;
+                                // Scored forms list their indicators through the score (in 一级
+                                // order); target sheets straight from the record.
+                                let rows: Vec<(usize, Option<&crate::perf::IndicatorScore>)> =
+                                    if sc.scored {
+                                        sc.indicators
+                                            .iter()
+                                            .filter(|x| x.level1 == l1.name)
+                                            .map(|x| (x.index, Some(x)))
+                                            .collect()
+                                    } else {
+                                        form.indicators
+                                            .iter()
+                                            .enumerate()
+                                            .filter(|(_, x)| x.level1 == l1.name)
+                                            .map(|(i, _)| (i, None))
+                                            .collect()
+                                    };
+                                for (i, score) in rows {
                                     let ind = &form.indicators[i];
                                     ui.label(&ind.level2);
-                                    for (key, label, shown, w) in [
-                                        ("name", "三级指标", ind.name.clone(), 150.0),
-                                        ("target", "年度指标值", ind.target.clone(), 110.0),
-                                        ("actual", "完成值", ind.actual.clone(), 110.0),
-                                        ("reason", "未完成原因", ind.reason.clone(), 150.0),
-                                    ] {
+                                    let cols: Vec<(&str, &str, String, f32)> = if !sc.scored {
+                                        vec![
+                                            ("name", "三级指标", ind.name.clone(), 150.0),
+                                            (
+                                                "period",
+                                                "实施期指标值",
+                                                ind.period_target.clone(),
+                                                110.0,
+                                            ),
+                                            ("target", "年度指标值", ind.target.clone(), 110.0),
+                                        ]
+                                    } else {
+                                        vec![
+                                            ("name", "三级指标", ind.name.clone(), 150.0),
+                                            ("target", "年度指标值", ind.target.clone(), 110.0),
+                                            ("actual", "完成值", ind.actual.clone(), 110.0),
+                                            ("reason", "未完成原因", ind.reason.clone(), 150.0),
+                                        ]
+                                    };
+                                    for (key, label, shown, w) in cols {
                                         let full = format!("指标{} {}", i + 1, label);
                                         self.form_box(
                                             ui,
@@ -587,6 +624,7 @@ impl App {
                                                 match key {
                                                     "name" => x.name = v,
                                                     "target" => x.target = v,
+                                                    "period" => x.period_target = v,
                                                     "actual" => x.actual = v,
                                                     _ => x.reason = v,
                                                 }
@@ -595,31 +633,34 @@ impl App {
                                             &form,
                                         );
                                     }
-                                    ui.label(num(is.weight));
-                                    ui.label(dec_text(is.suggested)).on_hover_text(format!(
-                                        "{}（{}）",
-                                        is.formula,
-                                        is.kind.label()
-                                    ));
-                                    if block_scored {
-                                        ui.label("");
-                                    } else {
-                                        self.form_box(
-                                            ui,
-                                            id,
-                                            &format!("指标/{i}/score"),
-                                            &format!("指标{} 得分", i + 1),
-                                            dec_text(is.entered),
-                                            60.0,
-                                            &move |f, v| match parse_amount(v) {
-                                                Ok(d) => {
-                                                    f.indicators[i].score = d;
-                                                    Ok(())
-                                                }
-                                                Err(e) => Err(e.to_string()),
-                                            },
-                                            &form,
-                                        );
+                                    // Target sheets carry no scores.
+                                    if let Some(is) = score {
+                                        ui.label(num(is.weight));
+                                        ui.label(dec_text(is.suggested)).on_hover_text(format!(
+                                            "{}（{}）",
+                                            is.formula,
+                                            is.kind.label()
+                                        ));
+                                        if block_scored {
+                                            ui.label("");
+                                        } else {
+                                            self.form_box(
+                                                ui,
+                                                id,
+                                                &format!("指标/{i}/score"),
+                                                &format!("指标{} 得分", i + 1),
+                                                dec_text(is.entered),
+                                                60.0,
+                                                &move |f, v| match parse_amount(v) {
+                                                    Ok(d) => {
+                                                        f.indicators[i].score = d;
+                                                        Ok(())
+                                                    }
+                                                    Err(e) => Err(e.to_string()),
+                                                },
+                                                &form,
+                                            );
+                                        }
                                     }
                                     if ui.button(format!("删除指标{}", i + 1)).clicked() {
                                         remove = Some(i);
