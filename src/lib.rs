@@ -12,3 +12,4 @@ pub mod print;
 pub mod store;
 pub mod template;
 pub mod ui;
+pub mod xlsx;

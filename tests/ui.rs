@@ -694,7 +694,7 @@ fn chinese_input_methods_work_in_text_fields() {
 struct FixedDialog(PathBuf);
 
 impl gongkai::ui::Dialogs for FixedDialog {
-    fn pick_open(&self) -> Option<PathBuf> {
+    fn pick_open(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
         Some(self.0.clone())
     }
     fn pick_save(&self, _: &str) -> Option<PathBuf> {
@@ -955,4 +955,56 @@ fn a_target_sheet_shows_period_and_year_targets_without_scores() {
         "{:#?}",
         h.state().findings()
     );
+}
+
+#[test]
+fn excel_export_and_import_with_preview_from_the_window() {
+    let (mut h, p) = harness("excel");
+    h.get_by_label("导出 Excel…").click();
+    h.run();
+    let x = p.with_extension("xlsx");
+    assert_eq!(
+        h.state().files.as_ref().unwrap().path,
+        x.display().to_string()
+    );
+    h.get_by_label("确定").click();
+    h.run();
+    assert!(x.exists());
+    // Change a figure here, then import the file: the preview shows the one change, nothing is
+    // written until it is confirmed, and the import is one undoable step.
+    let id = h.state().model.cell_id("03", "2080901", "3").unwrap();
+    h.state_mut().enter_text(id, "30");
+    h.run();
+    h.get_by_label("导入 Excel…").click();
+    h.run();
+    type_into(&mut h, "文件路径", x.to_str().unwrap());
+    h.get_by_label("预览").click();
+    h.run();
+    h.get_by_label_contains("变化 1 处");
+    assert_eq!(
+        h.state().store().workbook().value("03", "2080901", "3"),
+        Some(d("30"))
+    );
+    h.get_by_label("确认导入").click();
+    h.run();
+    assert_eq!(
+        h.state().store().workbook().value("03", "2080901", "3"),
+        Some(d("24.38"))
+    );
+    h.get_by_label("撤销").click();
+    h.run();
+    assert_eq!(
+        h.state().store().workbook().value("03", "2080901", "3"),
+        Some(d("30"))
+    );
+    // A file that is not Excel: refused in the window, nothing changed.
+    h.get_by_label("导入 Excel…").click();
+    h.run();
+    let junk = p.with_file_name("x.txt");
+    std::fs::write(&junk, "不是表格").unwrap();
+    type_into(&mut h, "文件路径", junk.to_str().unwrap());
+    h.get_by_label("预览").click();
+    h.run();
+    let m = h.state().files.as_ref().unwrap().message.clone().unwrap();
+    assert!(m.1 && m.0.contains("不是 Excel 工作簿"), "{m:?}");
 }

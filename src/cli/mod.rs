@@ -103,16 +103,23 @@ pub enum Command {
     },
     /// 导入交换格式 JSON 到草稿文件（文件不存在则新建；已存在则作为一步可撤销的修改替换全部数据）
     Import {
+        /// 交换格式 JSON，或 Excel 工作簿（.xlsx / .xls）
         file: PathBuf,
         #[arg(long, value_name = "FILE.sqlite")]
         into: PathBuf,
+        /// 只预览识别结果和审核结果，不写入
+        #[arg(long = "dry-run")]
+        dry_run: bool,
     },
-    /// 导出草稿文件为交换格式 JSON（默认输出到屏幕）
+    /// 导出草稿文件为交换格式 JSON（默认输出到屏幕）或 Excel（--xlsx，官方版式）
     Export {
         file: PathBuf,
         /// 导出为 JSON
-        #[arg(long)]
+        #[arg(long, conflicts_with = "xlsx")]
         json: bool,
+        /// 导出为 Excel 工作簿（需 -o）
+        #[arg(long)]
+        xlsx: bool,
         /// 输出文件
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
@@ -163,10 +170,17 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             set,
             from,
         }) => new(reg, &file, unit, year, profile, set, from, out, err),
-        Some(Command::Import { file, into }) => import(reg, &file, &into, out, err),
-        Some(Command::Export { file, json, output }) => {
-            export(&file, json, output.as_deref(), out, err)
-        }
+        Some(Command::Import {
+            file,
+            into,
+            dry_run,
+        }) => import(reg, &file, &into, dry_run, out, err),
+        Some(Command::Export {
+            file,
+            json,
+            xlsx,
+            output,
+        }) => export(reg, &file, json, xlsx, output.as_deref(), out, err),
         Some(Command::Versions { file, add }) => versions(&file, add, out, err),
         Some(Command::Diff { file, a, b }) => diff_cmd(reg, &file, &a, &b, out, err),
         Some(Command::History { file, limit }) => history(&file, limit, out, err),

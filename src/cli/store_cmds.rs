@@ -119,17 +119,86 @@ pub fn new(
     }
 }
 
-pub fn import(
+fn is_excel(p: &Path) -> bool {
+    p.extension()
+        .map(|e| e.to_string_lossy().to_lowercase())
+        .is_some_and(|e| e == "xlsx" || e == "xls" || e == "xlsm")
+}
+
+/// Reads an Excel file into a workbook (against `into` when it exists) and prints the preview.
+fn import_excel(
     reg: &Registry,
     file: &Path,
     into: &Path,
     out: &mut dyn Write,
+) -> Result<Workbook, String> {
+    let bytes = std::fs::read(file).map_err(|e| format!("{}：{e}", file.display()))?;
+    let base = if into.exists() {
+        Some(
+            Store::open_read_only(into)
+                .map_err(|e| e.to_string())?
+                .workbook()
+                .clone(),
+        )
+    } else {
+        None
+    };
+    let p = crate::xlsx::import(reg, &bytes, base.as_ref())?;
+    let _ = writeln!(out, "识别：");
+    for r in &p.recognised {
+        let _ = writeln!(out, "  {r}");
+    }
+    if !p.missing.is_empty() {
+        let _ = writeln!(out, "文件中没有：{}", p.missing.join("、"));
+    }
+    if !p.unrecognised.is_empty() {
+        let _ = writeln!(out, "未能识别（{} 处）：", p.unrecognised.len());
+        for u in &p.unrecognised {
+            let _ = writeln!(out, "  {u}");
+        }
+    }
+    let against = if p.from_gongkai {
+        "文件附带的工作簿数据"
+    } else if base.is_some() {
+        "当前草稿"
+    } else {
+        "空白草稿"
+    };
+    let _ = writeln!(out, "与{against}相比变化 {} 处", p.changed);
+    // Errors on imported figures, with the Excel cell they came from.
+    if let Some(set) = reg.set(&p.workbook.template_set) {
+        if let Ok(ev) = crate::engine::evaluate(set, &p.workbook) {
+            for f in ev
+                .findings
+                .iter()
+                .filter(|f| f.severity == crate::template::Severity::Error)
+            {
+                if let Some(src) = p.source_of(f) {
+                    let _ = writeln!(out, "  [错误] {} {}（来自 {src}）", f.rule, f.message);
+                }
+            }
+        }
+    }
+    Ok(p.workbook)
+}
+
+pub fn import(
+    reg: &Registry,
+    file: &Path,
+    into: &Path,
+    dry_run: bool,
+    out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let wb = match io::read_json(file) {
+    let read = if is_excel(file) {
+        import_excel(reg, file, into, out)
+    } else {
+        io::read_json(file).map_err(|e| e.to_string())
+    };
+    let wb = match read {
         Ok(wb) => wb,
         Err(e) => {
-            let _ = writeln!(err, "无法导入：{e}");
+            let _ = writeln!(err, "无法导入：{e}（未写入任何文件）");
             return 2;
         }
     };
@@ -149,6 +218,30 @@ pub fn import(
             let _ = writeln!(err, "无法导入：{}：表单「{id}」：{e}", file.display());
             return 2;
         }
+    }
+    if dry_run {
+        let set = reg.set(&wb.template_set);
+        if let Some(set) = set {
+            if let Ok(ev) = crate::evaluate::evaluate(reg, set, &wb) {
+                let count = |s| ev.findings.iter().filter(|f| f.severity == s).count();
+                let _ = writeln!(
+                    out,
+                    "导入后审核：错误 {} 条，警告 {} 条，提示 {} 条",
+                    count(crate::template::Severity::Error),
+                    count(crate::template::Severity::Warning),
+                    count(crate::template::Severity::Info)
+                );
+                for f in ev
+                    .findings
+                    .iter()
+                    .filter(|f| f.severity == crate::template::Severity::Error)
+                {
+                    let _ = writeln!(out, "  [错误] {} {}", f.rule, f.message);
+                }
+            }
+        }
+        let _ = writeln!(out, "预览完毕，未写入（去掉 --dry-run 导入）");
+        return 0;
     }
     let label = format!(
         "导入 {}",
@@ -177,14 +270,40 @@ pub fn import(
 }
 
 pub fn export(
+    reg: &Registry,
     file: &Path,
     as_json: bool,
+    as_xlsx: bool,
     output: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
+    if as_xlsx {
+        let Some(o) = output else {
+            let _ = writeln!(err, "导出 Excel 需要 -o OUT.xlsx");
+            return 2;
+        };
+        let r = io::check_file(reg, file)
+            .map_err(|e| e.to_string())
+            .and_then(|(wb, full)| crate::xlsx::export(&full.ev.model, &wb, &full.scored))
+            .and_then(|b| {
+                std::fs::write(o, &b)
+                    .map_err(|e| format!("无法写入 {}：{e}", o.display()))
+                    .map(|_| b.len())
+            });
+        return match r {
+            Ok(n) => {
+                let _ = writeln!(out, "已导出 {}（{} KB）", o.display(), n.div_ceil(1024));
+                0
+            }
+            Err(e) => {
+                let _ = writeln!(err, "无法导出：{e}");
+                2
+            }
+        };
+    }
     if !as_json {
-        let _ = writeln!(err, "请指定导出格式：--json");
+        let _ = writeln!(err, "请指定导出格式：--json 或 --xlsx");
         return 2;
     }
     let store = match Store::open_read_only(file) {

@@ -100,14 +100,21 @@ pub fn sheet(model: &Model, ti: usize) -> Sheet {
         }
         (Layout::Grid, None) => {
             let with_no = t.rows.iter().any(|r| r.show_no);
-            default_widths.push(70.0);
+            // A table whose rows carry no names (公开09表: one row of figures) has no 项目 column.
+            let with_label = t.rows.iter().any(|r| !r.label.is_empty());
+            if with_label {
+                default_widths.push(70.0);
+            }
             if with_no {
                 default_widths.push(12.0);
             }
             default_widths.extend(t.columns.iter().map(|_| 28.0));
             for (tr, r) in t.rows.iter().enumerate() {
                 let mr = rows.by_template.get(&tr).copied();
-                let mut cells = vec![text(&r.label, Align::Left)];
+                let mut cells = Vec::new();
+                if with_label {
+                    cells.push(text(&r.label, Align::Left));
+                }
                 if with_no {
                     cells.push(if r.show_no {
                         text(&r.key, Align::Center)

@@ -11,7 +11,8 @@ use std::path::{Path, PathBuf};
 
 /// The system file dialogs, behind a trait so tests (and machines without a portal) use none.
 pub trait Dialogs {
-    fn pick_open(&self) -> Option<PathBuf>;
+    /// A file to open: `what` names the kind ("Gongkai 草稿"), `ext` its extensions.
+    fn pick_open(&self, what: &str, ext: &[&str]) -> Option<PathBuf>;
     fn pick_save(&self, suggested: &str) -> Option<PathBuf>;
 }
 
@@ -19,7 +20,7 @@ pub trait Dialogs {
 pub struct NoDialogs;
 
 impl Dialogs for NoDialogs {
-    fn pick_open(&self) -> Option<PathBuf> {
+    fn pick_open(&self, _: &str, _: &[&str]) -> Option<PathBuf> {
         None
     }
     fn pick_save(&self, _: &str) -> Option<PathBuf> {
@@ -31,10 +32,10 @@ impl Dialogs for NoDialogs {
 pub struct SystemDialogs;
 
 impl Dialogs for SystemDialogs {
-    fn pick_open(&self) -> Option<PathBuf> {
+    fn pick_open(&self, what: &str, ext: &[&str]) -> Option<PathBuf> {
         rfd::FileDialog::new()
-            .set_title("打开草稿")
-            .add_filter("Gongkai 草稿", &["sqlite"])
+            .set_title(format!("打开{what}"))
+            .add_filter(what, ext)
             .pick_file()
     }
     fn pick_save(&self, suggested: &str) -> Option<PathBuf> {
@@ -51,6 +52,10 @@ pub enum FileAction {
     Open,
     SaveAs,
     Versions,
+    /// 导入 Excel…: preview first, then one undoable step.
+    ImportExcel,
+    /// 导出 Excel….
+    ExportExcel,
 }
 
 pub struct FileWindow {
@@ -64,6 +69,8 @@ pub struct FileWindow {
     /// Lines of the last comparison.
     pub diff: Vec<String>,
     pub message: Option<(String, bool)>,
+    /// 导入 Excel: what the file would change, shown before anything is written.
+    pub preview: Option<crate::xlsx::Preview>,
 }
 
 impl App {
@@ -75,6 +82,7 @@ impl App {
         let path = match action {
             FileAction::SaveAs => sibling(&here, "副本"),
             FileAction::New => sibling(&here, &format!("{}年度", wb.unit.year + 1)),
+            FileAction::ExportExcel => here.with_extension("xlsx").display().to_string(),
             _ => String::new(),
         };
         let versions = self.store.versions().unwrap_or_default();
@@ -88,6 +96,7 @@ impl App {
             versions,
             diff: Vec::new(),
             message: None,
+            preview: None,
         });
     }
 
@@ -153,7 +162,66 @@ impl App {
                 let store = Store::create(&path, &wb).map_err(|e| e.to_string())?;
                 self.switch_to(store)
             }
+            FileAction::ExportExcel => {
+                let reg = Registry::builtin();
+                let wb = self.store.workbook();
+                let (scored, _) = crate::perf::score_workbook(reg, wb);
+                let bytes = crate::xlsx::export(&self.model, wb, &scored)?;
+                std::fs::write(&path, &bytes)
+                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                self.message = Some((format!("已导出 {}", path.display()), false));
+                Ok(())
+            }
+            FileAction::ImportExcel => {
+                let Some(p) = self.files.as_mut().and_then(|w| w.preview.take()) else {
+                    return Err("请先预览".into());
+                };
+                let label = format!(
+                    "导入 {}",
+                    path.file_name().unwrap_or_default().to_string_lossy()
+                );
+                let n = self
+                    .store
+                    .replace_all(&label, &p.workbook)
+                    .map_err(|e| e.to_string())?
+                    .len();
+                self.refresh_history_labels();
+                self.recompute();
+                self.message = Some((
+                    format!("已导入 {}（{n} 处改动，可撤销）", path.display()),
+                    false,
+                ));
+                Ok(())
+            }
             FileAction::Versions => Ok(()),
+        }
+    }
+
+    /// 导入 Excel: reads the file against the open workbook and keeps the preview.
+    pub fn preview_excel(&mut self) {
+        let Some(w) = self.files.as_mut() else { return };
+        let path = PathBuf::from(w.path.trim());
+        let r = std::fs::read(&path)
+            .map_err(|e| format!("{}：{e}", path.display()))
+            .and_then(|b| {
+                crate::xlsx::import(Registry::builtin(), &b, Some(self.store.workbook()))
+            });
+        match r {
+            Ok(p) => {
+                w.message = Some((
+                    format!(
+                        "识别 {} 张表，变化 {} 处；确认后作为一步可撤销的修改导入",
+                        p.recognised.len(),
+                        p.changed
+                    ),
+                    false,
+                ));
+                w.preview = Some(p);
+            }
+            Err(e) => {
+                w.preview = None;
+                w.message = Some((format!("无法导入：{e}（当前草稿未作任何改动）"), true));
+            }
         }
     }
 
@@ -166,12 +234,15 @@ impl App {
             FileAction::Open => "打开草稿",
             FileAction::SaveAs => "另存为",
             FileAction::Versions => "版本",
+            FileAction::ImportExcel => "导入 Excel",
+            FileAction::ExportExcel => "导出 Excel",
         };
         let mut go = false;
         let mut close = false;
         let mut browse = false;
         let mut save_version = false;
         let mut compare: Option<String> = None;
+        let mut preview = false;
         let sets: Vec<(String, String)> = Registry::builtin()
             .sets
             .iter()
@@ -237,7 +308,10 @@ impl App {
                             });
                     }
                 } else {
-                    ui.label("文件路径（.sqlite）");
+                    ui.label(match action {
+                        FileAction::ImportExcel | FileAction::ExportExcel => "文件路径（.xlsx）",
+                        _ => "文件路径（.sqlite）",
+                    });
                     ui.horizontal(|ui| {
                         ui.add(egui::TextEdit::singleline(&mut w.path).desired_width(380.0))
                             .accessible_name("文件路径");
@@ -246,8 +320,44 @@ impl App {
                         }
                     });
                 }
+                if action == FileAction::ImportExcel {
+                    if ui.button("预览").clicked() {
+                        preview = true;
+                    }
+                    if let Some(p) = &w.preview {
+                        egui::ScrollArea::vertical()
+                            .max_height(260.0)
+                            .show(ui, |ui| {
+                                ui.strong("识别");
+                                for r in &p.recognised {
+                                    ui.label(r);
+                                }
+                                if !p.missing.is_empty() {
+                                    ui.label(format!("文件中没有：{}", p.missing.join("、")));
+                                }
+                                if !p.unrecognised.is_empty() {
+                                    ui.strong(format!("未能识别（{} 处）", p.unrecognised.len()));
+                                    for u in &p.unrecognised {
+                                        ui.label(
+                                            RichText::new(u).color(Color32::from_rgb(190, 120, 0)),
+                                        );
+                                    }
+                                }
+                            });
+                    }
+                }
                 ui.horizontal(|ui| {
-                    if action != FileAction::Versions && ui.button("确定").clicked() {
+                    let can_go = match action {
+                        FileAction::Versions => false,
+                        FileAction::ImportExcel => w.preview.is_some(),
+                        _ => true,
+                    };
+                    let ok = if action == FileAction::ImportExcel {
+                        "确认导入"
+                    } else {
+                        "确定"
+                    };
+                    if can_go && ui.button(ok).clicked() {
                         go = true;
                     }
                     if ui.button("关闭").clicked() {
@@ -263,9 +373,14 @@ impl App {
                     ui.label(RichText::new(m).color(c));
                 }
             });
+        if preview {
+            self.preview_excel();
+        }
         if browse {
             let picked = match action {
-                FileAction::Open => self.dialogs.pick_open(),
+                FileAction::Open => self.dialogs.pick_open("Gongkai 草稿", &["sqlite"]),
+                FileAction::ImportExcel => self.dialogs.pick_open("Excel 工作簿", &["xlsx", "xls"]),
+                FileAction::ExportExcel => self.dialogs.pick_save("公开表.xlsx"),
                 _ => self.dialogs.pick_save("草稿.sqlite"),
             };
             if let (Some(p), Some(w)) = (picked, self.files.as_mut()) {

@@ -530,6 +530,8 @@ impl App {
                     ("打开…", FileAction::Open),
                     ("另存为…", FileAction::SaveAs),
                     ("版本", FileAction::Versions),
+                    ("导入 Excel…", FileAction::ImportExcel),
+                    ("导出 Excel…", FileAction::ExportExcel),
                 ] {
                     if ui.button(label).clicked() {
                         self.open_files(action);

@@ -1,0 +1,242 @@
+//! Export to .xlsx in the official layout: one sheet per table (title, 表号/部门/年度/单位 line, the
+//! merged header, 行次/栏次, figures with two decimals and thousands separators, "——", the 注),
+//! print setup (A4, orientation, header rows repeated, fit to width); one sheet per 绩效 form; and
+//! a hidden sheet holding the workbook itself, so an exported file imports back exactly.
+
+use crate::engine::{CellKind, Model, Workbook};
+use crate::layout::{sheet, Align, SheetCell};
+use rust_xlsxwriter::{Format, FormatAlign, FormatBorder, Workbook as Xlsx, Worksheet};
+
+/// Name of the hidden sheet with the workbook JSON.
+pub const DATA_SHEET: &str = "gongkai-data";
+/// Excel's cell limit is 32,767 characters: the JSON is split across cells of one column.
+const CHUNK: usize = 30_000;
+
+fn err(e: rust_xlsxwriter::XlsxError) -> String {
+    format!("无法写出 Excel：{e}")
+}
+
+fn f64_of(d: rust_decimal::Decimal) -> f64 {
+    // The file format stores numbers as doubles; two-decimal 万元 figures survive exactly as text.
+    d.to_string().parse::<f64>().unwrap_or(0.0)
+}
+
+/// Sheet name: the table label ("公开01表"), unique and within Excel's 31 characters.
+fn sheet_name(s: &str) -> String {
+    s.chars()
+        .filter(|c| !"[]:*?/\\".contains(*c))
+        .take(31)
+        .collect()
+}
+
+/// The workbook as .xlsx bytes.
+pub fn export(
+    model: &Model,
+    wb: &Workbook,
+    forms: &[crate::perf::Scored],
+) -> Result<Vec<u8>, String> {
+    let mut x = Xlsx::new();
+    let font = "宋体";
+    let border = Format::new()
+        .set_border(FormatBorder::Thin)
+        .set_font_name(font)
+        .set_font_size(10)
+        .set_text_wrap();
+    let head = border
+        .clone()
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let left = border.clone().set_align(FormatAlign::VerticalCenter);
+    let num = border
+        .clone()
+        .set_num_format("#,##0.00")
+        .set_align(FormatAlign::Right);
+    let center = border.clone().set_align(FormatAlign::Center);
+    let title = Format::new()
+        .set_font_name("黑体")
+        .set_font_size(16)
+        .set_align(FormatAlign::Center);
+    let plain = Format::new().set_font_name(font).set_font_size(10);
+    let right = plain.clone().set_align(FormatAlign::Right);
+    for (ti, t) in model.set.tables.iter().enumerate() {
+        let sh = sheet(model, ti);
+        let ncol = sh.widths.len().max(1) as u16;
+        let ws: &mut Worksheet = x.add_worksheet();
+        ws.set_name(sheet_name(&t.label)).map_err(err)?;
+        ws.set_paper_size(9);
+        if t.landscape {
+            ws.set_landscape();
+        }
+        ws.set_print_fit_to_pages(1, 0);
+        for (c, w) in sh.widths.iter().enumerate() {
+            ws.set_column_width(c as u16, (*w as f64 / 2.2).max(4.0))
+                .map_err(err)?;
+        }
+        ws.merge_range(0, 0, 0, ncol - 1, &t.title, &title)
+            .map_err(err)?;
+        ws.write_string_with_format(1, 0, &t.label, &plain)
+            .map_err(err)?;
+        let owner = if t.owner_label.is_empty() {
+            "部门名称"
+        } else {
+            &t.owner_label
+        };
+        if ncol > 2 {
+            ws.write_string_with_format(
+                1,
+                1,
+                format!("{owner}：{}  {}年度", wb.unit.name, wb.unit.year),
+                &plain,
+            )
+            .map_err(err)?;
+        }
+        let unit = format!(
+            "{}：{}",
+            if t.unit_label.is_empty() {
+                "金额单位"
+            } else {
+                &t.unit_label
+            },
+            if t.unit.is_empty() { "万元" } else { &t.unit }
+        );
+        ws.write_string_with_format(1, ncol - 1, unit, &right)
+            .map_err(err)?;
+        let top = 2u32;
+        for h in &sh.header {
+            let (r0, c0) = (top + h.row as u32, h.col as u16);
+            let (r1, c1) = (r0 + h.rowspan as u32 - 1, c0 + h.colspan as u16 - 1);
+            if r0 == r1 && c0 == c1 {
+                ws.write_string_with_format(r0, c0, &h.text, &head)
+                    .map_err(err)?;
+            } else {
+                ws.merge_range(r0, c0, r1, c1, &h.text, &head)
+                    .map_err(err)?;
+            }
+        }
+        let body = top + sh.header_rows as u32;
+        if sh.header_rows > 0 {
+            ws.set_repeat_rows(top, body - 1).map_err(err)?;
+        }
+        for (r, row) in sh.rows.iter().enumerate() {
+            let rr = body + r as u32;
+            if row.heading {
+                let text = row.cells.iter().find_map(|c| match c {
+                    SheetCell::Text(s, _) => Some(s.clone()),
+                    _ => None,
+                });
+                ws.merge_range(rr, 0, rr, ncol - 1, &text.unwrap_or_default(), &left)
+                    .map_err(err)?;
+                continue;
+            }
+            for (c, cell) in row.cells.iter().enumerate() {
+                let c = c as u16;
+                match cell {
+                    SheetCell::Blank => {
+                        ws.write_blank(rr, c, &border).map_err(err)?;
+                    }
+                    SheetCell::Text(s, a) => {
+                        let f = match a {
+                            Align::Center => &center,
+                            _ => &left,
+                        };
+                        ws.write_string_with_format(rr, c, s, f).map_err(err)?;
+                    }
+                    SheetCell::Cell(id) => {
+                        let info = &model.cells[*id as usize];
+                        if info.kind == CellKind::Locked {
+                            ws.write_string_with_format(rr, c, "——", &center)
+                                .map_err(err)?;
+                            continue;
+                        }
+                        let v = model.value_of(*id);
+                        if v.is_zero() {
+                            ws.write_blank(rr, c, &num).map_err(err)?;
+                        } else {
+                            ws.write_number_with_format(rr, c, f64_of(v), &num)
+                                .map_err(err)?;
+                        }
+                    }
+                }
+            }
+        }
+        if !t.note.is_empty() {
+            let rr = body + sh.rows.len() as u32;
+            ws.write_string_with_format(rr, 0, &t.note, &plain)
+                .map_err(err)?;
+        }
+    }
+    // The 绩效 forms as sheets (for reading and printing; the workbook data is in the hidden sheet).
+    for s in forms {
+        let ws = x.add_worksheet();
+        ws.set_name(sheet_name(&format!("{} {}", s.id, s.score.name)))
+            .map_err(err)?;
+        ws.set_paper_size(9);
+        ws.set_print_fit_to_pages(1, 0);
+        let mut r = 0u32;
+        let t = s.template;
+        ws.set_column_width(0, 16).map_err(err)?;
+        for c in 1..8 {
+            ws.set_column_width(c, 14).map_err(err)?;
+        }
+        ws.merge_range(
+            r,
+            0,
+            r,
+            7,
+            &t.title.replace("{year}", &wb.unit.year.to_string()),
+            &title,
+        )
+        .map_err(err)?;
+        r += 1;
+        for fd in t.fields.iter().filter(|f| f.group == "header") {
+            ws.write_string_with_format(r, 0, &fd.label, &center)
+                .map_err(err)?;
+            ws.merge_range(r, 1, r, 7, s.form.field(&fd.key), &left)
+                .map_err(err)?;
+            r += 1;
+        }
+        if let Some(spec) = &t.indicators {
+            for (c, h) in spec.columns.iter().enumerate().take(8) {
+                ws.write_string_with_format(r, c as u16, h, &head)
+                    .map_err(err)?;
+            }
+            r += 1;
+            for ind in &s.form.indicators {
+                let vals = [
+                    ind.level1.as_str(),
+                    &ind.level2,
+                    &ind.name,
+                    &ind.target,
+                    &ind.actual,
+                    &ind.reason,
+                ];
+                for (c, v) in vals.iter().enumerate() {
+                    ws.write_string_with_format(r, c as u16, *v, &left)
+                        .map_err(err)?;
+                }
+                r += 1;
+            }
+        }
+        if s.score.scored {
+            ws.write_string_with_format(r, 0, "总分", &center)
+                .map_err(err)?;
+            ws.write_number_with_format(r, 1, f64_of(s.score.total), &num)
+                .map_err(err)?;
+            ws.write_string_with_format(r, 2, "等级", &center)
+                .map_err(err)?;
+            ws.write_string_with_format(r, 3, &s.score.grade, &center)
+                .map_err(err)?;
+        }
+    }
+    // The workbook itself, hidden.
+    let json = crate::io::json::to_json(wb);
+    let ws = x.add_worksheet();
+    ws.set_name(DATA_SHEET).map_err(err)?;
+    let chars: Vec<char> = json.chars().collect();
+    for (i, chunk) in chars.chunks(CHUNK).enumerate() {
+        ws.write_string(i as u32, 0, chunk.iter().collect::<String>())
+            .map_err(err)?;
+    }
+    ws.set_hidden(true);
+    x.save_to_buffer().map_err(err)
+}

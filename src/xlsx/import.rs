@@ -1,0 +1,618 @@
+//! Import of .xlsx/.xls: each table is found by its title or 表号 anywhere on any sheet, its
+//! columns by the 栏次 row, its rows by 行次 or 科目代码 (or the printed row name). Figures in input
+//! cells become inputs; figures in computed cells become asserted (printed) figures, so the check
+//! shows where the source's own totals are wrong. A file exported by Gongkai carries the workbook
+//! in a hidden sheet: it is the base, and only what was changed in the visible cells is applied.
+//! Size, archive expansion and parser panics are bounded; every refusal is a Chinese message.
+
+use super::export::DATA_SHEET;
+use crate::amount::parse_amount;
+use crate::engine::{CellKind, Model, UnitMeta, Workbook};
+use crate::template::{Registry, TableTemplate, TemplateSet};
+use calamine::{Data, Range, Reader};
+use rust_decimal::Decimal;
+use std::io::Cursor;
+
+/// Largest file accepted.
+pub const MAX_FILE: usize = 20 * 1024 * 1024;
+/// Largest total expanded size of the archive's parts (a zip bomb stops here).
+pub const MAX_EXPANDED: u64 = 100 * 1024 * 1024;
+
+/// What an import would do, for the preview; nothing is written until the caller applies it.
+#[derive(Debug, Clone)]
+pub struct Preview {
+    pub workbook: Workbook,
+    /// "公开03表：工作表「支出」第 3 行起，28 行 × 6 栏".
+    pub recognised: Vec<String>,
+    /// Cells that could not be placed, with their sheet and address.
+    pub unrecognised: Vec<String>,
+    /// Tables of the set not found in the file.
+    pub missing: Vec<String>,
+    /// Differences from the workbook it goes into (slots); for a new workbook, the figures read.
+    pub changed: usize,
+    pub from_gongkai: bool,
+    /// Where each imported figure came from: (table, row, 栏次) → "工作表「Sheet1」D7".
+    pub sources: std::collections::BTreeMap<(String, String, String), String>,
+}
+
+impl Preview {
+    /// The Excel cell a finding's figure came from, if it was imported.
+    pub fn source_of(&self, f: &crate::engine::Finding) -> Option<&str> {
+        self.sources
+            .get(&(f.table.clone(), f.row.clone(), f.col.clone()))
+            .map(String::as_str)
+    }
+}
+
+fn col_name(mut c: u32) -> String {
+    let mut s = String::new();
+    c += 1;
+    while c > 0 {
+        let r = ((c - 1) % 26) as u8;
+        s.insert(0, (b'A' + r) as char);
+        c = (c - 1) / 26;
+    }
+    s
+}
+
+/// "B12".
+pub fn address(row: u32, col: u32) -> String {
+    format!("{}{}", col_name(col), row + 1)
+}
+
+fn text(d: &Data) -> String {
+    match d {
+        Data::String(s) => s.clone(),
+        Data::Float(f) => {
+            if f.fract() == 0.0 && f.abs() < 1e15 {
+                format!("{}", *f as i64)
+            } else {
+                format!("{f}")
+            }
+        }
+        Data::Int(i) => i.to_string(),
+        Data::Bool(b) => b.to_string(),
+        Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
+        Data::DateTime(d) => d.to_string(),
+        Data::Error(_) | Data::Empty => String::new(),
+    }
+}
+
+/// Text without spaces (full-width ones too).
+fn norm(s: &str) -> String {
+    s.chars()
+        .filter(|c| !c.is_whitespace() && *c != '\u{3000}')
+        .collect()
+}
+
+/// "2023年度收入决算表" → "收入决算表".
+fn strip_year(s: &str) -> &str {
+    let b = s.as_bytes();
+    if b.len() > 4 && b[..4].iter().all(u8::is_ascii_digit) {
+        let rest = &s[4..];
+        return rest
+            .strip_prefix("年度")
+            .or_else(|| rest.strip_prefix("年"))
+            .unwrap_or(s);
+    }
+    s
+}
+
+/// A figure from a cell: None for blank, "——", "-"; Err for text that is not an amount.
+fn figure(d: &Data) -> Result<Option<Decimal>, String> {
+    match d {
+        Data::Empty => Ok(None),
+        Data::Float(f) => {
+            // Doubles carry two-decimal 万元 figures exactly enough to round back.
+            let d: Decimal = format!("{f:.6}").parse().map_err(|_| format!("{f}"))?;
+            Ok(Some(crate::amount::round_half_up(d, 6).normalize()))
+        }
+        Data::Int(i) => Ok(Some(Decimal::from(*i))),
+        _ => {
+            let t = norm(&text(d));
+            if t.is_empty() || t == "——" || t == "—" || t == "-" || t == "--" {
+                return Ok(None);
+            }
+            parse_amount(&t).map_err(|_| t.clone())
+        }
+    }
+}
+
+/// One figure read: (row key, 栏次, figure, cell address).
+type Entry = (String, String, Option<Decimal>, String);
+
+/// Where a table sits on a sheet.
+struct Found {
+    sheet: usize,
+    row: u32,
+}
+
+fn read_sheets(bytes: &[u8]) -> Result<Vec<(String, Range<Data>)>, String> {
+    if bytes.len() > MAX_FILE {
+        return Err(format!(
+            "文件有 {} MB，超过 {} MB 的上限",
+            bytes.len() / 1_048_576,
+            MAX_FILE / 1_048_576
+        ));
+    }
+    if bytes.starts_with(b"PK\x03\x04") {
+        let mut z = zip::ZipArchive::new(Cursor::new(bytes))
+            .map_err(|e| format!("不是有效的 .xlsx 文件（压缩包损坏：{e}）"))?;
+        if z.len() > 10_000 {
+            return Err("压缩包内文件过多，不是正常的 Excel 工作簿".into());
+        }
+        let mut total: u64 = 0;
+        for i in 0..z.len() {
+            let f = z
+                .by_index_raw(i)
+                .map_err(|e| format!("不是有效的 .xlsx 文件（压缩包损坏：{e}）"))?;
+            total = total.saturating_add(f.size());
+        }
+        if total > MAX_EXPANDED {
+            return Err(format!(
+                "压缩包展开后有 {} MB，超过 {} MB 的上限（疑似压缩炸弹），已拒绝",
+                total / 1_048_576,
+                MAX_EXPANDED / 1_048_576
+            ));
+        }
+    } else if bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        // OLE container: an .xls file, or an encrypted .xlsx (password protected).
+    } else {
+        return Err("不是 Excel 工作簿（.xlsx 或 .xls）".into());
+    }
+    let owned = bytes.to_vec();
+    let result = std::panic::catch_unwind(move || -> Result<Vec<(String, Range<Data>)>, String> {
+        let mut wbk = calamine::open_workbook_auto_from_rs(Cursor::new(owned)).map_err(|e| {
+            let m = e.to_string();
+            if m.to_lowercase().contains("encrypt") || m.to_lowercase().contains("password") {
+                "文件已加密（设置了打开密码）：请在 Excel 中取消密码后再导入".to_string()
+            } else {
+                format!("无法读取 Excel 文件（已损坏、已加密或格式不支持）：{m}")
+            }
+        })?;
+        let mut out = Vec::new();
+        for name in wbk.sheet_names() {
+            let r = wbk
+                .worksheet_range(&name)
+                .map_err(|e| format!("工作表「{name}」无法读取：{e}"))?;
+            out.push((name, r));
+        }
+        Ok(out)
+    });
+    match result {
+        Ok(r) => r,
+        Err(_) => Err("Excel 文件内容异常，无法读取（文件未作任何修改）".into()),
+    }
+}
+
+fn cell(r: &Range<Data>, row: u32, col: u32) -> &Data {
+    let (r0, c0) = r.start().unwrap_or((0, 0));
+    if row < r0 || col < c0 {
+        return &Data::Empty;
+    }
+    r.get(((row - r0) as usize, (col - c0) as usize))
+        .unwrap_or(&Data::Empty)
+}
+
+fn bounds(r: &Range<Data>) -> (u32, u32, u32, u32) {
+    let (r0, c0) = r.start().unwrap_or((0, 0));
+    let (h, w) = r.get_size();
+    (r0, c0, r0 + h as u32, c0 + w as u32)
+}
+
+/// Finds tables by title (year prefix ignored) or 表号 label.
+fn locate(sheets: &[(String, Range<Data>)], set: &TemplateSet) -> Vec<Option<Found>> {
+    let mut out: Vec<Option<Found>> = set.tables.iter().map(|_| None).collect();
+    for (si, (_, r)) in sheets.iter().enumerate() {
+        let (r0, c0, r1, c1) = bounds(r);
+        for row in r0..r1 {
+            for col in c0..c1 {
+                let t = norm(&text(cell(r, row, col)));
+                if t.is_empty() || t.len() > 120 {
+                    continue;
+                }
+                let bare = strip_year(&t);
+                for (ti, tt) in set.tables.iter().enumerate() {
+                    if out[ti].is_some() {
+                        continue;
+                    }
+                    if bare == norm(&tt.title) || t == norm(&tt.label) {
+                        // A label right under the title belongs to the same table.
+                        out[ti] = Some(Found { sheet: si, row });
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Key {
+    RowNo,
+    Code,
+}
+
+/// Reads one table region into (row key, 栏次, figure, address) entries.
+fn read_table(
+    r: &Range<Data>,
+    tpl: &TableTemplate,
+    from: u32,
+    to: u32,
+    unrecognised: &mut Vec<String>,
+    sheet: &str,
+) -> (Vec<Entry>, Vec<(String, String)>) {
+    let (_, c0, _, c1) = bounds(r);
+    // The 栏次 row: "栏次" followed by column numbers.
+    let mut cols: Vec<(u32, String)> = Vec::new();
+    let mut keys: Vec<(u32, Key)> = Vec::new();
+    let mut body_from = from + 1;
+    for row in from..to {
+        let texts: Vec<String> = (c0..c1).map(|c| norm(&text(cell(r, row, c)))).collect();
+        for (i, t) in texts.iter().enumerate() {
+            let c = c0 + i as u32;
+            if t == "行次" && !keys.iter().any(|k| k.0 == c) {
+                keys.push((c, Key::RowNo));
+            }
+            if (t == "科目代码"
+                || t == "科目编码"
+                || t.ends_with("科目编码")
+                || t == "功能分类科目编码")
+                && !keys.iter().any(|k| k.0 == c)
+            {
+                keys.push((c, Key::Code));
+            }
+        }
+        if texts.iter().any(|t| t == "栏次") {
+            for (i, t) in texts.iter().enumerate() {
+                if !t.is_empty()
+                    && t.chars().all(|c| c.is_ascii_digit())
+                    && t.len() <= 3
+                    && tpl.col_index(t).is_some()
+                {
+                    cols.push((c0 + i as u32, t.clone()));
+                }
+            }
+            body_from = row + 1;
+            break;
+        }
+    }
+    let t = tpl;
+    let mut entries = Vec::new();
+    let mut names = Vec::new();
+    // No 栏次 label: a header row of bare column numbers (1 2 3 …), else the column labels.
+    if cols.is_empty() {
+        for row in from..to.min(from + 10) {
+            let texts: Vec<(u32, String)> = (c0..c1)
+                .map(|c| (c, norm(&text(cell(r, row, c)))))
+                .filter(|x| !x.1.is_empty())
+                .collect();
+            let numbered = texts.len() >= 2
+                && texts.iter().all(|(_, t)| {
+                    t.chars().all(|c| c.is_ascii_digit()) && tpl.col_index(t).is_some()
+                });
+            if numbered {
+                cols = texts;
+                body_from = row + 1;
+                break;
+            }
+        }
+    }
+    if cols.is_empty() {
+        for row in from + 1..to.min(from + 10) {
+            let mut hit = false;
+            for c in c0..c1 {
+                let v = norm(&text(cell(r, row, c)));
+                if let Some(col) = tpl
+                    .columns
+                    .iter()
+                    .find(|x| !v.is_empty() && norm(&x.label) == v)
+                {
+                    cols.push((c, col.no.clone()));
+                    hit = true;
+                }
+            }
+            if hit {
+                body_from = row + 1;
+                break;
+            }
+        }
+    }
+    if cols.is_empty() {
+        unrecognised.push(format!(
+            "工作表「{sheet}」：{} 没有找到栏次行，无法对应各栏",
+            t.label
+        ));
+        return (entries, names);
+    }
+    let single_row = t.rows.iter().filter(|x| !x.cells.is_empty()).count() == 1 && keys.is_empty();
+    for row in body_from..to {
+        let first = norm(&text(cell(r, row, c0)));
+        if first.starts_with("注") || first.starts_with("说明") {
+            break;
+        }
+        let mut cur: Option<String> = if single_row {
+            t.rows
+                .iter()
+                .find(|x| !x.cells.is_empty())
+                .map(|x| x.key.clone())
+        } else {
+            None
+        };
+        let mut label_text = String::new();
+        for c in c0..c1 {
+            let d = cell(r, row, c);
+            if let Some((_, k)) = keys.iter().find(|k| k.0 == c) {
+                let v = norm(&text(d));
+                cur = match k {
+                    Key::RowNo if !v.is_empty() && v.chars().all(|x| x.is_ascii_digit()) => Some(v),
+                    Key::Code if !v.is_empty() && v.chars().all(|x| x.is_ascii_digit()) => {
+                        let name = norm(&text(cell(r, row, c + 1)));
+                        names.push((v.clone(), name));
+                        Some(v)
+                    }
+                    Key::Code if v == "合计" => Some("合计".into()),
+                    _ => None,
+                };
+                label_text.clear();
+                continue;
+            }
+            if let Some((_, no)) = cols.iter().find(|x| x.0 == c) {
+                let key = match &cur {
+                    Some(k) => Some(k.clone()),
+                    // Rows printed without a 行次 (合计, 人员经费合计): by their printed name.
+                    None => t
+                        .rows
+                        .iter()
+                        .find(|x| !label_text.is_empty() && norm(&x.label) == label_text)
+                        .map(|x| x.key.clone()),
+                };
+                match figure(d) {
+                    Ok(v) => {
+                        if let Some(k) = key {
+                            entries.push((k, no.clone(), v, address(row, c)));
+                        } else if v.is_some() {
+                            unrecognised.push(format!(
+                                "工作表「{sheet}」{}：{} 的这一行无法对应（没有行次或科目代码）",
+                                address(row, c),
+                                t.label
+                            ));
+                        }
+                    }
+                    Err(bad) => unrecognised.push(format!(
+                        "工作表「{sheet}」{}：「{bad}」不是金额",
+                        address(row, c)
+                    )),
+                }
+                continue;
+            }
+            let v = norm(&text(d));
+            if !v.is_empty() {
+                label_text = v.clone();
+                if v == "合计" && cur.is_none() {
+                    cur = Some("合计".into());
+                }
+            }
+        }
+    }
+    (entries, names)
+}
+
+/// Picks the template set whose tables the file shows most.
+fn guess_set<'r>(reg: &'r Registry, sheets: &[(String, Range<Data>)]) -> Option<&'r TemplateSet> {
+    // The year printed in a title ("2023年度支出决算表") or a 年度 cell decides between versions.
+    let mut year: Option<i32> = None;
+    'scan: for (_, r) in sheets {
+        let (r0, c0, r1, c1) = bounds(r);
+        for row in r0..r1.min(r0 + 60) {
+            for col in c0..c1 {
+                let t = norm(&text(cell(r, row, col)));
+                let b = t.as_bytes();
+                if b.len() >= 7 && b[..4].iter().all(u8::is_ascii_digit) && t[4..].starts_with("年")
+                {
+                    year = t[..4].parse().ok();
+                    break 'scan;
+                }
+            }
+        }
+    }
+    reg.sets
+        .iter()
+        .map(|s| (locate(sheets, s).iter().filter(|f| f.is_some()).count(), s))
+        .filter(|(n, _)| *n > 0)
+        .max_by_key(|(n, s)| (*n, Some(s.year) == year, s.year))
+        .map(|x| x.1)
+}
+
+/// Reads an Excel file against `base` (the workbook it goes into; None: a new one).
+pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<Preview, String> {
+    let sheets = read_sheets(bytes)?;
+    // A Gongkai export: the hidden sheet holds the workbook.
+    let mut from_gongkai = false;
+    let mut wb = match sheets.iter().find(|(n, _)| n == DATA_SHEET) {
+        Some((_, r)) => {
+            let (r0, c0, r1, _) = bounds(r);
+            let json: String = (r0..r1).map(|row| text(cell(r, row, c0))).collect();
+            from_gongkai = true;
+            crate::io::json::from_json(&json)
+                .map_err(|e| format!("导出时附带的工作簿数据已损坏：{e}"))?
+        }
+        None => match base {
+            Some(b) => b.clone(),
+            None => {
+                let set = guess_set(reg, &sheets)
+                    .ok_or("文件中没有找到任何公开表（按表名或表号查找）")?;
+                Workbook::new(
+                    &set.id,
+                    UnitMeta {
+                        name: String::new(),
+                        year: set.year,
+                        profile: set.region.clone(),
+                    },
+                )
+                // (the unit's name is read from the 部门名称 line below)
+            }
+        },
+    };
+    let set = reg
+        .set(&wb.template_set)
+        .ok_or_else(|| format!("模板集「{}」未安装", wb.template_set))?;
+    let found = locate(&sheets, set);
+    let mut recognised = Vec::new();
+    let mut unrecognised = Vec::new();
+    let mut missing = Vec::new();
+    // Region ends: the next found table on the same sheet.
+    let mut starts: Vec<(usize, u32)> = found.iter().flatten().map(|f| (f.sheet, f.row)).collect();
+    starts.sort();
+    let mut all: Vec<(usize, Vec<Entry>, String)> = Vec::new();
+    for (ti, f) in found.iter().enumerate() {
+        let t = &set.tables[ti];
+        let Some(f) = f else {
+            missing.push(format!("{} {}", t.label, t.title));
+            continue;
+        };
+        let (name, r) = &sheets[f.sheet];
+        let end = starts
+            .iter()
+            .filter(|(s, row)| *s == f.sheet && *row > f.row)
+            .map(|x| x.1)
+            .min()
+            .unwrap_or(bounds(r).2);
+        let (entries, names) = read_table(r, t, f.row, end, &mut unrecognised, name);
+        recognised.push(format!(
+            "{} {}：工作表「{name}」第 {} 行起，{} 个数",
+            t.label,
+            t.title,
+            f.row + 1,
+            entries.iter().filter(|e| e.2.is_some()).count()
+        ));
+        // New 科目 rows of code-keyed tables first, so the model knows them.
+        if let Some(coded) = &t.coded {
+            let list = &set.code_lists[coded.code_list];
+            for (code, name) in names {
+                if list.is_leaf(&code) {
+                    let known = list.name_of(&code).is_some();
+                    let row = wb
+                        .tables
+                        .entry(t.id.clone())
+                        .or_default()
+                        .rows
+                        .entry(code.clone())
+                        .or_default();
+                    if !known && row.name.is_none() && !name.is_empty() {
+                        row.name = Some(name);
+                    }
+                }
+            }
+        }
+        all.push((ti, entries, name.clone()));
+    }
+    // Unit name and year from the title block, for a new workbook.
+    if wb.unit.name.is_empty() {
+        'find: for (_, r) in &sheets {
+            let (r0, c0, r1, c1) = bounds(r);
+            for row in r0..r1.min(r0 + 400) {
+                for col in c0..c1 {
+                    let t = norm(&text(cell(r, row, col)));
+                    for p in ["部门名称：", "单位名称：", "部门名称:", "单位名称:"]
+                    {
+                        if let Some(n) = t.strip_prefix(p) {
+                            if !n.is_empty() {
+                                wb.unit.name = n.to_string();
+                                break 'find;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let model = Model::build(set, &wb).map_err(|e| format!("导入的数据与模板不符：{e}"))?;
+    let mut model = model;
+    model.recalc();
+    let mut changed = 0;
+    let mut sources = std::collections::BTreeMap::new();
+    for (ti, entries, sheet) in all {
+        let t = &set.tables[ti];
+        for (key, col, v, addr) in entries {
+            if v.is_some() {
+                sources.insert(
+                    (t.id.clone(), key.clone(), col.clone()),
+                    format!("工作表「{sheet}」{addr}"),
+                );
+            }
+            let Some(id) = model.cell_id(&t.id, &key, &col) else {
+                if v.is_some() {
+                    unrecognised.push(format!(
+                        "工作表「{sheet}」{addr}：{} 没有行「{key}」栏{col}",
+                        t.label
+                    ));
+                }
+                continue;
+            };
+            match model.cells[id as usize].kind {
+                CellKind::Input => {
+                    let cur = wb.value(&t.id, &key, &col);
+                    let v = v
+                        .filter(|d| !d.is_zero())
+                        .or(if cur.is_some() && v.is_some() {
+                            v
+                        } else {
+                            None
+                        });
+                    if cur.map(|d| d.normalize()) != v.map(|d| d.normalize())
+                        && !(cur.is_none() && v.is_some_and(|d| d.is_zero()))
+                    {
+                        wb.set_value(&t.id, &key, &col, v);
+                        changed += 1;
+                    }
+                }
+                CellKind::Derived => {
+                    let Some(v) = v else { continue };
+                    let shown = model.value_of(id);
+                    let cur = wb
+                        .tables
+                        .get(&t.id)
+                        .and_then(|x| x.rows.get(&key))
+                        .and_then(|x| x.asserted.get(&col))
+                        .copied();
+                    if v.normalize() != shown.normalize()
+                        && cur.map(|d| d.normalize()) != Some(v.normalize())
+                    {
+                        wb.tables
+                            .entry(t.id.clone())
+                            .or_default()
+                            .rows
+                            .entry(key.clone())
+                            .or_default()
+                            .asserted
+                            .insert(col.clone(), v);
+                        changed += 1;
+                    }
+                }
+                CellKind::Locked => {
+                    if v.is_some_and(|d| !d.is_zero()) {
+                        unrecognised.push(format!(
+                            "工作表「{sheet}」{addr}：{} 行{key} 栏{col} 按规定不填（——），其中的数未导入",
+                            t.label
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    // What the import would change in the workbook it goes into.
+    let changed = match base {
+        Some(b) => crate::engine::diff(b, &wb).len(),
+        None => changed,
+    };
+    Ok(Preview {
+        workbook: wb,
+        recognised,
+        unrecognised,
+        missing,
+        changed,
+        from_gongkai,
+        sources,
+    })
+}

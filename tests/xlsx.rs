@@ -1,0 +1,308 @@
+//! Excel in and out: every sample round-trips exactly; one number edited in the file comes back as
+//! exactly that change; a foreign workbook (shifted rows, merged headers, numbers as text,
+//! full-width digits, "——") is read by 表名/栏次/科目编码 and its wrong printed total is reported
+//! with its Excel cell; broken, encrypted, bomb-like and random files are refused without panic.
+
+mod common;
+use common::*;
+
+use gongkai::engine::{diff, Workbook};
+use gongkai::template::Registry;
+use gongkai::xlsx;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+use std::io::{Read, Write};
+use std::str::FromStr;
+
+fn reg() -> &'static Registry {
+    Registry::builtin()
+}
+
+fn load(path: &str) -> Workbook {
+    gongkai::io::json::from_json(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn export(wb: &Workbook) -> Vec<u8> {
+    let set = reg().set(&wb.template_set).unwrap();
+    let full = gongkai::evaluate::evaluate_full(reg(), set, wb).unwrap();
+    xlsx::export(&full.ev.model, wb, &full.scored).unwrap()
+}
+
+const SAMPLES: [&str; 3] = [
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/samples/juesuan-2023-yangquan.json"
+    ),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/samples/zhengti-2023-lusong.json"
+    ),
+    concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/assets/samples/mubiao-2024-yangquan.json"
+    ),
+];
+
+#[test]
+fn every_sample_round_trips_exactly() {
+    for s in SAMPLES {
+        let wb = load(s);
+        let p = xlsx::import(reg(), &export(&wb), None).unwrap();
+        assert!(p.from_gongkai);
+        assert_eq!(p.changed, 0, "{s}");
+        assert_eq!(
+            gongkai::io::json::to_json(&p.workbook),
+            gongkai::io::json::to_json(&wb),
+            "{s}"
+        );
+    }
+}
+
+/// Rewrites one cell's value inside the exported file (as a spreadsheet program would).
+fn edit_cell(bytes: &[u8], sheet_no: usize, addr: &str, old: &str, new: &str) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let target = format!("xl/worksheets/sheet{sheet_no}.xml");
+    let mut done = false;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == target {
+            let xml = String::from_utf8(data).unwrap();
+            let at = xml
+                .find(&format!("<c r=\"{addr}\""))
+                .expect("cell in sheet");
+            let v = at + xml[at..].find("<v>").unwrap() + 3;
+            let end = v + xml[v..].find("</v>").unwrap();
+            assert_eq!(&xml[v..end], old);
+            data = format!("{}{new}{}", &xml[..v], &xml[end..]).into_bytes();
+            done = true;
+        }
+        let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(done);
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn editing_one_number_in_the_file_comes_back_as_exactly_that_change() {
+    let wb = load(SAMPLE);
+    let bytes = export(&wb);
+    // 公开03表 is the third sheet; find the address of 2080901 栏3 from the layout.
+    let set = reg().set(&wb.template_set).unwrap();
+    let model = gongkai::engine::evaluate(set, &wb).unwrap().model;
+    let sh = gongkai::layout::sheet(&model, 2);
+    let id = model.cell_id("03", "2080901", "3").unwrap();
+    let (r, c) = sh.position_of(id).unwrap();
+    let addr = xlsx::import::address((2 + sh.header_rows + r) as u32, c as u32);
+    let edited = edit_cell(&bytes, 3, &addr, "24.38", "34.38");
+    let p = xlsx::import(reg(), &edited, None).unwrap();
+    assert_eq!(p.changed, 1);
+    let d = diff(&wb, &p.workbook);
+    assert_eq!(d.len(), 1, "{d:?}");
+    assert_eq!(d[0].new.as_deref(), Some("34.38"));
+    assert!(
+        d[0].describe(Some(set)).contains("2080901"),
+        "{}",
+        d[0].describe(Some(set))
+    );
+    // Through the CLI into a .sqlite: one undoable step, and check sees the new figure.
+    let dir = fresh_dir("xlsx", "edit");
+    let x = dir.join("edited.xlsx");
+    std::fs::write(&x, &edited).unwrap();
+    let w = dir.join("w.sqlite");
+    let (code, _, e) = run(&["import", SAMPLE, "--into", w.to_str().unwrap()]);
+    assert_eq!(code, 0, "{e}");
+    let (code, so, e) = run(&[
+        "import",
+        x.to_str().unwrap(),
+        "--into",
+        w.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(code, 0, "{e}");
+    assert!(so.contains("变化 1 处") && so.contains("未写入"), "{so}");
+    let (code, _, e) = run(&["import", x.to_str().unwrap(), "--into", w.to_str().unwrap()]);
+    assert_eq!(code, 0, "{e}");
+    let (_, hist, _) = run(&["history", w.to_str().unwrap()]);
+    assert!(hist.contains("导入 edited.xlsx"), "{hist}");
+}
+
+fn dec(s: &str) -> Decimal {
+    Decimal::from_str(s).unwrap()
+}
+
+/// A workbook as a 决算 system might export it: a cover sheet, the table shifted down and right,
+/// merged headers, numbers stored as text with separators, full-width digits, "——".
+fn foreign() -> Vec<u8> {
+    use rust_xlsxwriter::{Format, Workbook as X};
+    let mut x = X::new();
+    let cover = x.add_worksheet();
+    cover.set_name("封面").unwrap();
+    cover
+        .write_string(0, 0, "阳泉市退役军人事务局2023年度部门决算")
+        .unwrap();
+    let ws = x.add_worksheet();
+    ws.set_name("Sheet1").unwrap();
+    let f = Format::new();
+    ws.write_string(2, 1, "2023年度支出决算表").unwrap();
+    ws.write_string(3, 1, "部门名称：阳泉市退役军人事务局")
+        .unwrap();
+    ws.merge_range(4, 1, 4, 2, "项目", &f).unwrap();
+    ws.write_string(4, 3, "本年支出合计").unwrap();
+    ws.write_string(4, 4, "基本支出").unwrap();
+    ws.write_string(4, 5, "项目支出").unwrap();
+    ws.write_string(5, 1, "科目编码").unwrap();
+    ws.write_string(5, 2, "科目名称").unwrap();
+    ws.merge_range(6, 1, 6, 2, "栏次", &f).unwrap();
+    for (i, n) in ["1", "2", "3"].iter().enumerate() {
+        ws.write_string(6, 3 + i as u16, *n).unwrap();
+    }
+    let rows: [(&str, &str, &str, &str, &str); 5] = [
+        ("合计", "", "1,000.00", "900.00", "100.00"),
+        ("208", "社会保障和就业支出", "1,000.00", "900.00", "100.00"),
+        ("20809", "退役安置", "1,000.00", "900.00", "100.00"),
+        ("2080901", "退役士兵安置", "５００．００", "400", "１００"),
+        ("2080905", "军队转业干部安置", "500.00", "500.00", "——"),
+    ];
+    for (i, (code, name, a, b, c)) in rows.iter().enumerate() {
+        let r = 7 + i as u32;
+        ws.write_string(r, 1, *code).unwrap();
+        ws.write_string(r, 2, *name).unwrap();
+        ws.write_string(r, 3, *a).unwrap();
+        ws.write_string(r, 4, *b).unwrap();
+        ws.write_string(r, 5, *c).unwrap();
+    }
+    // A printed total that is wrong on purpose: 合计 栏1 says 1,000.10, its parts add to 1,000.00.
+    ws.write_string(7, 3, "1,000.10").unwrap();
+    ws.write_string(13, 1, "注：本表反映部门本年度各项支出情况。")
+        .unwrap();
+    x.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_foreign_workbook_is_read_by_title_column_numbers_and_codes() {
+    let p = xlsx::import(reg(), &foreign(), None).unwrap();
+    assert!(!p.from_gongkai);
+    let wb = &p.workbook;
+    assert_eq!(
+        wb.template_set, "shanxi-juesuan-2023",
+        "the printed year picks the version"
+    );
+    assert_eq!(wb.unit.name, "阳泉市退役军人事务局");
+    assert!(
+        p.recognised
+            .iter()
+            .any(|r| r.contains("公开03表") && r.contains("Sheet1")),
+        "{:?}",
+        p.recognised
+    );
+    // 项 figures are inputs (text, separators and full-width digits read); "——" is empty.
+    assert_eq!(wb.value("03", "2080901", "2"), Some(dec("400")));
+    assert_eq!(wb.value("03", "2080901", "3"), Some(dec("100")));
+    assert_eq!(wb.value("03", "2080905", "2"), Some(dec("500")));
+    assert_eq!(wb.value("03", "2080905", "3"), None);
+    // Printed totals that agree are not stored; the wrong one is asserted and reported with its cell.
+    let set = reg().set(&wb.template_set).unwrap();
+    let ev = gongkai::engine::evaluate(set, wb).unwrap();
+    let f = ev
+        .findings
+        .iter()
+        .find(|f| {
+            f.table == "03" && f.row == "合计" && f.col == "1" && f.lhs == Some(dec("1000.10"))
+        })
+        .expect("the wrong printed total");
+    assert_eq!(p.source_of(f), Some("工作表「Sheet1」D8"));
+    // Tables the file does not have are listed.
+    assert!(p.missing.iter().any(|m| m.contains("公开01表")));
+}
+
+#[test]
+fn broken_files_are_refused_in_chinese() {
+    // Not a spreadsheet.
+    let e = xlsx::import(reg(), b"hello", None).unwrap_err();
+    assert!(e.contains("不是 Excel 工作簿"), "{e}");
+    // Truncated.
+    let good = export(&load(SAMPLE));
+    let e = xlsx::import(reg(), &good[..good.len() / 2], None).unwrap_err();
+    assert!(e.contains("压缩包损坏") || e.contains("无法读取"), "{e}");
+    // An OLE container that is not a readable .xls (what a password-protected .xlsx looks like).
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend(std::iter::repeat_n(0u8, 4096));
+    let e = xlsx::import(reg(), &ole, None).unwrap_err();
+    assert!(e.contains("无法读取") || e.contains("加密"), "{e}");
+    // A zip whose parts claim to expand past the limit (a bomb) is refused before expanding.
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let opts: zip::write::SimpleFileOptions =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    z.start_file("xl/worksheets/sheet1.xml", opts).unwrap();
+    z.write_all(b"<worksheet/>").unwrap();
+    let mut bytes = z.finish().unwrap().into_inner();
+    // Patch the central directory's uncompressed size (offset 24 in the entry) to 3 GB.
+    let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
+    bytes[cd + 24..cd + 28].copy_from_slice(&3_000_000_000u32.to_le_bytes());
+    let e = xlsx::import(reg(), &bytes, None).unwrap_err();
+    assert!(e.contains("压缩炸弹") || e.contains("压缩包损坏"), "{e}");
+    // Too large.
+    let big = vec![0u8; xlsx::import::MAX_FILE + 1];
+    assert!(xlsx::import(reg(), &big, None)
+        .unwrap_err()
+        .contains("上限"));
+    // The CLI: exit 2, nothing written.
+    let d = fresh_dir("xlsx", "bad");
+    let f = d.join("bad.xlsx");
+    std::fs::write(&f, b"PK\x03\x04garbage").unwrap();
+    let w = d.join("w.sqlite");
+    let (code, _, e) = run(&["import", f.to_str().unwrap(), "--into", w.to_str().unwrap()]);
+    assert_eq!(code, 2);
+    assert!(e.contains("无法导入") && e.contains("未写入"), "{e}");
+    assert!(!w.exists());
+}
+
+#[test]
+fn cli_exports_xlsx() {
+    let d = fresh_dir("xlsx", "cli");
+    let o = d.join("o.xlsx");
+    let (code, so, e) = run(&["export", SAMPLE, "--xlsx", "-o", o.to_str().unwrap()]);
+    assert_eq!(code, 0, "{e}");
+    assert!(so.contains("已导出"));
+    let bytes = std::fs::read(&o).unwrap();
+    assert!(bytes.starts_with(b"PK"));
+    let (code, _, e) = run(&["export", SAMPLE, "--xlsx"]);
+    assert_eq!(code, 2);
+    assert!(e.contains("-o"), "{e}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    /// Arbitrary bytes never panic the importer.
+    #[test]
+    fn arbitrary_bytes_never_panic(bytes in proptest::collection::vec(any::<u8>(), 0..2048), zip_head in any::<bool>()) {
+        let mut b = bytes;
+        if zip_head {
+            let mut h = b"PK\x03\x04".to_vec();
+            h.extend(b);
+            b = h;
+        }
+        let _ = xlsx::import(reg(), &b, None);
+    }
+
+    /// A real export with bytes flipped never panics the importer.
+    #[test]
+    fn mutated_exports_never_panic(flips in proptest::collection::vec((any::<usize>(), any::<u8>()), 1..8)) {
+        static GOOD: std::sync::OnceLock<Vec<u8>> = std::sync::OnceLock::new();
+        let good = GOOD.get_or_init(|| export(&load(SAMPLE)));
+        let mut b = good.clone();
+        for (at, v) in flips {
+            let i = at % b.len();
+            b[i] = v;
+        }
+        let _ = xlsx::import(reg(), &b, None);
+    }
+}
