@@ -33,6 +33,15 @@ fn harness_sized(p: &std::path::Path, height: f32) -> Harness<'static, App> {
     h
 }
 
+/// A tall harness on a fresh workbook made from another bundled sample.
+fn harness_with_sample(name: &str, sample: &str) -> Harness<'static, App> {
+    let path = format!("{}/assets/samples/{sample}", env!("CARGO_MANIFEST_DIR"));
+    let wb = gongkai::io::json::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let p = dir(name).join("w.sqlite");
+    gongkai::store::Store::create(&p, &wb).unwrap();
+    harness_sized(&p, 2600.0)
+}
+
 fn harness(name: &str) -> (Harness<'static, App>, PathBuf) {
     let p = dir(name).join("w.sqlite");
     (harness_on(&p), p)
@@ -886,18 +895,7 @@ fn subject_rows_are_added_by_code_and_removed_with_their_figures() {
 
 #[test]
 fn the_basic_data_ledger_is_edited_on_screen() {
-    let d = dir("ledger");
-    let wb = gongkai::io::json::from_json(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/assets/samples/zhengti-2023-lusong.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let p = d.join("zt.sqlite");
-    gongkai::store::Store::create(&p, &wb).unwrap();
-    let mut h = harness_sized(&p, 2600.0);
+    let mut h = harness_with_sample("ledger", "zhengti-2023-lusong.json");
     h.get_by_label_contains("基础数据 整体支出").click();
     h.run();
     // The ratio is computed: 7 在职 / 7 编制.
@@ -928,18 +926,7 @@ fn the_basic_data_ledger_is_edited_on_screen() {
 
 #[test]
 fn a_target_sheet_shows_period_and_year_targets_without_scores() {
-    let d = dir("mubiao");
-    let wb = gongkai::io::json::from_json(
-        &std::fs::read_to_string(concat!(
-            env!("CARGO_MANIFEST_DIR"),
-            "/assets/samples/mubiao-2024-yangquan.json"
-        ))
-        .unwrap(),
-    )
-    .unwrap();
-    let p = d.join("mb.sqlite");
-    gongkai::store::Store::create(&p, &wb).unwrap();
-    let mut h = harness_sized(&p, 2600.0);
+    let mut h = harness_with_sample("mubiao", "mubiao-2024-yangquan.json");
     h.get_by_label_contains("目标05 项目支出绩效目标表").click();
     h.run();
     // One column head per 一级 block (产出, 效益, 满意度).

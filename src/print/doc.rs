@@ -417,11 +417,7 @@ fn table(l: &mut Layout, model: &Model, ti: usize, unit: &str, year: i32) {
     l.heading(&t.title, 15.0, true);
     let base = l.y + 4.0;
     l.text(x, base, 9.0, Face::Serif, &t.label);
-    let owner = if t.owner_label.is_empty() {
-        "部门名称"
-    } else {
-        &t.owner_label
-    };
+    let owner = t.owner();
     l.aligned(
         x,
         w,
@@ -431,15 +427,7 @@ fn table(l: &mut Layout, model: &Model, ti: usize, unit: &str, year: i32) {
         &format!("{owner}：{unit}     {year}年度"),
         Align::Center,
     );
-    let unit_text = format!(
-        "{}：{}",
-        if t.unit_label.is_empty() {
-            "金额单位"
-        } else {
-            &t.unit_label
-        },
-        if t.unit.is_empty() { "万元" } else { &t.unit }
-    );
+    let unit_text = t.unit_text();
     let uw = l.f.width_mm(Face::Serif, &unit_text, 9.0);
     l.text(right - uw, base, 9.0, Face::Serif, &unit_text);
     l.y += 6.5;

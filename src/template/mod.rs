@@ -106,6 +106,23 @@ pub struct TableTemplate {
 }
 
 impl TableTemplate {
+    /// "金额单位：万元" as printed above the table; a table without a unit prints its label alone.
+    pub fn unit_text(&self) -> String {
+        match (self.unit_label.is_empty(), self.unit.is_empty()) {
+            (_, true) => self.unit_label.clone(),
+            (true, false) => format!("单位：{}", self.unit),
+            (false, false) => format!("{}：{}", self.unit_label, self.unit),
+        }
+    }
+    /// "部门名称" (or the template's 单位名称 wording).
+    pub fn owner(&self) -> &str {
+        if self.owner_label.is_empty() {
+            "部门名称"
+        } else {
+            &self.owner_label
+        }
+    }
+
     pub fn col_index(&self, no: &str) -> Option<usize> {
         self.columns.iter().position(|c| c.no == no)
     }

@@ -250,20 +250,10 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
     });
     ui.horizontal(|ui| {
         ui.label(egui::RichText::new(&t.label).strong());
-        let owner = if t.owner_label.is_empty() {
-            "部门名称"
-        } else {
-            t.owner_label.as_str()
-        };
-        ui.label(format!("{owner}：{}", wb.unit.name));
+        ui.label(format!("{}：{}", t.owner(), wb.unit.name));
         ui.label(format!("{}年度", wb.unit.year));
         ui.with_layout(egui::Layout::right_to_left(egui::Align::Center), |ui| {
-            let unit = match (t.unit_label.is_empty(), t.unit.is_empty()) {
-                (_, true) => t.unit_label.clone(),
-                (true, false) => format!("单位：{}", t.unit),
-                (false, false) => format!("{}：{}", t.unit_label, t.unit),
-            };
-            ui.label(unit);
+            ui.label(t.unit_text());
         });
     });
     app.rows_bar(ui);

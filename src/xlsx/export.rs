@@ -76,11 +76,7 @@ pub fn export(
             .map_err(err)?;
         ws.write_string_with_format(1, 0, &t.label, &plain)
             .map_err(err)?;
-        let owner = if t.owner_label.is_empty() {
-            "部门名称"
-        } else {
-            &t.owner_label
-        };
+        let owner = t.owner();
         if ncol > 2 {
             ws.write_string_with_format(
                 1,
@@ -90,15 +86,7 @@ pub fn export(
             )
             .map_err(err)?;
         }
-        let unit = format!(
-            "{}：{}",
-            if t.unit_label.is_empty() {
-                "金额单位"
-            } else {
-                &t.unit_label
-            },
-            if t.unit.is_empty() { "万元" } else { &t.unit }
-        );
+        let unit = t.unit_text();
         ws.write_string_with_format(1, ncol - 1, unit, &right)
             .map_err(err)?;
         let top = 2u32;
