@@ -17,7 +17,7 @@ const ZHENGTI: &str = concat!(
 
 const MUBIAO: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
-    "/assets/samples/mubiao-2024-yangquan.json"
+    "/assets/samples/yusuan-2024-yangquan.json"
 );
 
 fn d(s: &str) -> Decimal {
@@ -729,7 +729,13 @@ fn on(fs: &[Finding], rule: &str) -> Vec<String> {
 #[test]
 fn target_sheets_of_the_yusuan_seed_show_their_real_defects() {
     let fs = findings(MUBIAO);
-    assert!(fs.iter().all(|f| f.severity != Severity::Error), "{fs:#?}");
+    // (The budget tables of this sample carry the seed's 表三/表四/表六 errors; the sheets none.)
+    assert!(
+        fs.iter()
+            .filter(|f| f.rule.starts_with("P-"))
+            .all(|f| f.severity != Severity::Error),
+        "{fs:#?}"
+    );
     // A 2024 sheet dated 2023-01-28: copied from last year's.
     assert_eq!(on(&fs, "P-日期"), ["目标01"]);
     let date = fs.iter().find(|f| f.rule == "P-日期").unwrap();

@@ -926,7 +926,7 @@ fn the_basic_data_ledger_is_edited_on_screen() {
 
 #[test]
 fn a_target_sheet_shows_period_and_year_targets_without_scores() {
-    let mut h = harness_with_sample("mubiao", "mubiao-2024-yangquan.json");
+    let mut h = harness_with_sample("mubiao", "yusuan-2024-yangquan.json");
     h.get_by_label_contains("目标05 项目支出绩效目标表").click();
     h.run();
     // One column head per 一级 block (产出, 效益, 满意度).

@@ -39,7 +39,7 @@ const SAMPLES: [&str; 3] = [
     ),
     concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/assets/samples/mubiao-2024-yangquan.json"
+        "/assets/samples/yusuan-2024-yangquan.json"
     ),
 ];
 

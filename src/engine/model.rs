@@ -208,6 +208,21 @@ impl<'s> Model<'s> {
                     codes.extend(list.ancestors(key));
                     codes.insert(key.clone());
                 }
+                // 项 rows of the tables this one is derived from.
+                for src in &coded.rows_from {
+                    for key in wb
+                        .tables
+                        .get(src)
+                        .map(|d| d.rows.keys())
+                        .into_iter()
+                        .flatten()
+                    {
+                        if list.is_leaf(key) {
+                            codes.extend(list.ancestors(key));
+                            codes.insert(key.clone());
+                        }
+                    }
+                }
                 let leaf_kind: Vec<(usize, CellKind)> = t
                     .columns
                     .iter()
@@ -226,11 +241,16 @@ impl<'s> Model<'s> {
                     all_derived.clone(),
                 );
                 for code in codes {
-                    let user_name = data
-                        .and_then(|d| d.rows.get(&code))
-                        .and_then(|r| r.name.clone());
+                    let user_name =
+                        data.and_then(|d| d.rows.get(&code))
+                            .and_then(|r| r.name.clone())
+                            .or_else(|| {
+                                coded.rows_from.iter().find_map(|src| {
+                                    wb.tables.get(src)?.rows.get(&code)?.name.clone()
+                                })
+                            });
                     let known = list.name_of(&code).map(str::to_string);
-                    if known.is_none() {
+                    if known.is_none() && !list.free {
                         self.static_findings.push(super::audit::unknown_code(
                             self.set,
                             ti,

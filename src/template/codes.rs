@@ -10,6 +10,8 @@ pub struct CodeList {
     pub levels: Vec<usize>,
     /// Level names: ["类", "款", "项"].
     pub level_names: Vec<String>,
+    /// User-numbered codes named by the user (no CODE-1 warning).
+    pub free: bool,
     pub codes: BTreeMap<String, String>,
 }
 

@@ -58,6 +58,7 @@ pub fn load_code_list(file: &str, text: &str) -> Result<CodeList, TemplateError>
         name: s.name,
         levels: s.levels,
         level_names: s.level_names,
+        free: s.free,
         codes: s.codes,
     };
     for code in list.codes.keys() {
@@ -159,6 +160,24 @@ pub fn load_set(
         order: Vec::new(),
         code_lists: code_lists.to_vec(),
     };
+    // rows_from: coded tables of the same code list.
+    for (t, (file, _)) in set.tables.iter().zip(&specs) {
+        let Some(c) = &t.coded else { continue };
+        for src in &c.rows_from {
+            let ok = set
+                .tables
+                .iter()
+                .find(|x| &x.id == src)
+                .and_then(|x| x.coded.as_ref())
+                .is_some_and(|x| x.code_list == c.code_list);
+            if !ok {
+                return Err(TemplateError::new(
+                    file,
+                    format!("rows_from「{src}」不是同一科目表的按代码成行的表"),
+                ));
+            }
+        }
+    }
     // Pass 2: formulas and checks.
     for (ti, (file, ts)) in specs.iter().enumerate() {
         resolve_table(&mut set, ti, file, ts)?;
@@ -205,6 +224,7 @@ fn skeleton(
             total_key: c.total_key.clone(),
             hierarchy_rule: rule_ix(&c.hierarchy_rule)?,
             total_rule: rule_ix(&c.total_rule)?,
+            rows_from: c.rows_from.clone(),
         }),
         ("coded", None) => return Err(err("body = \"coded\" 需要 [coded] 段".into())),
         (b, _) => {

@@ -148,6 +148,8 @@ pub struct Coded {
     pub total_key: String,
     pub hierarchy_rule: usize,
     pub total_rule: usize,
+    /// Table ids whose 项 rows this table also shows.
+    pub rows_from: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

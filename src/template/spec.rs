@@ -150,6 +150,10 @@ pub struct CodedSpec {
     pub total_key: String,
     pub hierarchy_rule: String,
     pub total_rule: String,
+    /// Tables whose 项 rows this table also has (预算 表三 shows every 科目 of 表五 and 表八), so a
+    /// table derived from others is never empty while they are not.
+    #[serde(default)]
+    pub rows_from: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -252,5 +256,9 @@ pub struct CodeListSpec {
     pub levels: Vec<usize>,
     /// Level names, e.g. ["类", "款", "项"].
     pub level_names: Vec<String>,
+    /// Codes are numbers the user gives (项目 01, 02 …), named by the user: no CODE-1 warning.
+    #[serde(default)]
+    pub free: bool,
+    #[serde(default)]
     pub codes: BTreeMap<String, String>,
 }

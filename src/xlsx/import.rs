@@ -486,11 +486,22 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
             f.row + 1,
             entries.iter().filter(|e| e.2.is_some()).count()
         ));
-        // New 科目 rows of code-keyed tables first, so the model knows them.
-        if let Some(coded) = &t.coded {
+        // New 科目 rows of code-keyed tables first, so the model knows them (not for a table whose
+        // 项 cells are all derived: its rows come from the tables it is derived from).
+        let typed_leaf = t
+            .columns
+            .iter()
+            .any(|c| !matches!(c.leaf, Some(crate::template::CellSpec::Formula { .. })));
+        if let Some(coded) = t.coded.as_ref().filter(|_| typed_leaf) {
             let list = &set.code_lists[coded.code_list];
             for (code, name) in names {
-                if list.is_leaf(&code) {
+                // Rows the table shows through rows_from need no row of their own.
+                let shown = coded.rows_from.iter().any(|src| {
+                    wb.tables
+                        .get(src)
+                        .is_some_and(|x| x.rows.contains_key(&code))
+                });
+                if list.is_leaf(&code) && !shown {
                     let known = list.name_of(&code).is_some();
                     let row = wb
                         .tables
