@@ -78,6 +78,9 @@ fn builtins(s: &crate::perf::Summary) -> Vec<(String, Decimal)> {
     let mut out = vec![
         ("绩效.自评表数".to_string(), Decimal::from(s.projects)),
         ("绩效.自评资金".to_string(), s.funds),
+        ("绩效.目标表数".to_string(), Decimal::from(s.targets)),
+        ("绩效.目标项目数".to_string(), Decimal::from(s.target_projects)),
+        ("绩效.目标表资金".to_string(), s.target_funds),
     ];
     for name in ["优", "良", "中", "差"] {
         let n = s

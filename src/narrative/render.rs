@@ -380,14 +380,27 @@ impl Ctx<'_> {
                     .map(|p| p.split(',').collect())
                     .unwrap_or_default();
                 match self.rows(each, opt("nonzero").unwrap_or("")) {
-                    Ok(rows) => rows
-                        .iter()
-                        .filter(|r| {
-                            prefixes.is_empty() || prefixes.iter().any(|p| r.code.starts_with(p))
-                        })
-                        .map(|r| r.label.as_str())
-                        .collect::<Vec<_>>()
-                        .join(opt("sep").unwrap_or("、")),
+                    Ok(rows) => {
+                        // Labels may carry their code ("　30101 基本工资"): the name only.
+                        let names = rows
+                            .iter()
+                            .filter(|r| {
+                                prefixes.is_empty() || prefixes.iter().any(|p| r.code.starts_with(p))
+                            })
+                            .map(|r| {
+                                r.label
+                                    .trim_start_matches(|c: char| c.is_whitespace() || c.is_ascii_digit())
+                                    .trim()
+                            })
+                            .collect::<Vec<_>>()
+                            .join(opt("sep").unwrap_or("、"));
+                        // empty=无: what to say when no row qualifies.
+                        if names.is_empty() {
+                            opt("empty").unwrap_or("").to_string()
+                        } else {
+                            names
+                        }
+                    }
                     Err(m) => {
                         missing.push(m);
                         String::new()

@@ -236,6 +236,79 @@ fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec
             }
         }
     }
+    // XY-12/目标: a target sheet's funds against the project table's row of the same name.
+    if let Some(model) = model {
+        let sheets: Vec<&Scored> = scored
+            .iter()
+            .filter(|s| s.template.money.as_ref().is_some_and(|m| m.project_table.len() == 2))
+            .collect();
+        let mut matched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
+        let mut table_of = None;
+        for s in &sheets {
+            let m = s.template.money.as_ref().expect("filtered");
+            let (tid, col) = (&m.project_table[0], &m.project_table[1]);
+            let Some(ti) = model.set.table(tid) else { continue };
+            table_of = Some((ti, tid.clone(), col.clone()));
+            let Some(funds) = wan(&s.score, s.score.funds) else { continue };
+            let rows: Vec<(String, Decimal)> = model.tables[ti]
+                .rows
+                .iter()
+                .filter(|r| r.label.trim() == s.score.name.trim())
+                .filter_map(|r| model.value(tid, &r.key, col).map(|v| (r.key.clone(), v)))
+                .collect();
+            sink.table = s.id.clone();
+            sink.table_label = audit::label_of(s.template, &s.score);
+            let tlabel = model.set.tables[ti].label.clone();
+            match rows.iter().find(|(_, v)| *v == funds) {
+                Some((k, _)) => {
+                    matched.insert(k.clone());
+                }
+                None if rows.is_empty() => sink.add(
+                    "XY-12/目标",
+                    "年度",
+                    "年度资金总额",
+                    "",
+                    Some(funds),
+                    None,
+                    format!("{tlabel}中没有名为「{}」的项目，无法核对年度资金 {} 万元", s.score.name, format_amount(funds, 2)),
+                ),
+                None => sink.add(
+                    "XY-12/目标",
+                    "年度",
+                    "年度资金总额",
+                    "",
+                    Some(funds),
+                    Some(rows[0].1),
+                    format!(
+                        "年度资金总额折合 {} 万元 ≠ {tlabel}「{}」{} 万元",
+                        format_amount(funds, 2),
+                        s.score.name,
+                        rows.iter().map(|r| format_amount(r.1, 2)).collect::<Vec<_>>().join("、")
+                    ),
+                ),
+            }
+        }
+        // Projects of the table without a target sheet (not published): a note.
+        if let Some((ti, tid, col)) = table_of {
+            for r in model.tables[ti].rows.iter().filter(|r| r.code.is_some()) {
+                let v = model.value(&tid, &r.key, &col).unwrap_or_default();
+                let named = sheets.iter().any(|s| s.score.name.trim() == r.label.trim());
+                if !v.is_zero() && !named && !matched.contains(&r.key) {
+                    sink.table = tid.clone();
+                    sink.table_label = model.set.tables[ti].label.clone();
+                    sink.add(
+                        "XY-12/无目标表",
+                        &r.key,
+                        &r.label,
+                        &col,
+                        Some(v),
+                        None,
+                        format!("项目「{}」{} 万元没有绩效目标表", r.label, format_amount(v, 2)),
+                    );
+                }
+            }
+        }
+    }
     // P-重复项目: two forms of one kind naming the same project.
     let mut first_of: BTreeMap<(&str, &str), &Scored> = BTreeMap::new();
     for s in scored.iter().filter(|s| !s.score.name.is_empty()) {
@@ -309,6 +382,11 @@ pub struct Summary {
     pub spent: Decimal,
     /// Forms per derived grade, in the profile's order.
     pub grades: Vec<(String, usize)>,
+    /// 项目支出绩效目标表: count, distinct project names, Σ 年度 funds in 万元.
+    pub targets: usize,
+    pub target_projects: usize,
+    #[serde(with = "rust_decimal::serde::str")]
+    pub target_funds: Decimal,
 }
 
 pub fn summary(scored: &[Scored]) -> Summary {
@@ -326,6 +404,13 @@ pub fn summary(scored: &[Scored]) -> Summary {
         }
         *counts.entry(s.score.grade.clone()).or_default() += 1;
     }
+    let mut names = std::collections::BTreeSet::new();
+    for s in scored.iter().filter(|s| s.template.family == "绩效目标") {
+        out.targets += 1;
+        names.insert(s.score.name.clone());
+        out.target_funds += wan(&s.score, s.score.funds).unwrap_or_default();
+    }
+    out.target_projects = names.len();
     out.grades = order
         .into_iter()
         .map(|g| {

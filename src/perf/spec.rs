@@ -126,6 +126,10 @@ pub struct MoneySpec {
     /// Columns that must be filled once anything in the block is.
     #[serde(default)]
     pub required: Vec<String>,
+    /// [table, 栏次] of the project table whose row named like this form carries its funds
+    /// (目标表 年度资金总额 vs 预算 表十二, XY-12/目标).
+    #[serde(default)]
+    pub project_table: Vec<String>,
 }
 
 fn default_unit() -> String {
@@ -462,6 +466,8 @@ pub const PERF_RULES: &[&str] = &[
     "P-缺指标",
     "P-指标值",
     "P-重复项目",
+    "XY-12/目标",
+    "XY-12/无目标表",
 ];
 
 pub fn parse_severity(file: &str, s: &str) -> Result<Severity, TemplateError> {
@@ -535,6 +541,9 @@ pub fn load_form(file: &str, text: &str) -> Result<FormTemplate, TemplateError> 
         }
         if !m.crosscheck.is_empty() && m.crosscheck.len() != 3 {
             return bad("crosscheck 应为 [表, 行, 栏次]".into());
+        }
+        if !m.project_table.is_empty() && m.project_table.len() != 2 {
+            return bad("project_table 应为 [表, 栏次]".into());
         }
         if !m.part_of.is_empty() && m.part_of.len() != 2 {
             return bad("part_of 应为 [部分栏目, 总体栏目]".into());
