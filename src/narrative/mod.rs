@@ -35,10 +35,19 @@ pub struct SectionOut {
 #[derive(Debug, Clone, Serialize)]
 pub struct ParaOut {
     pub id: String,
+    /// A chart drawn under the text (its title is the text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub chart: Option<Chart>,
     /// What is printed: the edited text if there is one, else the generated text.
     pub text: String,
     pub generated: String,
     pub edited: bool,
+}
+
+/// A bar chart: one bar per row, values in 万元.
+#[derive(Debug, Clone, Serialize)]
+pub struct Chart {
+    pub bars: Vec<(String, Decimal)>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -59,6 +68,12 @@ impl Narrative {
             for p in &s.paras {
                 out.push_str(&p.text);
                 out.push('\n');
+                for (label, v) in p.chart.iter().flat_map(|c| c.bars.iter()) {
+                    out.push_str(&format!(
+                        "  {label} {}\n",
+                        crate::amount::format_amount(*v, 2)
+                    ));
+                }
             }
             out.push('\n');
         }
@@ -79,7 +94,10 @@ fn builtins(s: &crate::perf::Summary) -> Vec<(String, Decimal)> {
         ("绩效.自评表数".to_string(), Decimal::from(s.projects)),
         ("绩效.自评资金".to_string(), s.funds),
         ("绩效.目标表数".to_string(), Decimal::from(s.targets)),
-        ("绩效.目标项目数".to_string(), Decimal::from(s.target_projects)),
+        (
+            "绩效.目标项目数".to_string(),
+            Decimal::from(s.target_projects),
+        ),
         ("绩效.目标表资金".to_string(), s.target_funds),
     ];
     for name in ["优", "良", "中", "差"] {
@@ -186,7 +204,20 @@ pub fn generate_with(
                     format!("{}：{msg}", s.title),
                 );
             }
+            let chart = (p.chart == "bar").then(|| Chart {
+                bars: ctx
+                    .rows(&p.each, &p.nonzero)
+                    .unwrap_or_default()
+                    .iter()
+                    .filter_map(|r| {
+                        ctx.eval(&p.value, Some(r))
+                            .ok()
+                            .map(|v| (r.label.clone(), v))
+                    })
+                    .collect(),
+            });
             paras.push(ParaOut {
+                chart,
                 id: p.id.clone(),
                 text,
                 generated: r.text,

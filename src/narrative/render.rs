@@ -385,11 +385,14 @@ impl Ctx<'_> {
                         let names = rows
                             .iter()
                             .filter(|r| {
-                                prefixes.is_empty() || prefixes.iter().any(|p| r.code.starts_with(p))
+                                prefixes.is_empty()
+                                    || prefixes.iter().any(|p| r.code.starts_with(p))
                             })
                             .map(|r| {
                                 r.label
-                                    .trim_start_matches(|c: char| c.is_whitespace() || c.is_ascii_digit())
+                                    .trim_start_matches(|c: char| {
+                                        c.is_whitespace() || c.is_ascii_digit()
+                                    })
                                     .trim()
                             })
                             .collect::<Vec<_>>()
@@ -489,7 +492,8 @@ impl Ctx<'_> {
                 }
             }
         }
-        if p.each.is_empty() {
+        // A chart's text is its title, once; the rows become its bars.
+        if p.each.is_empty() || !p.chart.is_empty() {
             return self.sentence(&p.text, None);
         }
         let rows = match self.rows(&p.each, &p.nonzero) {

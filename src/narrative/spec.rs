@@ -178,6 +178,11 @@ pub struct Para {
     pub empty_when: String,
     #[serde(default)]
     pub empty: String,
+    /// "bar": a chart of `value` per row of `each` (the 一般公共预算当年拨款结构图); `text` is its title.
+    #[serde(default)]
+    pub chart: String,
+    #[serde(default)]
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -257,6 +262,13 @@ pub fn load_narrative(file: &str, text: &str) -> Result<NarrativeTemplate, Templ
             if !p.each.is_empty() {
                 parse_each(&p.each)
                     .map_err(|m| TemplateError::new(file, format!("段落「{}」：{m}", p.id)))?;
+            }
+            if !p.chart.is_empty() && (p.chart != "bar" || p.each.is_empty() || p.value.is_empty())
+            {
+                return bad(format!(
+                    "段落「{}」：chart 只支持 bar，且需要 each 和 value",
+                    p.id
+                ));
             }
             if p.empty_when.is_empty() != p.empty.is_empty() {
                 return bad(format!("段落「{}」：empty_when 与 empty 须同时给出", p.id));

@@ -240,16 +240,25 @@ fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec
     if let Some(model) = model {
         let sheets: Vec<&Scored> = scored
             .iter()
-            .filter(|s| s.template.money.as_ref().is_some_and(|m| m.project_table.len() == 2))
+            .filter(|s| {
+                s.template
+                    .money
+                    .as_ref()
+                    .is_some_and(|m| m.project_table.len() == 2)
+            })
             .collect();
         let mut matched: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         let mut table_of = None;
         for s in &sheets {
             let m = s.template.money.as_ref().expect("filtered");
             let (tid, col) = (&m.project_table[0], &m.project_table[1]);
-            let Some(ti) = model.set.table(tid) else { continue };
+            let Some(ti) = model.set.table(tid) else {
+                continue;
+            };
             table_of = Some((ti, tid.clone(), col.clone()));
-            let Some(funds) = wan(&s.score, s.score.funds) else { continue };
+            let Some(funds) = wan(&s.score, s.score.funds) else {
+                continue;
+            };
             let rows: Vec<(String, Decimal)> = model.tables[ti]
                 .rows
                 .iter()
@@ -270,7 +279,11 @@ fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec
                     "",
                     Some(funds),
                     None,
-                    format!("{tlabel}中没有名为「{}」的项目，无法核对年度资金 {} 万元", s.score.name, format_amount(funds, 2)),
+                    format!(
+                        "{tlabel}中没有名为「{}」的项目，无法核对年度资金 {} 万元",
+                        s.score.name,
+                        format_amount(funds, 2)
+                    ),
                 ),
                 None => sink.add(
                     "XY-12/目标",
@@ -283,7 +296,10 @@ fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec
                         "年度资金总额折合 {} 万元 ≠ {tlabel}「{}」{} 万元",
                         format_amount(funds, 2),
                         s.score.name,
-                        rows.iter().map(|r| format_amount(r.1, 2)).collect::<Vec<_>>().join("、")
+                        rows.iter()
+                            .map(|r| format_amount(r.1, 2))
+                            .collect::<Vec<_>>()
+                            .join("、")
                     ),
                 ),
             }
@@ -303,7 +319,11 @@ fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec
                         &col,
                         Some(v),
                         None,
-                        format!("项目「{}」{} 万元没有绩效目标表", r.label, format_amount(v, 2)),
+                        format!(
+                            "项目「{}」{} 万元没有绩效目标表",
+                            r.label,
+                            format_amount(v, 2)
+                        ),
                     );
                 }
             }

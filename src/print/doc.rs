@@ -250,7 +250,10 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
                 toc.entries.push((1, s.title.clone(), l.page_no()));
                 l.heading(&s.title, 12.0, false);
                 for p in &s.paras {
-                    l.para(&p.text, 11.0, true);
+                    match &p.chart {
+                        Some(c) => chart(&mut l, &p.text, c),
+                        None => l.para(&p.text, 11.0, true),
+                    }
                 }
             }
             l.new_page(false);
@@ -877,4 +880,47 @@ fn field_pairs(
         }
         l.row(widths, &cells, min_h);
     }
+}
+
+/// A horizontal bar chart: title, one bar per row with its name and amount and share.
+fn chart(l: &mut Layout, title: &str, c: &crate::narrative::Chart) {
+    let total: rust_decimal::Decimal = c.bars.iter().map(|b| b.1).sum();
+    let max = c.bars.iter().map(|b| b.1).max().unwrap_or_default();
+    let row_h = 8.0;
+    l.need(12.0 + row_h * c.bars.len() as f32);
+    let (x, w) = (l.left(), l.content_width());
+    l.aligned(x, w, l.y + 5.0, 10.5, Face::Sans, title, Align::Center);
+    l.y += 9.0;
+    let label_w = w * 0.32;
+    let bar_w = w * 0.45;
+    for (name, v) in &c.bars {
+        let base = l.y + row_h * 0.65;
+        l.aligned(x, label_w - 2.0, base, 9.0, Face::Serif, name, Align::Right);
+        let frac = if max.is_zero() {
+            0.0
+        } else {
+            (*v / max).to_string().parse::<f32>().unwrap_or(0.0)
+        };
+        let len = (bar_w * frac).max(0.6);
+        // A bar: a thick rule (5 mm high).
+        let mid = l.y + row_h * 0.5;
+        l.bar(x + label_w, x + label_w + len, mid, 14.0);
+        let pct = if total.is_zero() {
+            String::new()
+        } else {
+            format!(
+                "（{}%）",
+                format_amount(*v / total * rust_decimal::Decimal::ONE_HUNDRED, 2)
+            )
+        };
+        l.text(
+            x + label_w + len + 2.0,
+            base,
+            9.0,
+            Face::Serif,
+            &format!("{}万元{pct}", format_amount(*v, 2)),
+        );
+        l.y += row_h;
+    }
+    l.y += 3.0;
 }

@@ -188,6 +188,17 @@ impl<'f> Layout<'f> {
         });
     }
 
+    /// A horizontal bar `width` pt thick (charts).
+    pub fn bar(&mut self, x1: f32, x2: f32, y: f32, width: f32) {
+        self.push(Item::Line {
+            x1,
+            y1: y,
+            x2,
+            y2: y,
+            width,
+        });
+    }
+
     /// Text placed in a box of width `w` starting at `x` with an alignment.
     #[allow(clippy::too_many_arguments)]
     pub fn aligned(

@@ -249,6 +249,8 @@ impl App {
                                         ui.label(RichText::new(&p.generated).weak());
                                     },
                                 );
+                            } else if let Some(c) = &p.chart {
+                                bar_chart(ui, &p.text, c);
                             } else {
                                 ui.add(egui::Label::new(&p.text).wrap());
                                 if ui.button(format!("改写「{}」", p.id)).clicked() {
@@ -374,5 +376,38 @@ impl App {
         self.view = View::Narrative;
         self.focus_para = Some(f.row.clone());
         self.scroll_to_cursor = true;
+    }
+}
+
+/// The 结构图 on screen: one bar per row with its amount and share.
+fn bar_chart(ui: &mut egui::Ui, title: &str, c: &crate::narrative::Chart) {
+    ui.strong(title);
+    let total: rust_decimal::Decimal = c.bars.iter().map(|b| b.1).sum();
+    let max = c.bars.iter().map(|b| b.1).max().unwrap_or_default();
+    for (name, v) in &c.bars {
+        ui.horizontal(|ui| {
+            ui.add_sized([180.0, 18.0], egui::Label::new(name.as_str()));
+            let frac = if max.is_zero() {
+                0.0
+            } else {
+                (*v / max).to_string().parse::<f32>().unwrap_or(0.0)
+            };
+            let (rect, _) =
+                ui.allocate_exact_size(egui::vec2(320.0 * frac + 2.0, 14.0), egui::Sense::hover());
+            ui.painter()
+                .rect_filled(rect, 2.0, Color32::from_rgb(70, 110, 170));
+            let pct = if total.is_zero() {
+                String::new()
+            } else {
+                format!(
+                    "（{}%）",
+                    crate::amount::format_amount(
+                        *v / total * rust_decimal::Decimal::ONE_HUNDRED,
+                        2
+                    )
+                )
+            };
+            ui.label(format!("{}万元{pct}", crate::amount::format_amount(*v, 2)));
+        });
     }
 }
