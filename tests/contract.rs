@@ -254,3 +254,28 @@ fn unknown_rules_tables_and_bad_syntax_are_load_errors() {
         assert!(e.contains(want) && e.contains("01.toml"), "{from} → {e}");
     }
 }
+
+#[test]
+fn the_budget_set_has_its_thirteen_tables_and_thirty_classes() {
+    let set = Registry::builtin().set("shanxi-yusuan-2024").unwrap();
+    assert_eq!(set.family, "预算");
+    assert_eq!(set.tables.len(), 13);
+    for id in ["01", "04"] {
+        let t = &set.tables[set.table(id).unwrap()];
+        let classes = t.rows.iter().filter(|r| r.code.as_ref().is_some_and(|c| c.len() == 3)).count();
+        assert_eq!(classes, 30, "{} lists the 30 功能分类 类", t.label);
+    }
+    // 表二 and 表三 show the 科目 of 表五 and 表八 (derived, never empty while those are not).
+    for id in ["02", "03"] {
+        let t = &set.tables[set.table(id).unwrap()];
+        assert_eq!(t.coded.as_ref().unwrap().rows_from, vec!["05".to_string(), "08".to_string()]);
+    }
+    // A rows_from naming a table of another code list is refused with the file named.
+    let mut files = gongkai::template::registry::embedded_files();
+    let f = "templates/shanxi-yusuan-2024/03.toml";
+    let t = files[f].replace("rows_from = [\"05\", \"08\"]", "rows_from = [\"12\"]");
+    assert_ne!(t, files[f]);
+    files.insert(f.into(), t);
+    let e = Registry::from_files(&files).unwrap_err().to_string();
+    assert!(e.contains("03.toml") && e.contains("rows_from"), "{e}");
+}
