@@ -211,7 +211,7 @@ fn the_budget_document_exports_with_its_target_sheets() {
         .collect::<Vec<_>>()
         .join("\n");
     for s in [
-        "2024年度部门预算公开",
+        "2024年度单位预算公开",
         "预算收支总表",
         "项目支出预算表（本年预算）",
         "第三部分 情况说明",

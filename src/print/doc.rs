@@ -181,7 +181,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         l.y = 95.0;
         l.heading(&unit, 24.0, true);
         l.y += 6.0;
-        l.heading(&format!("{year}年度部门{kind}公开"), 22.0, true);
+        l.heading(&format!("{year}年度{}", set.document), 22.0, true);
         l.unnumbered.push(0);
     }
     let first_content = l.pages.len();
@@ -391,7 +391,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
     let pages = l.pages.len();
     Ok(Built {
         doc: Document {
-            title: format!("{unit} {year}年度部门{kind}公开"),
+            title: format!("{unit} {year}年度{}", set.document),
             author: unit,
             subject: match &opts.override_reason {
                 Some(r) if !r.trim().is_empty() && errors > 0 => {

@@ -152,6 +152,11 @@ pub fn load_set(
         name: spec.name,
         region: spec.region,
         year: spec.year,
+        document: if spec.document.is_empty() {
+            format!("部门{}公开", spec.family)
+        } else {
+            spec.document
+        },
         family: spec.family,
         tables,
         rules,

@@ -51,6 +51,8 @@ pub struct TemplateSet {
     pub region: String,
     pub year: i32,
     pub family: String,
+    /// Cover wording after the year ("部门决算公开"); default 部门{family}公开.
+    pub document: String,
     pub tables: Vec<TableTemplate>,
     pub rules: Vec<Rule>,
     pub per_addend: Decimal,

@@ -12,6 +12,9 @@ pub struct SetSpec {
     pub region: String,
     pub year: i32,
     pub family: String,
+    /// The document's name on the cover after the year: "部门决算公开", "单位预算公开".
+    #[serde(default)]
+    pub document: String,
     /// Table files, relative to the set folder (may point into another set's folder).
     pub tables: Vec<String>,
     /// Rule catalogue file, relative to the set folder.
