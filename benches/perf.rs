@@ -8,6 +8,10 @@ use gongkai::perf;
 use gongkai::template::Registry;
 use std::hint::black_box;
 
+// The allocator the application uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SAMPLE: &str = include_str!("../assets/samples/juesuan-2023-yangquan.json");
 
 /// The sample's 16 自评表 repeated to `n` records.

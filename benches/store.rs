@@ -11,6 +11,10 @@ use rust_decimal::Decimal;
 use std::hint::black_box;
 use std::path::PathBuf;
 
+// The allocator the application uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SAMPLE: &str = include_str!("../assets/samples/juesuan-2023-yangquan.json");
 
 fn fresh(name: &str) -> PathBuf {

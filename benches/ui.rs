@@ -9,6 +9,10 @@ use gongkai::store::Store;
 use gongkai::ui::{install_fonts, App};
 use rust_decimal::Decimal;
 
+// The allocator the application uses (src/main.rs).
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 const SAMPLE: &str = include_str!("../assets/samples/juesuan-2023-yangquan.json");
 
 fn bench(c: &mut Criterion) {

@@ -262,13 +262,20 @@ fn the_budget_set_has_its_thirteen_tables_and_thirty_classes() {
     assert_eq!(set.tables.len(), 13);
     for id in ["01", "04"] {
         let t = &set.tables[set.table(id).unwrap()];
-        let classes = t.rows.iter().filter(|r| r.code.as_ref().is_some_and(|c| c.len() == 3)).count();
+        let classes = t
+            .rows
+            .iter()
+            .filter(|r| r.code.as_ref().is_some_and(|c| c.len() == 3))
+            .count();
         assert_eq!(classes, 30, "{} lists the 30 功能分类 类", t.label);
     }
     // 表二 and 表三 show the 科目 of 表五 and 表八 (derived, never empty while those are not).
     for id in ["02", "03"] {
         let t = &set.tables[set.table(id).unwrap()];
-        assert_eq!(t.coded.as_ref().unwrap().rows_from, vec!["05".to_string(), "08".to_string()]);
+        assert_eq!(
+            t.coded.as_ref().unwrap().rows_from,
+            vec!["05".to_string(), "08".to_string()]
+        );
     }
     // A rows_from naming a table of another code list is refused with the file named.
     let mut files = gongkai::template::registry::embedded_files();
