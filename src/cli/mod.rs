@@ -262,6 +262,22 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
     }
 }
 
+/// Reads, recalculates and audits `file`; on failure prints "{verb}：{why}" and gives None.
+fn checked<'r>(
+    reg: &'r Registry,
+    file: &std::path::Path,
+    verb: &str,
+    err: &mut dyn std::io::Write,
+) -> Option<(crate::engine::Workbook, crate::evaluate::Full<'r, 'r>)> {
+    match crate::io::check_file(reg, file) {
+        Ok(x) => Some(x),
+        Err(e) => {
+            let _ = writeln!(err, "{verb}：{e}");
+            None
+        }
+    }
+}
+
 fn check(
     reg: &Registry,
     file: &std::path::Path,
@@ -269,12 +285,8 @@ fn check(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let (wb, full) = match crate::io::check_file(reg, file) {
-        Ok(x) => x,
-        Err(e) => {
-            let _ = writeln!(err, "无法审核：{e}");
-            return 2;
-        }
+    let Some((wb, full)) = checked(reg, file, "无法审核", err) else {
+        return 2;
     };
     let ev = &full.ev;
     let errors = ev
@@ -382,12 +394,8 @@ fn export_pdf(
             return 2;
         }
     };
-    let (wb, full) = match crate::io::check_file(reg, file) {
-        Ok(x) => x,
-        Err(e) => {
-            let _ = writeln!(err, "无法导出：{e}");
-            return 2;
-        }
+    let Some((wb, full)) = checked(reg, file, "无法导出", err) else {
+        return 2;
     };
     let src = crate::print::doc::Source::new(reg, &wb, &full);
     let opts = crate::print::Options {
@@ -436,12 +444,8 @@ fn narrative(
     out: &mut dyn std::io::Write,
     err: &mut dyn std::io::Write,
 ) -> i32 {
-    let (wb, full) = match crate::io::check_file(reg, file) {
-        Ok(x) => x,
-        Err(e) => {
-            let _ = writeln!(err, "无法生成：{e}");
-            return 2;
-        }
+    let Some((wb, full)) = checked(reg, file, "无法生成", err) else {
+        return 2;
     };
     let Some(text) = full.text else {
         let _ = writeln!(
