@@ -286,3 +286,84 @@ fn the_budget_set_has_its_thirteen_tables_and_thirty_classes() {
     let e = Registry::from_files(&files).unwrap_err().to_string();
     assert!(e.contains("03.toml") && e.contains("rows_from"), "{e}");
 }
+
+/// Every table of every set lays out consistently: each row has one cell per physical column,
+/// the header covers exactly those columns, and {year} is filled in (the 09 and 预算表1 layouts
+/// once had a column their header lacked).
+#[test]
+fn every_table_lays_out_on_its_own_columns() {
+    for set in &Registry::builtin().sets {
+        let wb = gongkai::engine::Workbook::new(
+            &set.id,
+            gongkai::engine::UnitMeta {
+                name: "单位".into(),
+                year: 2031,
+                profile: set.region.clone(),
+            },
+        );
+        let model = gongkai::engine::Model::build(set, &wb).unwrap();
+        for (ti, t) in set.tables.iter().enumerate() {
+            let sh = gongkai::layout::sheet(&model, ti);
+            let n = sh.widths.len();
+            for (r, row) in sh.rows.iter().enumerate() {
+                assert_eq!(
+                    row.cells.len(),
+                    n,
+                    "{} {} row {r}: {} cells for {n} columns",
+                    set.id,
+                    t.label,
+                    row.cells.len()
+                );
+            }
+            assert!(
+                t.print.widths.is_empty() || t.print.widths.len() == n,
+                "{} {}: the template gives {} widths for {n} physical columns",
+                set.id,
+                t.label,
+                t.print.widths.len()
+            );
+            let mut covered = vec![false; n];
+            for h in &sh.header {
+                for c in covered.iter_mut().skip(h.col).take(h.colspan) {
+                    *c = true;
+                }
+            }
+            assert!(
+                covered.iter().all(|c| *c),
+                "{} {}: header leaves columns uncovered",
+                set.id,
+                t.label
+            );
+            for h in &sh.header {
+                assert!(
+                    h.col + h.colspan <= n,
+                    "{} {}: header 「{}」 beyond the columns",
+                    set.id,
+                    t.label,
+                    h.text
+                );
+                assert!(
+                    !h.text.contains("{year}"),
+                    "{} {}: {}",
+                    set.id,
+                    t.label,
+                    h.text
+                );
+            }
+            if sh.header.iter().any(|h| h.text.contains("年"))
+                && t.print
+                    .header
+                    .iter()
+                    .flatten()
+                    .any(|h| h.t.contains("{year}"))
+            {
+                assert!(
+                    sh.header.iter().any(|h| h.text.contains("2031年")),
+                    "{} {}",
+                    set.id,
+                    t.label
+                );
+            }
+        }
+    }
+}

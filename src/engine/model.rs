@@ -69,6 +69,8 @@ pub(crate) struct CheckOp {
 
 pub struct Model<'s> {
     pub set: &'s TemplateSet,
+    /// The workbook's 年度 (printed where a template says {year}).
+    pub year: i32,
     pub tables: Vec<TableRows>,
     pub cells: Vec<CellInfo>,
     pub(crate) values: Vec<Decimal>,
@@ -91,6 +93,7 @@ impl<'s> Model<'s> {
     pub fn build(set: &'s TemplateSet, wb: &Workbook) -> Result<Model<'s>, StructureError> {
         let mut m = Model {
             set,
+            year: wb.unit.year,
             tables: Vec::new(),
             cells: Vec::new(),
             values: Vec::new(),

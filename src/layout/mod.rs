@@ -150,8 +150,16 @@ pub fn sheet(model: &Model, ti: usize) -> Sheet {
                     cs
                 })
                 .collect();
-            for cs in &side_cols {
-                default_widths.extend([52.0, 10.0]);
+            // A side whose rows print no 行次 has no 行次 column (预算公开表1).
+            let side_no: Vec<bool> = sides
+                .iter()
+                .map(|rs| rs.iter().any(|&i| t.rows[i].show_no))
+                .collect();
+            for (s, cs) in side_cols.iter().enumerate() {
+                default_widths.push(52.0);
+                if side_no[s] {
+                    default_widths.push(10.0);
+                }
                 default_widths.extend(cs.iter().map(|_| 24.0));
             }
             let n = sides.iter().map(Vec::len).max().unwrap_or(0);
@@ -163,14 +171,19 @@ pub fn sheet(model: &Model, ti: usize) -> Sheet {
                             let r = &t.rows[tr];
                             let mr = rows.by_template.get(&tr).copied();
                             cells.push(text(&r.label, Align::Left));
-                            cells.push(if r.show_no {
-                                text(&r.key, Align::Center)
-                            } else {
-                                SheetCell::Blank
-                            });
+                            if side_no[s] {
+                                cells.push(if r.show_no {
+                                    text(&r.key, Align::Center)
+                                } else {
+                                    SheetCell::Blank
+                                });
+                            }
                             cells.extend(side_cols[s].iter().map(|&c| cell_at(mr, c)));
                         }
-                        None => cells.extend((0..2 + side_cols[s].len()).map(|_| SheetCell::Blank)),
+                        None => cells.extend(
+                            (0..1 + usize::from(side_no[s]) + side_cols[s].len())
+                                .map(|_| SheetCell::Blank),
+                        ),
                     }
                 }
                 out_rows.push(SheetRow {
@@ -224,7 +237,13 @@ pub fn sheet(model: &Model, ti: usize) -> Sheet {
     } else {
         default_widths
     };
-    let (header, header_rows) = place_header(t, ncols);
+    let (mut header, header_rows) = place_header(t, ncols);
+    // "{year}年预算数": the workbook's year.
+    for h in &mut header {
+        if h.text.contains("{year}") {
+            h.text = h.text.replace("{year}", &model.year.to_string());
+        }
+    }
     Sheet {
         widths,
         header,

@@ -237,6 +237,7 @@ enum Key {
 fn read_table(
     r: &Range<Data>,
     tpl: &TableTemplate,
+    year: i32,
     from: u32,
     to: u32,
     unrecognised: &mut Vec<String>,
@@ -303,11 +304,9 @@ fn read_table(
             let mut hit = false;
             for c in c0..c1 {
                 let v = norm(&text(cell(r, row, c)));
-                if let Some(col) = tpl
-                    .columns
-                    .iter()
-                    .find(|x| !v.is_empty() && norm(&x.label) == v)
-                {
+                if let Some(col) = tpl.columns.iter().find(|x| {
+                    !v.is_empty() && norm(&x.label.replace("{year}", &year.to_string())) == v
+                }) {
                     cols.push((c, col.no.clone()));
                     hit = true;
                 }
@@ -478,7 +477,7 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
             .map(|x| x.1)
             .min()
             .unwrap_or(bounds(r).2);
-        let (entries, names) = read_table(r, t, f.row, end, &mut unrecognised, name);
+        let (entries, names) = read_table(r, t, wb.unit.year, f.row, end, &mut unrecognised, name);
         recognised.push(format!(
             "{} {}：工作表「{name}」第 {} 行起，{} 个数",
             t.label,
