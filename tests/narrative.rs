@@ -427,3 +427,40 @@ fn a_new_year_carries_last_years_figures_and_uses() {
     assert_eq!(code, 2);
     assert!(err.contains("不早于"), "{err}");
 }
+
+#[test]
+fn an_edited_term_shows_what_differs_from_the_default() {
+    use gongkai::narrative::changed_part;
+    assert_eq!(
+        changed_part(
+            "指单位从同级财政部门取得的财政预算资金。",
+            "指单位从同级财政部门取得的财政预算资金（含追加）。"
+        ),
+        (
+            "指单位从同级财政部门取得的财政预算资金".to_string(),
+            String::new(),
+            "（含追加）".to_string(),
+            "。".to_string()
+        )
+    );
+    assert_eq!(
+        changed_part("甲乙丙", "甲丁丙"),
+        ("甲".into(), "乙".into(), "丁".into(), "丙".into())
+    );
+    assert_eq!(
+        changed_part("同", "同"),
+        ("同".into(), "".into(), "".into(), "".into())
+    );
+    // Through the CLI.
+    let mut wb = sample();
+    wb.texts.insert(
+        "名词解释/1".into(),
+        "指单位从同级财政部门取得的财政预算资金（含追加）。".into(),
+    );
+    let d = fresh_dir("narrative", "terms");
+    let f = d.join("w.json");
+    std::fs::write(&f, gongkai::io::json::to_json(&wb)).unwrap();
+    let (code, out, e) = run(&["narrative", f.to_str().unwrap(), "--terms"]);
+    assert_eq!(code, 0, "{e}");
+    assert!(out.contains("改动：删去「」，加入「（含追加）」"), "{out}");
+}

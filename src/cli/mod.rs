@@ -480,6 +480,9 @@ fn narrative(
                 };
                 let _ = writeln!(out, "{}：{}{mark}", t.title, t.text);
                 if t.edited {
+                    let (_, removed, added, _) =
+                        crate::narrative::changed_part(&t.default, &t.text);
+                    let _ = writeln!(out, "    改动：删去「{removed}」，加入「{added}」");
                     let _ = writeln!(out, "    默认：{}", t.default);
                 }
             }

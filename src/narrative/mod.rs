@@ -316,6 +316,29 @@ pub fn generate_with(
     }
 }
 
+/// What an edit changed in a default text: (common start, removed, added, common end), by
+/// characters. "指单位…资金。" → "指单位…资金（含追加）。" gives ("指单位…资金", "", "（含追加）", "。").
+pub fn changed_part(default: &str, edited: &str) -> (String, String, String, String) {
+    let a: Vec<char> = default.chars().collect();
+    let b: Vec<char> = edited.chars().collect();
+    let pre = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let max_suf = a.len().min(b.len()) - pre;
+    let suf = a
+        .iter()
+        .rev()
+        .zip(b.iter().rev())
+        .take(max_suf)
+        .take_while(|(x, y)| x == y)
+        .count();
+    let s = |v: &[char]| v.iter().collect::<String>();
+    (
+        s(&a[..pre]),
+        s(&a[pre..a.len() - suf]),
+        s(&b[pre..b.len() - suf]),
+        s(&a[a.len() - suf..]),
+    )
+}
+
 /// Inputs for next year's workbook taken from this year's (`gongkai new … --from`): each input with
 /// a `carry` expression gets this year's figure ("上年.收入总计" = this year's 01.31[1]); `carry = "="`
 /// copies this year's text (用途 …). Keys are "输入/…", ready for the new workbook's texts.

@@ -358,9 +358,38 @@ impl App {
                         false,
                     );
                     if t.edited {
-                        ui.collapsing(format!("默认文字「{}」", t.title), |ui| {
-                            ui.label(RichText::new(&t.default).weak());
-                        });
+                        // What differs from the default: removed struck through, added marked.
+                        let (pre, removed, added, post) =
+                            crate::narrative::changed_part(&t.default, &t.text);
+                        let mut job = egui::text::LayoutJob::default();
+                        let plain = egui::TextFormat {
+                            color: ui.visuals().weak_text_color(),
+                            ..Default::default()
+                        };
+                        job.append(&pre, 0.0, plain.clone());
+                        job.append(
+                            &removed,
+                            0.0,
+                            egui::TextFormat {
+                                color: Color32::from_rgb(190, 30, 30),
+                                strikethrough: egui::Stroke::new(
+                                    1.0,
+                                    Color32::from_rgb(190, 30, 30),
+                                ),
+                                ..Default::default()
+                            },
+                        );
+                        job.append(
+                            &added,
+                            0.0,
+                            egui::TextFormat {
+                                color: Color32::from_rgb(30, 130, 60),
+                                background: Color32::from_rgb(220, 245, 225),
+                                ..Default::default()
+                            },
+                        );
+                        job.append(&post, 0.0, plain);
+                        ui.label(job).on_hover_text(format!("默认：{}", t.default));
                     }
                 }
             });
