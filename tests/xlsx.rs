@@ -306,3 +306,20 @@ proptest! {
         let _ = xlsx::import(reg(), &b, None);
     }
 }
+
+/// An old-format .xls (written by the xlwt library, committed as a fixture) is read the same way.
+#[test]
+fn an_xls_workbook_is_read_too() {
+    let bytes = include_bytes!("fixtures/foreign-2023-03.xls");
+    let p = xlsx::import(reg(), bytes, None).unwrap();
+    let wb = &p.workbook;
+    assert_eq!(wb.template_set, "shanxi-juesuan-2023");
+    assert_eq!(wb.unit.name, "阳泉市退役军人事务局");
+    assert_eq!(wb.value("03", "2080901", "2"), Some(dec("400")));
+    assert_eq!(wb.value("03", "2080901", "3"), Some(dec("100")));
+    assert_eq!(wb.value("03", "2080905", "3"), None);
+    assert!(p
+        .recognised
+        .iter()
+        .any(|r| r.contains("公开03表") && r.contains("支出")));
+}
