@@ -395,8 +395,7 @@ impl<'f> Layout<'f> {
             boxes.push((xs[col], xs[end] - xs[col]));
             col = end;
         }
-        let mut h = min_h;
-        let mut wrapped = Vec::new();
+        let mut wrapped: Vec<(Vec<String>, f32)> = Vec::new();
         for (c, (_, w)) in cells.iter().zip(&boxes) {
             let lh = c.size * 0.3528 * 1.35;
             let lines = if c.cont {
@@ -404,56 +403,112 @@ impl<'f> Layout<'f> {
             } else {
                 self.wrap(&c.text, w - 2.0 * PAD, c.size, c.face)
             };
-            h = h.max(lines.len() as f32 * lh + 2.0 * PAD);
             wrapped.push((lines, lh));
         }
-        let page_h = self.bottom() - self.top() - 30.0;
-        if h > page_h {
-            self.overflows.push(Overflow {
-                page: self.page_no() + 1,
-                what: format!(
-                    "表格行高 {h:.0} mm 超过一页：{}",
-                    cells
-                        .iter()
-                        .map(|c| c.text.chars().take(20).collect::<String>())
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                ),
-            });
-            h = page_h;
+        let height = |w: &[(Vec<String>, f32)]| {
+            w.iter()
+                .map(|(l, lh)| l.len() as f32 * lh + 2.0 * PAD)
+                .fold(min_h, f32::max)
+        };
+        // A row taller than what is left of the page continues on the next one: its lines are
+        // split where the page ends (long 自评结论, long 项目概况).
+        if self.pages.is_empty() {
+            self.need(0.0);
         }
-        let before = self.pages.len();
-        self.need(h);
-        let broke = self.pages.len() != before;
+        let mut first = true;
+        // Set right after a page break: nothing more is gained by breaking again.
+        let mut forced = false;
+        loop {
+            let h = height(&wrapped);
+            let room = self.bottom() - self.y;
+            let fresh = forced || (self.y - self.top()).abs() < 0.01;
+            if h <= room || (fresh && h <= room + 0.01) {
+                self.need(h);
+                self.draw_row(x0, &boxes, cells, &wrapped, h, !first);
+                self.y += h;
+                return;
+            }
+            // An ordinary row moves whole to the next page; only a long one is split.
+            if !fresh && h < (self.bottom() - self.top()) / 3.0 {
+                self.force_page();
+                forced = true;
+                continue;
+            }
+            // How many lines of each cell fit in the room left (at least two, else a new page).
+            let fit: Vec<usize> = wrapped
+                .iter()
+                .map(|(_, lh)| (((room - 2.0 * PAD) / lh).floor().max(0.0)) as usize)
+                .collect();
+            if fit
+                .iter()
+                .zip(&wrapped)
+                .any(|(k, (l, _))| *k < 2 && l.len() > *k)
+                && !fresh
+            {
+                self.force_page();
+                forced = true;
+                continue;
+            }
+            let (now, rest): (Vec<_>, Vec<_>) = wrapped
+                .iter()
+                .zip(&fit)
+                .map(|((l, lh), k)| {
+                    // On a fresh page at least one line goes, so the loop always ends.
+                    let k = (*k).max(1).min(l.len());
+                    ((l[..k].to_vec(), *lh), (l[k..].to_vec(), *lh))
+                })
+                .unzip();
+            self.draw_row(x0, &boxes, cells, &now, room, !first);
+            self.y += room;
+            wrapped = rest;
+            first = false;
+            self.force_page();
+            forced = true;
+        }
+    }
+
+    /// A new page now (repeating a grid's header), whatever room is left.
+    fn force_page(&mut self) {
+        self.y = self.bottom() + 1.0;
+        self.need(0.0);
+    }
+
+    fn draw_row(
+        &mut self,
+        x0: f32,
+        boxes: &[(f32, f32)],
+        cells: &[Cell],
+        wrapped: &[(Vec<String>, f32)],
+        h: f32,
+        continued: bool,
+    ) {
         let y = self.y;
-        for ((c, (x, w)), (lines, lh)) in cells.iter().zip(&boxes).zip(wrapped) {
+        for ((c, (x, w)), (lines, lh)) in cells.iter().zip(boxes).zip(wrapped) {
             let x = x0 + x;
-            if !c.cont || broke {
+            if !c.cont || continued || (y - self.top()).abs() < 0.01 {
                 self.rule(x, y, x + w, y);
             }
             self.rule(x, y + h, x + w, y + h);
             self.rule(x, y, x, y + h);
             self.rule(x + w, y, x + w, y + h);
             let th = lines.len() as f32 * lh;
-            let mut base = if lines.len() > 1 {
+            let mut base = if lines.len() > 1 || continued {
                 y + PAD + lh * 0.78
             } else {
                 y + (h - th) / 2.0 + lh * 0.78
             };
-            let _ = th;
             for l in lines {
                 let (bx, bw) = (x + PAD, w - 2.0 * PAD);
-                if self.f.width_mm(c.face, &l, c.size) > bw + 0.5 {
+                if self.f.width_mm(c.face, l, c.size) > bw + 0.5 {
                     self.overflows.push(Overflow {
                         page: self.page_no() + 1,
                         what: format!("「{l}」超出单元格宽度"),
                     });
                 }
-                self.aligned(bx, bw, base, c.size, c.face, &l, c.align);
+                self.aligned(bx, bw, base, c.size, c.face, l, c.align);
                 base += lh;
             }
         }
-        self.y = y + h;
     }
 
     /// Page numbers and the 草稿 watermark, after layout.
