@@ -6,6 +6,7 @@ pub mod audit;
 pub mod form;
 pub mod indicator;
 pub mod score;
+pub mod sheet;
 pub mod spec;
 
 pub use form::{Indicator, LedgerItem, PerfForm, Reviewer};

@@ -9,7 +9,7 @@ use crate::amount::format_amount;
 use crate::engine::{CellKind, Finding, Model, Workbook};
 use crate::layout::{sheet, SheetCell};
 use crate::narrative::Narrative;
-use crate::perf::{audit::num, Scored};
+use crate::perf::Scored;
 use crate::template::{Registry, Severity};
 
 /// Which part to print.
@@ -517,368 +517,70 @@ fn table(l: &mut Layout, model: &Model, ti: usize, unit: &str, year: i32) {
 
 /// A 绩效 form in its paper layout.
 fn form(l: &mut Layout, s: &Scored, year: i32) {
-    let t = s.template;
-    let f = &s.form;
-    let sc = &s.score;
+    use crate::perf::sheet::SRow;
     let w = l.content_width();
-    let ys = year.to_string();
-    l.heading(&t.title.replace("{year}", &ys), 14.0, true);
-    if !t.subtitle.is_empty() {
-        l.aligned(
-            l.left(),
-            w,
-            l.y + 3.0,
-            10.0,
-            Face::Serif,
-            &t.subtitle.replace("{year}", &ys),
-            Align::Center,
-        );
-        l.y += 6.0;
-    }
-    // Header fields, two pairs per row.
-    let quarter = fit(&[1.0, 1.6, 1.0, 1.6], w);
-    let is_stamp = |label: &str| label.contains("盖章");
-    let heads: Vec<_> = t
-        .fields
-        .iter()
-        .filter(|x| x.group == "header" && !is_stamp(&x.label))
-        .collect();
-    field_pairs(l, &quarter, &heads, f, 7.0);
-    // Money block.
-    if let Some(m) = &t.money {
-        let n = m.columns.len();
-        let mut ws = vec![1.6];
-        ws.extend(std::iter::repeat_n(1.0, n));
-        let widths = fit(&ws, w);
-        let mut head = vec![Cell::new(format!("资金（{}）", m.unit), Align::Center)];
-        head.extend(
-            m.columns
-                .iter()
-                .map(|c| Cell::new(c.label.clone(), Align::Center)),
-        );
-        l.row(&widths, &head, 7.0);
-        let mut rows: Vec<(String, String)> = vec![(String::new(), "合计".into())];
-        for sp in &m.splits {
-            for r in &sp.rows {
-                rows.push((format!("/{}", r.key), r.label.clone()));
+    for row in crate::perf::sheet::form_sheet(s, year).rows {
+        match row {
+            SRow::Heading { text, size, center } => l.heading(&text, size, center),
+            SRow::Subtitle(text) => {
+                l.aligned(
+                    l.left(),
+                    w,
+                    l.y + 3.0,
+                    10.0,
+                    Face::Serif,
+                    &text,
+                    Align::Center,
+                );
+                l.y += 6.0;
             }
-        }
-        for (suffix, label) in rows {
-            let mut cells = vec![Cell::new(label, Align::Left)];
-            for c in &m.columns {
-                let v = f
-                    .money
-                    .get(&format!("{}{suffix}", c.key))
-                    .map(|d| format_amount(*d, 2))
-                    .unwrap_or_default();
-                cells.push(Cell::new(v, Align::Right));
-            }
-            l.row(&widths, &cells, 6.5);
-        }
-    }
-    // 执行率.
-    if sc.scored && !t.rate_label.is_empty() {
-        let widths = fit(&[1.6, 2.0, 1.0, 1.0], w);
-        let rate = sc
-            .rate
-            .map(|r| format!("{}%", format_amount(r, 2)))
-            .unwrap_or_default();
-        l.row(
-            &widths,
-            &[
-                Cell::new(t.rate_label.clone(), Align::Center),
-                Cell::new(format!("预算执行率 {rate}"), Align::Left),
-                Cell::new("得分", Align::Center),
-                Cell::new(num(sc.rate_score), Align::Center),
-            ],
-            7.0,
-        );
-    }
-    // Ledgers (基础数据表): rows × columns, item rows under their row, ratios computed.
-    for lg in &t.ledgers {
-        l.y += 2.0;
-        let title = lg.title_for(year);
-        let title = if lg.unit.is_empty() {
-            title
-        } else {
-            format!("{title}（{}）", lg.unit)
-        };
-        l.heading(&title, 10.5, false);
-        let show = |d: rust_decimal::Decimal| {
-            if lg.money() {
-                format_amount(d, 2)
-            } else {
-                num(d)
-            }
-        };
-        let mut ws = vec![2.4];
-        ws.extend(std::iter::repeat_n(1.0, lg.columns.len()));
-        let widths = fit(&ws, w);
-        let mut head = vec![Cell::new("项目", Align::Center)];
-        head.extend(
-            lg.columns
-                .iter()
-                .map(|c| Cell::new(lg.column_label(c, year), Align::Center)),
-        );
-        l.row(&widths, &head, 7.0);
-        let cell = |vals: &dyn Fn(&str) -> Option<rust_decimal::Decimal>,
-                    c: &crate::perf::spec::LedgerColumn,
-                    locked: bool| {
-            if locked {
-                Cell::new("——", Align::Center)
-            } else if !c.ratio.is_empty() {
-                Cell::new(
-                    c.ratio_of(vals)
-                        .map(|p| format!("{}%", format_amount(p, 2)))
-                        .unwrap_or_default(),
-                    Align::Right,
-                )
-            } else {
-                Cell::new(vals(&c.key).map(show).unwrap_or_default(), Align::Right)
-            }
-        };
-        for r in &lg.rows {
-            let indent = "\u{3000}".repeat(lg.depth(r));
-            let mut cells = vec![Cell::new(format!("{indent}{}", r.label), Align::Left)];
-            let get = |k: &str| f.ledger.get(&format!("{}/{}/{k}", lg.key, r.key)).copied();
-            for c in &lg.columns {
-                cells.push(cell(&get, c, r.locked.contains(&c.key)));
-            }
-            l.row(&widths, &cells, 6.5);
-            for it in f
-                .items
-                .get(&format!("{}/{}", lg.key, r.key))
-                .into_iter()
-                .flatten()
-            {
-                let mut cells = vec![Cell::new(
-                    format!("{indent}\u{3000}{}", it.name),
-                    Align::Left,
-                )];
-                let get = |k: &str| it.values.get(k).copied();
-                for c in &lg.columns {
-                    cells.push(cell(&get, c, false));
-                }
-                l.row(&widths, &cells, 6.5);
-            }
-        }
-    }
-    if !t.note.is_empty() && !t.ledgers.is_empty() {
-        l.para(&t.note, 8.0, false);
-    }
-    // Goals and other text fields before the grid.
-    let text_row = |l: &mut Layout, label: &str, text: &str| {
-        let widths = fit(&[1.0, 5.0], w);
-        l.row(
-            &widths,
-            &[
-                Cell::new(label, Align::Center),
-                Cell::new(text, Align::Left),
-            ],
-            9.0,
-        );
-    };
-    for fd in t.fields.iter().filter(|x| x.group == "goals") {
-        text_row(l, &fd.label, f.field(&fd.key));
-    }
-    // Indicator grid.
-    if let Some(spec) = &t.indicators {
-        let cols = &spec.columns;
-        let weight = |c: &str| -> f32 {
-            if c.contains("三级") || c.contains("原因") {
-                2.0
-            } else if c.contains("一级") || c.contains("二级") {
-                1.1
-            } else if c.contains("得分") || c.contains("分值") {
-                0.8
-            } else {
-                1.4
-            }
-        };
-        let widths = fit(&cols.iter().map(|c| weight(c)).collect::<Vec<_>>(), w);
-        let header: Vec<Cell> = cols
-            .iter()
-            .map(|c| Cell::new(c.clone(), Align::Center))
-            .collect();
-        l.row(&widths, &header, 7.0);
-        l.repeat = Some(Repeat {
-            caption: format!("{}（续）", t.title.replace("{year}", &ys)),
-            widths: widths.clone(),
-            head: cols
-                .iter()
-                .enumerate()
-                .map(|(i, c)| HeadCell {
-                    text: c.clone(),
-                    row: 0,
-                    col: i,
-                    rowspan: 1,
-                    colspan: 1,
-                })
-                .collect(),
-            head_rows: 1,
-        });
-        let block = spec.granularity == "block";
-        let mut prev: Option<(String, String)> = None;
-        for is in &sc.indicators {
-            let ind = &f.indicators[is.index];
-            let same1 = prev.as_ref().is_some_and(|p| p.0 == ind.level1);
-            let same2 = same1 && prev.as_ref().is_some_and(|p| p.1 == ind.level2);
-            let bscore = sc.blocks.iter().find(|b| b.level1 == ind.level1);
-            let mut cells = Vec::new();
-            for c in cols {
-                let cell = if c.contains("一级") {
-                    if same1 {
-                        Cell::cont()
-                    } else {
-                        let label = match (block, bscore) {
-                            (true, Some(b)) if sc.scored => {
-                                format!("{}（{}分）", ind.level1, num(b.weight))
-                            }
-                            _ => ind.level1.clone(),
-                        };
-                        Cell::new(label, Align::Center)
-                    }
-                } else if c.contains("二级") {
-                    if same2 {
-                        Cell::cont()
-                    } else {
-                        Cell::new(ind.level2.clone(), Align::Center)
-                    }
-                } else if c.contains("三级") {
-                    Cell::new(ind.name.clone(), Align::Left)
-                } else if c.contains("实施期") {
-                    Cell::new(ind.period_target.clone(), Align::Center)
-                } else if c.contains("指标值") {
-                    Cell::new(ind.target.clone(), Align::Center)
-                } else if c.contains("原因") {
-                    Cell::new(ind.reason.clone(), Align::Left)
-                } else if c.contains("完成") {
-                    Cell::new(ind.actual.clone(), Align::Center)
-                } else if c.contains("分值") {
-                    Cell::new(num(is.weight), Align::Center)
-                } else if c.contains("得分") {
-                    if block {
-                        if same1 {
-                            Cell::cont()
-                        } else {
-                            Cell::new(
-                                bscore.map(|b| num(b.score)).unwrap_or_default(),
-                                Align::Center,
-                            )
+            SRow::Note { text, size } => l.para(&text, size, false),
+            SRow::Gap(mm) => l.y += mm,
+            SRow::Grid {
+                widths,
+                cells,
+                min_h,
+            } => {
+                let cells: Vec<Cell> = cells
+                    .into_iter()
+                    .map(|c| {
+                        if c.cont {
+                            return Cell::cont();
                         }
-                    } else {
-                        Cell::new(
-                            is.entered.or(is.suggested).map(num).unwrap_or_default(),
-                            Align::Center,
-                        )
-                    }
-                } else {
-                    Cell::new("", Align::Left)
-                };
-                cells.push(cell);
+                        let cell = Cell::new(c.text, align(c.align)).span(c.span);
+                        if c.strong {
+                            cell.face(Face::Sans)
+                        } else {
+                            cell
+                        }
+                    })
+                    .collect();
+                l.row(&fit(&widths, w), &cells, min_h);
             }
-            l.row(&widths, &cells, 6.5);
-            prev = Some((ind.level1.clone(), ind.level2.clone()));
-        }
-        l.repeat = None;
-        if sc.scored {
-            let n = widths.len();
-            let half = n / 2;
-            let left: f32 = widths[..half].iter().sum();
-            let right: f32 = widths[half..].iter().sum();
-            l.row(
-                &fit(&[left * 0.5, left * 0.5, right * 0.5, right * 0.5], w),
-                &[
-                    Cell::new("总分", Align::Center).face(Face::Sans),
-                    Cell::new(num(sc.total), Align::Center),
-                    Cell::new("自评等级", Align::Center).face(Face::Sans),
-                    Cell::new(sc.grade.clone(), Align::Center),
-                ],
-                8.0,
-            );
-        }
-        if !t.footnote.is_empty() {
-            l.para(&t.footnote, 8.0, false);
-        }
-    }
-    for fd in t.fields.iter().filter(|x| x.group == "conclusion") {
-        text_row(l, &fd.label, f.field(&fd.key));
-    }
-    // 评价人员: rows tall enough to sign.
-    if let Some(r) = &t.reviewers {
-        l.y += 2.0;
-        let mut ws = vec![1.0];
-        ws.extend(std::iter::repeat_n(1.5, r.columns.len()));
-        let widths = fit(&ws, w);
-        let mut head = vec![Cell::new(r.title.clone(), Align::Center)];
-        head.extend(
-            r.columns
-                .iter()
-                .map(|c| Cell::new(c.clone(), Align::Center)),
-        );
-        l.row(&widths, &head, 7.0);
-        for role in &r.roles {
-            let people: Vec<_> = f.reviewers.iter().filter(|p| &p.role == role).collect();
-            let n = people.len().max(1);
-            for i in 0..n {
-                let p = people.get(i);
-                let mut cells = vec![if i == 0 {
-                    Cell::new(role.clone(), Align::Center)
-                } else {
-                    Cell::cont()
-                }];
-                for c in &r.columns {
-                    let v = match (p, c.as_str()) {
-                        (Some(p), "姓名") => p.name.clone(),
-                        (Some(p), x) if x.contains("职") => p.title.clone(),
-                        (Some(p), x) if x.contains("单位") => p.unit.clone(),
-                        _ => String::new(),
-                    };
-                    cells.push(Cell::new(v, Align::Center));
-                }
-                l.row(&widths, &cells, 11.0);
+            SRow::RepeatStart {
+                caption,
+                widths,
+                head,
+            } => {
+                l.repeat = Some(Repeat {
+                    caption,
+                    widths: fit(&widths, w),
+                    head: head
+                        .into_iter()
+                        .enumerate()
+                        .map(|(i, text)| HeadCell {
+                            text,
+                            row: 0,
+                            col: i,
+                            rowspan: 1,
+                            colspan: 1,
+                        })
+                        .collect(),
+                    head_rows: 1,
+                });
             }
+            SRow::RepeatEnd => l.repeat = None,
         }
-    }
-    // Footer: 填报人, 联系电话, 填报日期, and a box tall enough for the 单位（盖章）, wherever the
-    // template lists that field.
-    let foot: Vec<_> = t.fields.iter().filter(|x| x.group == "footer").collect();
-    let stamp = t.fields.iter().find(|x| is_stamp(&x.label));
-    if !foot.is_empty() || stamp.is_some() {
-        l.y += 2.0;
-        let plain: Vec<_> = foot.into_iter().filter(|x| !is_stamp(&x.label)).collect();
-        field_pairs(l, &quarter, &plain, f, 8.0);
-        if let Some(st) = stamp {
-            l.row(
-                &fit(&[1.0, 4.2], w),
-                &[
-                    Cell::new(st.label.clone(), Align::Center),
-                    Cell::new(f.field(&st.key).to_string(), Align::Left),
-                ],
-                32.0,
-            );
-        }
-    }
-}
-
-/// Label/value pairs, two per ruled row (the last one spanning when alone).
-fn field_pairs(
-    l: &mut Layout,
-    widths: &[f32],
-    fields: &[&crate::perf::spec::FieldSpec],
-    f: &crate::perf::PerfForm,
-    min_h: f32,
-) {
-    for pair in fields.chunks(2) {
-        let mut cells = Vec::new();
-        for fd in pair {
-            cells.push(Cell::new(fd.label.clone(), Align::Center));
-            cells.push(Cell::new(f.field(&fd.key).to_string(), Align::Left));
-        }
-        if pair.len() == 1 {
-            cells[1] = cells[1].clone().span(3);
-        }
-        l.row(widths, &cells, min_h);
     }
 }
 
