@@ -323,3 +323,171 @@ fn an_xls_workbook_is_read_too() {
         .iter()
         .any(|r| r.contains("公开03表") && r.contains("支出")));
 }
+
+/// Replaces one cell of an exported sheet with a number or an inline string, keeping its style
+/// (what a spreadsheet program does when the user types over it).
+fn set_cell(
+    bytes: &[u8],
+    sheet_no: usize,
+    addr: &str,
+    number: Option<&str>,
+    text: &str,
+) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let target = format!("xl/worksheets/sheet{sheet_no}.xml");
+    let mut done = false;
+    for i in 0..z.len() {
+        let mut f = z.by_index(i).unwrap();
+        let name = f.name().unwrap().to_string();
+        let mut data = Vec::new();
+        f.read_to_end(&mut data).unwrap();
+        if name == target {
+            let xml = String::from_utf8(data).unwrap();
+            let at = xml
+                .find(&format!("<c r=\"{addr}\""))
+                .expect("cell in sheet");
+            let open_end = at + xml[at..].find('>').unwrap();
+            let end = if xml.as_bytes()[open_end - 1] == b'/' {
+                open_end + 1
+            } else {
+                open_end + xml[open_end..].find("</c>").unwrap() + 4
+            };
+            let tag = &xml[at..open_end];
+            let style = tag
+                .find(" s=\"")
+                .map(|s| {
+                    let rest = &tag[s + 4..];
+                    format!(" s=\"{}\"", &rest[..rest.find('"').unwrap()])
+                })
+                .unwrap_or_default();
+            let cell = match number {
+                Some(n) => format!("<c r=\"{addr}\"{style}><v>{n}</v></c>"),
+                None => {
+                    format!("<c r=\"{addr}\"{style} t=\"inlineStr\"><is><t>{text}</t></is></c>")
+                }
+            };
+            data = format!("{}{cell}{}", &xml[..at], &xml[end..]).into_bytes();
+            done = true;
+        }
+        let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    assert!(done);
+    out.finish().unwrap().into_inner()
+}
+
+/// The sheet (1-based, as in the archive) whose name starts with `prefix`, and its cells.
+fn sheet_of(bytes: &[u8], prefix: &str) -> (usize, calamine::Range<calamine::Data>) {
+    use calamine::Reader;
+    let mut x = calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+    let names = x.sheet_names().to_vec();
+    let i = names.iter().position(|n| n.starts_with(prefix)).unwrap();
+    (i + 1, x.worksheet_range(&names[i]).unwrap())
+}
+
+/// Address of the first cell (row-major) whose text is `t`, and of the next non-empty cell right of it.
+fn find_text(r: &calamine::Range<calamine::Data>, t: &str) -> (String, String) {
+    for (row, col, d) in r.used_cells() {
+        if d.to_string().trim() == t {
+            let (r0, c0) = r.start().unwrap();
+            let (ar, ac) = (r0 + row as u32, c0 + col as u32);
+            let next = (ac + 1..ac + 40)
+                .find(|c| {
+                    r.get_value((ar, *c))
+                        .is_some_and(|v| !matches!(v, calamine::Data::Empty))
+                })
+                .unwrap();
+            return (
+                xlsx::import::address(ar, ac),
+                xlsx::import::address(ar, next),
+            );
+        }
+    }
+    panic!("「{t}」 not on the sheet");
+}
+
+#[test]
+fn edits_in_a_form_sheet_come_back_into_the_form() {
+    let wb = load(SAMPLE);
+    let form =
+        |wb: &Workbook| gongkai::perf::PerfForm::from_json(&wb.records["自评01"].body).unwrap();
+    let f0 = form(&wb);
+    let bytes = export(&wb);
+    let (no, r) = sheet_of(&bytes, "自评01 ");
+    // The first indicator's 全年完成值 (the cell right of its 年度指标值).
+    let ind = &f0.indicators[0];
+    let (_, actual_at) = find_text(&r, &ind.target);
+    let (_, total_at) = find_text(&r, "总分");
+    let (_, grade_at) = find_text(&r, "自评等级");
+    let edited = set_cell(&bytes, no, &actual_at, None, "改后完成值");
+    let edited = set_cell(&edited, no, &total_at, Some("95"), "");
+    let p = xlsx::import(reg(), &edited, None).unwrap();
+    assert_eq!(p.changed, 1, "{:?}", p.recognised);
+    let d = diff(&wb, &p.workbook);
+    assert_eq!(d.len(), 1, "{d:?}");
+    let f1 = form(&p.workbook);
+    assert_eq!(f1.indicators[0].actual, "改后完成值");
+    assert_eq!(f1.printed_total, Some(Decimal::from(95)));
+    // Everything else in the form is as it was.
+    let mut back = f1.clone();
+    back.indicators[0].actual = ind.actual.clone();
+    back.printed_total = f0.printed_total;
+    assert_eq!(back, f0);
+    assert!(p
+        .recognised
+        .iter()
+        .any(|l| l.contains("自评01") && l.contains("2 处改动")));
+    // The typed 总分 is a printed figure: the check names it against the sum of the blocks.
+    let set = reg().set(&wb.template_set).unwrap();
+    let full = gongkai::evaluate::evaluate_full(reg(), set, &p.workbook).unwrap();
+    assert!(
+        full.ev
+            .findings
+            .iter()
+            .any(|f| f.rule == "P-总分" && f.table == "自评01" && f.message.contains("95")),
+        "{:?}",
+        full.ev
+            .findings
+            .iter()
+            .filter(|f| f.table == "自评01")
+            .collect::<Vec<_>>()
+    );
+
+    // A grade typed over the derived one is not taken; letters in a score are refused by cell.
+    let edited = set_cell(&bytes, no, &grade_at, None, "良");
+    let edited = set_cell(&edited, no, &total_at, None, "九十五");
+    let p = xlsx::import(reg(), &edited, None).unwrap();
+    assert_eq!(p.changed, 0);
+    assert!(
+        p.unrecognised
+            .iter()
+            .any(|l| l.contains(&grade_at) && l.contains("由其他数据算出")),
+        "{:?}",
+        p.unrecognised
+    );
+    assert!(
+        p.unrecognised
+            .iter()
+            .any(|l| l.contains(&total_at) && l.contains("「九十五」不是数字")),
+        "{:?}",
+        p.unrecognised
+    );
+
+    // A label that moved (rows inserted in the sheet) leaves the whole form alone, with the reason.
+    let (label_at, _) = find_text(&r, "总分");
+    let edited = set_cell(&bytes, no, &actual_at, None, "改后完成值");
+    let edited = set_cell(&edited, no, &label_at, None, "合计");
+    let p = xlsx::import(reg(), &edited, None).unwrap();
+    assert_eq!(p.changed, 0);
+    assert_eq!(form(&p.workbook), f0);
+    assert!(
+        p.unrecognised
+            .iter()
+            .any(|l| l.contains(&label_at) && l.contains("已增删")),
+        "{:?}",
+        p.unrecognised
+    );
+}

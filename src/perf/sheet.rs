@@ -41,6 +41,7 @@ pub enum IndAttr {
     PeriodTarget,
     Actual,
     Reason,
+    Weight,
     Score,
 }
 
@@ -373,6 +374,8 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                     SCell::new(ind.actual.clone(), Align::Center).bind(attr(IndAttr::Actual))
                 } else if c.contains("分值") {
                     SCell::new(num(is.weight), Align::Center)
+                        .bind(attr(IndAttr::Weight))
+                        .number()
                 } else if c.contains("得分") {
                     if block {
                         if same1 {
@@ -552,6 +555,7 @@ pub fn apply(f: &mut super::PerfForm, bind: &Bind, text: &str) -> Result<(), Str
                 IndAttr::PeriodTarget => ind.period_target = s,
                 IndAttr::Actual => ind.actual = s,
                 IndAttr::Reason => ind.reason = s,
+                IndAttr::Weight => ind.weight = v?,
                 IndAttr::Score => ind.score = v?,
             }
         }

@@ -29,6 +29,11 @@ fn sheet_name(s: &str) -> String {
         .collect()
 }
 
+/// The sheet of one 绩效 form: its id and name, within Excel's limits.
+pub fn form_sheet_name(id: &str, name: &str) -> String {
+    sheet_name(&format!("{id} {name}"))
+}
+
 /// The workbook as .xlsx bytes.
 pub fn export(
     model: &Model,
@@ -153,67 +158,92 @@ pub fn export(
                 .map_err(err)?;
         }
     }
-    // The 绩效 forms as sheets (for reading and printing; the workbook data is in the hidden sheet).
+    // The 绩效 forms in their paper layout (the same rows as the PDF); edits made in their bound
+    // cells are read back by the import.
+    let sheet_title = Format::new()
+        .set_font_name("黑体")
+        .set_font_size(14)
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
+    let sheet_heading = Format::new()
+        .set_font_name("黑体")
+        .set_font_size(11)
+        .set_align(FormatAlign::VerticalCenter);
+    let note = plain.clone().set_font_size(9).set_text_wrap();
+    let strong = head.clone().set_font_name("黑体");
+    let right_wrap = border
+        .clone()
+        .set_align(FormatAlign::Right)
+        .set_align(FormatAlign::VerticalCenter);
+    let center_wrap = head.clone();
+    let score = border
+        .clone()
+        .set_num_format("0.##")
+        .set_align(FormatAlign::Center)
+        .set_align(FormatAlign::VerticalCenter);
     for s in forms {
         let ws = x.add_worksheet();
-        ws.set_name(sheet_name(&format!("{} {}", s.id, s.score.name)))
+        ws.set_name(form_sheet_name(&s.id, &s.score.name))
             .map_err(err)?;
         ws.set_paper_size(9);
         ws.set_print_fit_to_pages(1, 0);
-        let mut r = 0u32;
-        let t = s.template;
-        ws.set_column_width(0, 16).map_err(err)?;
-        for c in 1..8 {
-            ws.set_column_width(c, 14).map_err(err)?;
+        let p = super::form::place(&crate::perf::sheet::form_sheet(s, wb.unit.year));
+        for (c, w) in p.widths.iter().enumerate() {
+            ws.set_column_width(c as u16, *w).map_err(err)?;
         }
-        ws.merge_range(
-            r,
-            0,
-            r,
-            7,
-            &t.title.replace("{year}", &wb.unit.year.to_string()),
-            &title,
-        )
-        .map_err(err)?;
-        r += 1;
-        for fd in t.fields.iter().filter(|f| f.group == "header") {
-            ws.write_string_with_format(r, 0, &fd.label, &center)
-                .map_err(err)?;
-            ws.merge_range(r, 1, r, 7, s.form.field(&fd.key), &left)
-                .map_err(err)?;
-            r += 1;
+        for (r, h) in &p.heights {
+            ws.set_row_height(*r, *h).map_err(err)?;
         }
-        if let Some(spec) = &t.indicators {
-            for (c, h) in spec.columns.iter().enumerate().take(8) {
-                ws.write_string_with_format(r, c as u16, h, &head)
+        if let Some(r) = p.repeat {
+            ws.set_repeat_rows(r, r).map_err(err)?;
+        }
+        for c in &p.cells {
+            use super::form::Kind;
+            let money = matches!(
+                c.bind,
+                Some(crate::perf::sheet::Bind::Money(_))
+                    | Some(crate::perf::sheet::Bind::Ledger(_))
+                    | Some(crate::perf::sheet::Bind::Item(_, _, Some(_)))
+            );
+            let fmt = match c.kind {
+                Kind::Title => &sheet_title,
+                Kind::Heading => &sheet_heading,
+                Kind::Subtitle => &plain,
+                Kind::Note => &note,
+                Kind::Cell if c.number && money => &num,
+                Kind::Cell if c.number => &score,
+                Kind::Cell if c.strong => &strong,
+                Kind::Cell => match c.align {
+                    Align::Center => &center_wrap,
+                    Align::Right => &right_wrap,
+                    Align::Left => &left,
+                },
+            };
+            let value = if c.number {
+                crate::amount::parse_amount(&c.text).ok().flatten()
+            } else {
+                None
+            };
+            if c.r0 != c.r1 || c.c0 != c.c1 {
+                let t = if value.is_some() { "" } else { c.text.as_str() };
+                ws.merge_range(c.r0, c.c0, c.r1, c.c1, t, fmt)
                     .map_err(err)?;
             }
-            r += 1;
-            for ind in &s.form.indicators {
-                let vals = [
-                    ind.level1.as_str(),
-                    &ind.level2,
-                    &ind.name,
-                    &ind.target,
-                    &ind.actual,
-                    &ind.reason,
-                ];
-                for (c, v) in vals.iter().enumerate() {
-                    ws.write_string_with_format(r, c as u16, *v, &left)
+            match value {
+                Some(v) => {
+                    ws.write_number_with_format(c.r0, c.c0, f64_of(v), fmt)
                         .map_err(err)?;
                 }
-                r += 1;
+                None if c.r0 == c.r1 && c.c0 == c.c1 => {
+                    if c.text.is_empty() {
+                        ws.write_blank(c.r0, c.c0, fmt).map_err(err)?;
+                    } else {
+                        ws.write_string_with_format(c.r0, c.c0, &c.text, fmt)
+                            .map_err(err)?;
+                    }
+                }
+                None => {}
             }
-        }
-        if s.score.scored {
-            ws.write_string_with_format(r, 0, "总分", &center)
-                .map_err(err)?;
-            ws.write_number_with_format(r, 1, f64_of(s.score.total), &num)
-                .map_err(err)?;
-            ws.write_string_with_format(r, 2, "等级", &center)
-                .map_err(err)?;
-            ws.write_string_with_format(r, 3, &s.score.grade, &center)
-                .map_err(err)?;
         }
     }
     // The workbook itself, hidden.

@@ -459,6 +459,11 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
     let found = locate(&sheets, set);
     let mut recognised = Vec::new();
     let mut unrecognised = Vec::new();
+    let form_changes = if from_gongkai {
+        read_forms(reg, &sheets, &mut wb, &mut recognised, &mut unrecognised)
+    } else {
+        0
+    };
     let mut missing = Vec::new();
     // Region ends: the next found table on the same sheet.
     let mut starts: Vec<(usize, u32)> = found.iter().flatten().map(|f| (f.sheet, f.row)).collect();
@@ -614,7 +619,7 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
     // What the import would change in the workbook it goes into.
     let changed = match base {
         Some(b) => crate::engine::diff(b, &wb).len(),
-        None => changed,
+        None => changed + form_changes,
     };
     Ok(Preview {
         workbook: wb,
@@ -625,4 +630,102 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
         from_gongkai,
         sources,
     })
+}
+
+/// The 绩效 form sheets of a Gongkai export: each form is laid out again from the workbook in the
+/// hidden sheet, and every bound cell whose content differs from what was exported is written
+/// into the form (an entered score becomes an override, a typed 总分 the printed one). A sheet
+/// whose labels no longer sit where they were exported (rows inserted or deleted) is reported
+/// and left alone. Returns the number of forms changed.
+fn read_forms(
+    reg: &Registry,
+    sheets: &[(String, Range<Data>)],
+    wb: &mut Workbook,
+    recognised: &mut Vec<String>,
+    unrecognised: &mut Vec<String>,
+) -> usize {
+    use crate::perf::sheet::{apply, form_sheet, Bind};
+    let year = wb.unit.year;
+    let mut forms_changed = 0;
+    let ids: Vec<String> = wb.records.keys().cloned().collect();
+    for id in ids {
+        let rec = &wb.records[&id];
+        let Ok(s) = crate::perf::read_record(reg, &id, &rec.kind, &rec.body) else {
+            continue;
+        };
+        let name = super::export::form_sheet_name(&s.id, &s.score.name);
+        let prefix = format!("{id} ");
+        let Some((sname, r)) = sheets
+            .iter()
+            .find(|(n, _)| *n == name)
+            .or_else(|| sheets.iter().find(|(n, _)| n.starts_with(&prefix)))
+        else {
+            continue;
+        };
+        let p = super::form::place(&form_sheet(&s, year));
+        // The labels must be where they were written.
+        let moved = p.cells.iter().find(|c| {
+            c.bind.is_none()
+                && c.kind == super::form::Kind::Cell
+                && norm(&c.text) != norm(&text(cell(r, c.r0, c.c0 as u32)))
+        });
+        if let Some(c) = moved {
+            unrecognised.push(format!(
+                "工作表「{sname}」{}：应为「{}」，实为「{}」——表格的行或列已增删，此表单中的改动未导入（请在 Gongkai 中增删指标行）",
+                address(c.r0, c.c0 as u32),
+                c.text,
+                text(cell(r, c.r0, c.c0 as u32)).trim()
+            ));
+            continue;
+        }
+        let mut form = s.form.clone();
+        let mut edits = 0;
+        for c in p.cells.iter().filter(|c| c.bind.is_some()) {
+            let Some(bind) = &c.bind else { continue };
+            let d = cell(r, c.r0, c.c0 as u32);
+            let at = address(c.r0, c.c0 as u32);
+            let (same, new_text) = if c.number {
+                let was = parse_amount(&c.text).ok().flatten().map(|x| x.normalize());
+                match figure(d) {
+                    Ok(v) => (
+                        v.map(|x| x.normalize()) == was,
+                        v.map(|x| x.normalize().to_string()).unwrap_or_default(),
+                    ),
+                    Err(t) => {
+                        unrecognised
+                            .push(format!("工作表「{sname}」{at}：「{t}」不是数字，未导入"));
+                        continue;
+                    }
+                }
+            } else {
+                let t = text(d);
+                (norm(&t) == norm(&c.text), t.trim().to_string())
+            };
+            if same {
+                continue;
+            }
+            if *bind == Bind::Derived {
+                unrecognised.push(format!(
+                    "工作表「{sname}」{at}：「{}」由其他数据算出，改动未导入",
+                    c.text
+                ));
+                continue;
+            }
+            match apply(&mut form, bind, &new_text) {
+                Ok(()) => edits += 1,
+                Err(e) => unrecognised.push(format!("工作表「{sname}」{at}：{e}")),
+            }
+        }
+        if edits > 0 {
+            if let Some(rec) = wb.records.get_mut(&id) {
+                rec.body = form.to_json();
+            }
+            forms_changed += 1;
+            recognised.push(format!(
+                "{id} {}：工作表「{sname}」，{edits} 处改动",
+                s.score.name
+            ));
+        }
+    }
+    forms_changed
 }

@@ -1,7 +1,10 @@
 //! Excel in and out (issue 9): export.rs writes the official layout with rust_xlsxwriter;
-//! import.rs finds the tables in any workbook with calamine and maps them onto the templates.
+//! import.rs finds the tables in any workbook with calamine and maps them onto the templates;
+//! form.rs places a 绩效 form's paper layout on a sheet grid (written by the export, read back by
+//! the import).
 
 pub mod export;
+mod form;
 pub mod import;
 
 pub use export::export;
