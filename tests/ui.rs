@@ -9,7 +9,7 @@ use egui_kittest::kittest::Queryable;
 use egui_kittest::Harness;
 use gongkai::engine::CellKind;
 use gongkai::template::Severity;
-use gongkai::ui::{install_fonts, open_or_create_default, App};
+use gongkai::ui::{install_fonts, open_or_create_default, App, View};
 use rust_decimal::Decimal;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -994,4 +994,100 @@ fn excel_export_and_import_with_preview_from_the_window() {
     h.run();
     let m = h.state().files.as_ref().unwrap().message.clone().unwrap();
     assert!(m.1 && m.0.contains("不是 Excel 工作簿"), "{m:?}");
+}
+
+/// The form template chosen in the 新建绩效表单 window.
+fn chosen_template(h: &Harness<'static, App>) -> String {
+    let reg = gongkai::template::Registry::builtin();
+    let family = &reg
+        .set(&h.state().store().workbook().template_set)
+        .unwrap()
+        .family;
+    let list = gongkai::perf::templates_for(reg, family);
+    list[h.state().new_form.as_ref().unwrap().template]
+        .id
+        .clone()
+}
+
+#[test]
+fn a_form_is_added_opened_undone_and_deleted_from_the_window() {
+    let p = dir("newform").join("w.sqlite");
+    let mut h = harness_sized(&p, 1600.0);
+    let records = |h: &Harness<'static, App>| h.state().store().workbook().records.len();
+    assert_eq!(records(&h), 16);
+    h.get_by_label("新建表单…").click();
+    h.run();
+    // The template the workbook already uses is preselected; a name is required.
+    assert_eq!(chosen_template(&h), "yangquan-xiangmu-ziping");
+    h.get_by_label("创建").click();
+    h.run();
+    h.get_by_label("请填写项目名称。");
+    // A second form for the same project is refused with the one that exists.
+    type_into(&mut h, "项目名称", "9.30烈士公祭等纪念活动工作经费");
+    h.get_by_label_contains("已有同名的表单「自评01」");
+    assert_eq!(records(&h), 16);
+    type_into(&mut h, "项目名称", "退役军人就业创业培训经费");
+    assert_eq!(records(&h), 17);
+    let rec = &h.state().store().workbook().records["自评17"];
+    assert_eq!(rec.kind, "yangquan-xiangmu-ziping");
+    let f = gongkai::perf::PerfForm::from_json(&rec.body).unwrap();
+    assert_eq!(f.field("项目名称"), "退役军人就业创业培训经费");
+    assert!(h.state().new_form.is_none());
+    // It is open, listed, and its indicators can be added like any other form's.
+    assert_eq!(h.state().view, View::Form("自评17".into()));
+    h.get_by_label_contains("自评17 项目支出绩效自评表「退役军人就业创业培训经费」");
+    h.get_by_label("添加产出指标指标").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "数量指标")
+        .click();
+    h.run();
+    assert_eq!(form_indicators(&h, "自评17"), 1);
+    // Undo twice: the indicator, then the form itself.
+    h.get_by_label("撤销").click();
+    h.run();
+    h.get_by_label("撤销").click();
+    h.run();
+    assert_eq!(records(&h), 16);
+    h.get_by_label("重做").click();
+    h.run();
+    assert_eq!(records(&h), 17);
+    // Deleting asks once; 不删除 keeps it, 确认删除 removes it (and can be undone).
+    h.get_by_label_contains("自评17 项目支出绩效自评表").click();
+    h.run();
+    h.get_by_label("删除此表单…").click();
+    h.run();
+    h.get_by_label("不删除").click();
+    h.run();
+    assert_eq!(records(&h), 17);
+    h.get_by_label("删除此表单…").click();
+    h.run();
+    h.get_by_label("确认删除").click();
+    h.run();
+    assert_eq!(records(&h), 16);
+    assert_eq!(h.state().view, View::Table);
+    h.get_by_label("撤销").click();
+    h.run();
+    assert!(h.state().store().workbook().records.contains_key("自评17"));
+    // All of it is in the file.
+    drop(h);
+    let wb = gongkai::io::read_workbook(&p).unwrap();
+    assert!(wb.records.contains_key("自评17"));
+}
+
+#[test]
+fn a_budget_workbook_adds_target_sheets() {
+    let mut h = harness_with_sample("newtarget", "yusuan-2024-yangquan.json");
+    h.get_by_label("新建表单…").click();
+    h.run();
+    assert_eq!(chosen_template(&h), "yangquan-mubiao");
+    type_into(&mut h, "项目名称", "退役军人服务站建设");
+    let rec = &h.state().store().workbook().records["目标07"];
+    assert_eq!(rec.kind, "yangquan-mubiao");
+    assert_eq!(h.state().view, View::Form("目标07".into()));
+    // The empty sheet is audited at once: its indicators and funds are missing.
+    assert!(h
+        .state()
+        .findings()
+        .iter()
+        .any(|f| f.table == "目标07" && f.rule == "P-缺指标"));
 }

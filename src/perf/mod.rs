@@ -441,3 +441,62 @@ pub fn summary(scored: &[Scored]) -> Summary {
         .collect();
     out
 }
+
+/// The form templates a workbook of a set family attaches: 绩效目标表 to a 预算 workbook; 项目自评表,
+/// 整体自评表 and 基础数据表 to a 决算 workbook.
+pub fn templates_for<'r>(reg: &'r Registry, set_family: &str) -> Vec<&'r FormTemplate> {
+    reg.forms
+        .iter()
+        .filter(|f| (f.family == "绩效目标") == (set_family == "预算"))
+        .collect()
+}
+
+/// Id prefix of a family's records: 自评01, 目标01, 整体01, 基础01.
+fn id_prefix(family: &str) -> &str {
+    match family {
+        "项目自评" => "自评",
+        "绩效目标" => "目标",
+        "整体自评" => "整体",
+        "基础数据" => "基础",
+        _ => "表单",
+    }
+}
+
+/// The first free id of the template's family (自评17 after 自评16).
+pub fn next_id(wb: &Workbook, t: &FormTemplate) -> String {
+    let p = id_prefix(&t.family);
+    (1..)
+        .map(|n| format!("{p}{n:02}"))
+        .find(|id| !wb.records.contains_key(id))
+        .unwrap_or_else(|| p.to_string())
+}
+
+/// Why a new form of template `t` named `name` cannot be added to `wb` (Chinese), if it cannot.
+pub fn check_new(reg: &Registry, wb: &Workbook, t: &FormTemplate, name: &str) -> Option<String> {
+    let name = name.trim();
+    if !t.name_field.is_empty() && name.is_empty() {
+        let label = t
+            .fields
+            .iter()
+            .find(|f| f.key == t.name_field)
+            .map(|f| f.label.as_str())
+            .unwrap_or("项目名称");
+        return Some(format!("请填写{label}。"));
+    }
+    let same = wb.records.iter().find(|(_, r)| {
+        reg.form(&r.kind).is_some_and(|o| o.family == t.family)
+            && PerfForm::from_json(&r.body)
+                .is_ok_and(|f| !name.is_empty() && f.field(&t.name_field).trim() == name)
+    });
+    same.map(|(id, _)| format!("已有同名的表单「{id}」（{name}），请改名或打开它。"))
+}
+
+/// A new, empty form of template `t` for `name` (the template's name field).
+pub fn blank_form(t: &FormTemplate, name: &str) -> PerfForm {
+    let mut f = PerfForm::default();
+    if !t.name_field.is_empty() && !name.trim().is_empty() {
+        f.fields
+            .insert(t.name_field.clone(), name.trim().to_string());
+    }
+    f
+}

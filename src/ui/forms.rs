@@ -335,6 +335,26 @@ impl App {
             }
         };
         let (t, sc, form) = (s.template, s.score, s.form);
+        // 删除此表单, asking once.
+        ui.horizontal(|ui| {
+            if self.confirm_delete.as_deref() == Some(id) {
+                ui.label(
+                    RichText::new(format!("删除表单「{id}」及其全部内容？（可撤销）"))
+                        .color(Color32::from_rgb(190, 30, 30)),
+                );
+                if ui.button("确认删除").clicked() {
+                    self.delete_form(id);
+                }
+                if ui.button("不删除").clicked() {
+                    self.confirm_delete = None;
+                }
+            } else if ui.small_button("删除此表单…").clicked() {
+                self.confirm_delete = Some(id.to_string());
+            }
+        });
+        if !self.store.workbook().records.contains_key(id) {
+            return;
+        }
         let year_n = self.store.workbook().unit.year;
         let year = year_n.to_string();
         ui.vertical_centered(|ui| {

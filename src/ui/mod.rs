@@ -6,6 +6,7 @@ mod export;
 mod files;
 mod forms;
 mod grid;
+mod newform;
 mod rows;
 mod text;
 
@@ -113,6 +114,10 @@ pub struct App {
     /// The 科目代码 and name being added to a code-keyed table.
     pub(crate) new_code: String,
     pub(crate) new_name: String,
+    /// The 新建绩效表单 window, when open.
+    pub new_form: Option<newform::NewForm>,
+    /// The form whose 删除 awaits confirmation.
+    pub confirm_delete: Option<String>,
 }
 
 /// Where the user's workbook lives when none is named: the per-user data folder.
@@ -191,6 +196,8 @@ impl App {
             dialogs: Box::new(NoDialogs),
             new_code: String::new(),
             new_name: String::new(),
+            new_form: None,
+            confirm_delete: None,
         };
         app.index_findings();
         app.refresh_history_labels();
@@ -508,6 +515,7 @@ impl App {
         let ctx = ui.ctx().clone();
         self.export_window(&ctx);
         self.files_window(&ctx);
+        self.new_form_window(&ctx);
         self.toolbar(ui);
         self.status_bar(ui);
         self.navigator(ui);
@@ -628,6 +636,7 @@ impl App {
                         self.select_table(ti);
                     }
                     let mut go = None;
+                    let mut new_form = false;
                     ui.add_space(8.0);
                     ui.strong("文字部分");
                     if ui
@@ -660,9 +669,14 @@ impl App {
                             }
                         }
                     }
-                    if !self.forms.is_empty() {
-                        ui.add_space(8.0);
+                    ui.add_space(8.0);
+                    ui.horizontal(|ui| {
                         ui.strong("绩效");
+                        if ui.small_button("新建表单…").clicked() {
+                            new_form = true;
+                        }
+                    });
+                    {
                         for f in &self.forms {
                             let v = View::Form(f.id.clone());
                             let mut text = RichText::new(format!("{} {}", f.id, f.label));
@@ -676,6 +690,9 @@ impl App {
                     }
                     if let Some(v) = go {
                         self.show_view(v);
+                    }
+                    if new_form {
+                        self.open_new_form();
                     }
                 });
             });
