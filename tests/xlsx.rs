@@ -491,3 +491,279 @@ fn edits_in_a_form_sheet_come_back_into_the_form() {
         p.unrecognised
     );
 }
+
+/// A project lead's 自评表 typed in Excel: shifted one column, a date cell, "填报日期：" inline,
+/// merged 一级/二级 cells, "产出指标（50分）", numbers as text, block scores 46 + 29 + 8 with an
+/// 执行率 score of 8 (= 91) under a printed 总分 of 93 — the seed's defect.
+fn foreign_form(name: &str) -> Vec<u8> {
+    use rust_xlsxwriter::{ExcelDateTime, Format, Workbook as X};
+    let mut x = X::new();
+    let ws = x.add_worksheet();
+    ws.set_name("自评表").unwrap();
+    let f = Format::new();
+    let date = Format::new().set_num_format("yyyy-mm-dd");
+    ws.merge_range(1, 1, 1, 7, "2023年度阳泉市项目支出绩效自评表", &f)
+        .unwrap();
+    let pairs: [(u32, &str, &str, &str, &str); 3] = [
+        (3, "项目名称", name, "主管部门", "阳泉市退役军人事务局"),
+        (4, "项目负责人", "李四", "联系电话", "0353-1234567"),
+        (
+            5,
+            "实施单位",
+            "阳泉市军队离退休干部休养所",
+            "绩效自评评价年度",
+            "2023年",
+        ),
+    ];
+    for (r, a, b, c, d) in pairs {
+        ws.write_string(r, 1, a).unwrap();
+        ws.merge_range(r, 2, r, 4, b, &f).unwrap();
+        ws.write_string(r, 5, c).unwrap();
+        ws.merge_range(r, 6, r, 7, d, &f).unwrap();
+    }
+    ws.write_string(2, 6, "填报日期").unwrap();
+    ws.write_datetime_with_format(2, 7, ExcelDateTime::from_ymd(2024, 3, 14).unwrap(), &date)
+        .unwrap();
+    let money = [
+        [
+            "资金（万元）",
+            "项目预算金额（万元）",
+            "实际到位金额（万元）",
+            "实际执行金额（万元）",
+        ],
+        ["合计", "100", "100", "95.00"],
+        ["其中：中央、省财政", "", "", ""],
+        ["市财政", "100.00", "100", "９５"],
+    ];
+    for (i, row) in money.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            ws.write_string(6 + i as u32, 1 + 2 * j as u16, *v).unwrap();
+        }
+    }
+    ws.write_string(10, 1, "项目执行情况（10分）").unwrap();
+    ws.write_string(10, 3, "预算执行率95%").unwrap();
+    ws.write_string(10, 5, "得分").unwrap();
+    ws.write_number(10, 6, 8).unwrap();
+    ws.write_string(11, 1, "项目效果").unwrap();
+    ws.merge_range(11, 2, 11, 7, "军休干部生活保障到位。", &f)
+        .unwrap();
+    let head = [
+        "一级指标",
+        "二级指标",
+        "三级指标",
+        "年度指标值",
+        "全年完成值",
+        "未完成原因和改进措施",
+        "自评得分",
+    ];
+    for (j, h) in head.iter().enumerate() {
+        ws.write_string(12, 1 + j as u16, *h).unwrap();
+    }
+    let inds: [[&str; 7]; 5] = [
+        [
+            "产出指标（50分）",
+            "数量指标",
+            "慰问人数",
+            "≥100人",
+            "98人",
+            "部分人员外出",
+            "46",
+        ],
+        ["", "", "慰问次数", "2次", "2次", "", ""],
+        ["", "质量指标", "慰问品合格率", "100%", "100%", "", ""],
+        [
+            "效益指标（30分）",
+            "社会效益指标",
+            "军休干部获得感",
+            "有效提升",
+            "有效提升",
+            "",
+            "29",
+        ],
+        [
+            "满意度指标（10分）",
+            "服务对象满意度指标",
+            "满意度",
+            "≥90%",
+            "95%",
+            "",
+            "8",
+        ],
+    ];
+    for (i, row) in inds.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(13 + i as u32, 1 + j as u16, *v).unwrap();
+            }
+        }
+    }
+    ws.merge_range(13, 1, 15, 1, "产出指标（50分）", &f)
+        .unwrap();
+    ws.merge_range(13, 7, 15, 7, "46", &f).unwrap();
+    ws.write_string(18, 1, "总分").unwrap();
+    ws.merge_range(18, 2, 18, 4, "93", &f).unwrap();
+    ws.write_string(18, 5, "自评等级").unwrap();
+    ws.write_string(18, 6, "优").unwrap();
+    ws.write_string(19, 1, "总分设置为100分；预算执行率10分、产出指标50分……")
+        .unwrap();
+    ws.write_string(20, 1, "自评结论及结果分析").unwrap();
+    ws.merge_range(20, 2, 20, 7, "本项目自评得分93分，自评等级为优。", &f)
+        .unwrap();
+    let people = [
+        ["评价人员", "姓名", "职称/职务", "工作单位", "签字"],
+        ["组长", "王五", "所长", "阳泉市军休所", ""],
+        ["成员", "赵六", "科员", "阳泉市军休所", ""],
+        ["", "钱七", "科员", "阳泉市军休所", ""],
+    ];
+    for (i, row) in people.iter().enumerate() {
+        for (j, v) in row.iter().enumerate() {
+            if !v.is_empty() {
+                ws.write_string(22 + i as u32, 1 + j as u16, *v).unwrap();
+            }
+        }
+    }
+    ws.write_string(27, 1, "填报人：张三").unwrap();
+    ws.write_string(27, 5, "联系电话").unwrap();
+    ws.write_string(27, 6, "2295868").unwrap();
+    x.save_to_buffer().unwrap()
+}
+
+#[test]
+fn a_form_typed_in_excel_is_read_by_its_labels_and_checked() {
+    let wb = load(SAMPLE);
+    let p = xlsx::import(reg(), &foreign_form("军休所慰问活动经费"), Some(&wb)).unwrap();
+    assert!(
+        p.recognised
+            .iter()
+            .any(|l| l.contains("新增表单「自评17」军休所慰问活动经费") && l.contains("5 个指标")),
+        "{:?} / {:?}",
+        p.recognised,
+        p.unrecognised
+    );
+    assert!(p.unrecognised.is_empty(), "{:?}", p.unrecognised);
+    assert_eq!(p.changed, 1);
+    let rec = &p.workbook.records["自评17"];
+    assert_eq!(rec.kind, "yangquan-xiangmu-ziping");
+    let f = gongkai::perf::PerfForm::from_json(&rec.body).unwrap();
+    for (k, v) in [
+        ("项目名称", "军休所慰问活动经费"),
+        ("主管部门", "阳泉市退役军人事务局"),
+        ("实施单位", "阳泉市军队离退休干部休养所"),
+        ("项目负责人", "李四"),
+        ("联系电话", "0353-1234567"),
+        ("评价年度", "2023年"),
+        ("填报日期", "2024.03.14"),
+        ("项目效果", "军休干部生活保障到位。"),
+        ("自评结论", "本项目自评得分93分，自评等级为优。"),
+        ("填报人", "张三"),
+        ("填报人电话", "2295868"),
+    ] {
+        assert_eq!(f.field(k), v, "{k}");
+    }
+    for (k, v) in [
+        ("预算", "100"),
+        ("到位", "100"),
+        ("执行", "95"),
+        ("预算/市", "100"),
+        ("执行/市", "95"),
+    ] {
+        assert_eq!(f.money.get(k), Some(&dec(v)), "{k}");
+    }
+    assert!(!f.money.contains_key("预算/中央省"));
+    assert_eq!(f.rate_text, "95%");
+    assert_eq!(f.rate_score, Some(dec("8")));
+    let names: Vec<_> = f
+        .indicators
+        .iter()
+        .map(|i| (i.level1.as_str(), i.level2.as_str(), i.name.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [
+            ("产出指标", "数量指标", "慰问人数"),
+            ("产出指标", "数量指标", "慰问次数"),
+            ("产出指标", "质量指标", "慰问品合格率"),
+            ("效益指标", "社会效益指标", "军休干部获得感"),
+            ("满意度指标", "服务对象满意度指标", "满意度"),
+        ]
+    );
+    assert_eq!(f.indicators[0].actual, "98人");
+    assert_eq!(f.indicators[0].reason, "部分人员外出");
+    assert_eq!(f.blocks.get("产出指标"), Some(&dec("46")));
+    assert_eq!(f.blocks.get("效益指标"), Some(&dec("29")));
+    assert_eq!(f.blocks.get("满意度指标"), Some(&dec("8")));
+    assert_eq!(f.printed_total, Some(dec("93")));
+    let people: Vec<_> = f
+        .reviewers
+        .iter()
+        .map(|r| (r.role.as_str(), r.name.as_str(), r.title.as_str()))
+        .collect();
+    assert_eq!(
+        people,
+        [
+            ("组长", "王五", "所长"),
+            ("成员", "赵六", "科员"),
+            ("成员", "钱七", "科员")
+        ]
+    );
+    // The printed 总分 93 is checked against 8 + 46 + 29 + 8 = 91.
+    let set = reg().set(&wb.template_set).unwrap();
+    let full = gongkai::evaluate::evaluate_full(reg(), set, &p.workbook).unwrap();
+    let total = full
+        .ev
+        .findings
+        .iter()
+        .find(|f| f.rule == "P-总分" && f.table == "自评17")
+        .expect("P-总分 on the imported form");
+    assert!(
+        total.message.contains("93") && total.message.contains("91"),
+        "{}",
+        total.message
+    );
+
+    // The same project again replaces its form instead of adding a second one.
+    let name01 = gongkai::perf::PerfForm::from_json(&wb.records["自评01"].body)
+        .unwrap()
+        .field("项目名称")
+        .to_string();
+    let p = xlsx::import(reg(), &foreign_form(&name01), Some(&wb)).unwrap();
+    assert_eq!(p.workbook.records.len(), wb.records.len());
+    assert!(
+        p.recognised
+            .iter()
+            .any(|l| l.contains("替换表单「自评01」")),
+        "{:?}",
+        p.recognised
+    );
+    let f = gongkai::perf::PerfForm::from_json(&p.workbook.records["自评01"].body).unwrap();
+    assert_eq!(f.printed_total, Some(dec("93")));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// A sheet of form labels, numbers and text in random places under a form title never panics
+    /// the form reader, and whatever it reads can be scored and checked.
+    #[test]
+    fn scrambled_forms_never_panic(cells in proptest::collection::vec((0u32..30, 0u16..9, 0usize..26), 0..120)) {
+        const WORDS: [&str; 26] = [
+            "阳泉市项目支出绩效自评表", "项目名称", "总分", "一级指标", "二级指标", "三级指标",
+            "年度指标值", "全年完成值", "自评得分", "评价人员", "组长", "成员", "姓名", "合计",
+            "项目预算金额（万元）", "实际执行金额（万元）", "项目执行情况（10分）", "得分",
+            "填报人：", "产出指标（50分）", "90", "-3", "abc", "", "９５．５", "职称/职务",
+        ];
+        use rust_xlsxwriter::Workbook as X;
+        let mut x = X::new();
+        let ws = x.add_worksheet();
+        ws.write_string(0, 0, "阳泉市项目支出绩效自评表").unwrap();
+        for (r, c, w) in cells {
+            ws.write_string(r + 1, c, WORDS[w]).unwrap();
+        }
+        let bytes = x.save_to_buffer().unwrap();
+        static BASE: std::sync::OnceLock<Workbook> = std::sync::OnceLock::new();
+        let base = BASE.get_or_init(|| load(SAMPLE));
+        if let Ok(p) = xlsx::import(reg(), &bytes, Some(base)) {
+            let set = reg().set(&p.workbook.template_set).unwrap();
+            let _ = gongkai::evaluate::evaluate_full(reg(), set, &p.workbook);
+        }
+    }
+}

@@ -78,6 +78,28 @@ fn text(d: &Data) -> String {
     }
 }
 
+/// The text of a cell (a date cell as 2024.03.14).
+pub(super) fn cell_text(r: &Range<Data>, row: u32, col: u32) -> String {
+    match cell(r, row, col) {
+        Data::DateTime(d) if d.is_datetime() => {
+            let days = d.as_f64().floor() as i64;
+            chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
+                .and_then(|base| base.checked_add_signed(chrono::TimeDelta::try_days(days)?))
+                .map(|x| x.format("%Y.%m.%d").to_string())
+                .unwrap_or_default()
+        }
+        d => text(d),
+    }
+}
+
+pub(super) fn norm_text(s: &str) -> String {
+    norm(s)
+}
+
+pub(super) fn figure_of(r: &Range<Data>, row: u32, col: u32) -> Result<Option<Decimal>, String> {
+    figure(cell(r, row, col))
+}
+
 /// Text without spaces (full-width ones too).
 fn norm(s: &str) -> String {
     s.chars()
@@ -462,7 +484,14 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
     let form_changes = if from_gongkai {
         read_forms(reg, &sheets, &mut wb, &mut recognised, &mut unrecognised)
     } else {
-        0
+        super::forms_in::read(
+            reg,
+            &sheets,
+            &mut wb,
+            &set.family,
+            &mut recognised,
+            &mut unrecognised,
+        )
     };
     let mut missing = Vec::new();
     // Region ends: the next found table on the same sheet.
