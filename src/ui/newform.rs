@@ -13,6 +13,8 @@ pub struct NewForm {
     pub template: usize,
     pub name: String,
     pub error: Option<String>,
+    /// Put the cursor in the name box on the next frame.
+    pub focus: bool,
 }
 
 impl App {
@@ -34,6 +36,7 @@ impl App {
             .unwrap_or(0);
         self.new_form = Some(NewForm {
             template,
+            focus: true,
             ..Default::default()
         });
     }
@@ -111,6 +114,7 @@ impl App {
         egui::Window::new("新建绩效表单")
             .collapsible(false)
             .resizable(false)
+            .min_width(470.0)
             .show(ctx, |ui| {
                 let title = |i: usize| {
                     list.get(i)
@@ -119,7 +123,7 @@ impl App {
                 };
                 egui::ComboBox::from_label("表单类型")
                     .selected_text(title(w.template))
-                    .width(360.0)
+                    .width(330.0)
                     .show_ui(ui, |ui| {
                         for i in 0..list.len() {
                             ui.selectable_value(&mut w.template, i, title(i));
@@ -137,6 +141,9 @@ impl App {
                         let r = ui
                             .add(egui::TextEdit::singleline(&mut w.name).desired_width(360.0))
                             .accessible_name(label.as_str());
+                        if std::mem::take(&mut w.focus) {
+                            r.request_focus();
+                        }
                         if r.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter)) {
                             create = true;
                         }
