@@ -1091,3 +1091,76 @@ fn a_budget_workbook_adds_target_sheets() {
         .iter()
         .any(|f| f.table == "目标07" && f.rule == "P-缺指标"));
 }
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &std::path::Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+fn drop_file(h: &mut Harness<'static, App>, p: &std::path::Path) {
+    h.input_mut()
+        .dropped_files
+        .push(std::sync::Arc::new(Dropped(p.to_path_buf())));
+    h.run();
+}
+
+#[test]
+fn files_dropped_on_the_window_are_opened_or_previewed() {
+    let (mut h, p) = harness("drop");
+    // A workbook file opens at once.
+    let other = p.with_file_name("预算.sqlite");
+    let path = format!(
+        "{}/assets/samples/yusuan-2024-yangquan.json",
+        env!("CARGO_MANIFEST_DIR")
+    );
+    let wb = gongkai::io::json::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+    gongkai::store::Store::create(&other, &wb).unwrap();
+    drop_file(&mut h, &other);
+    assert_eq!(h.state().store().path(), other.as_path());
+    assert!(h.state().files.is_none());
+    // An Excel file goes to 导入 Excel with its preview; nothing is written until 确认导入.
+    let x = p.with_file_name("导出.xlsx");
+    let set = gongkai::template::Registry::builtin()
+        .set(&wb.template_set)
+        .unwrap();
+    let full =
+        gongkai::evaluate::evaluate_full(gongkai::template::Registry::builtin(), set, &wb).unwrap();
+    std::fs::write(
+        &x,
+        gongkai::xlsx::export(&full.ev.model, &wb, &full.scored).unwrap(),
+    )
+    .unwrap();
+    let steps = h.state().store().history(10).unwrap().len();
+    drop_file(&mut h, &x);
+    let w = h.state().files.as_ref().expect("import window");
+    assert_eq!(w.action, gongkai::ui::FileAction::ImportExcel);
+    assert!(w
+        .preview
+        .as_ref()
+        .is_some_and(|p| p.from_gongkai && p.changed == 0));
+    h.get_by_label("确认导入");
+    assert_eq!(h.state().store().history(10).unwrap().len(), steps);
+    h.get_by_label("关闭").click();
+    h.run();
+    // A file that is not a workbook: refused in Chinese, the open workbook stays.
+    let junk = p.with_file_name("坏.sqlite");
+    std::fs::write(&junk, "这不是数据库").unwrap();
+    drop_file(&mut h, &junk);
+    let msg = h.state().files.as_ref().unwrap().message.clone().unwrap();
+    assert!(msg.1 && msg.0.contains("未作任何"), "{msg:?}");
+    assert_eq!(h.state().store().path(), other.as_path());
+    h.get_by_label("关闭").click();
+    h.run();
+    let doc = p.with_file_name("说明.docx");
+    std::fs::write(&doc, "x").unwrap();
+    drop_file(&mut h, &doc);
+    h.get_by_label_contains("无法打开「说明.docx」");
+    assert_eq!(h.state().store().path(), other.as_path());
+}

@@ -448,3 +448,79 @@ fn sibling(p: &Path, tag: &str) -> String {
         .display()
         .to_string()
 }
+
+impl App {
+    /// A file dropped on the window: a workbook (.sqlite) is opened, an Excel file (.xlsx/.xls)
+    /// goes to 导入 Excel with its preview shown; anything else is refused with a message. Nothing
+    /// is written before the user confirms an import.
+    pub fn open_dropped(&mut self, path: &std::path::Path) {
+        let ext = path
+            .extension()
+            .map(|e| e.to_string_lossy().to_lowercase())
+            .unwrap_or_default();
+        let name = path
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
+        match ext.as_str() {
+            "sqlite" | "db" => {
+                self.open_files(FileAction::Open);
+                if let Some(w) = self.files.as_mut() {
+                    w.path = path.display().to_string();
+                }
+                match self.run_file_action() {
+                    Ok(()) => self.files = None,
+                    Err(e) => {
+                        if let Some(w) = self.files.as_mut() {
+                            w.message = Some((e, true));
+                        }
+                    }
+                }
+            }
+            "xlsx" | "xlsm" | "xls" => {
+                self.open_files(FileAction::ImportExcel);
+                if let Some(w) = self.files.as_mut() {
+                    w.path = path.display().to_string();
+                }
+                self.preview_excel();
+            }
+            _ => {
+                self.message = Some((
+                    format!(
+                        "无法打开「{name}」：拖入的应是草稿文件（.sqlite）或 Excel 文件（.xlsx/.xls）"
+                    ),
+                    true,
+                ));
+            }
+        }
+    }
+
+    /// Files being dragged over the window are announced; dropped ones are opened.
+    pub(crate) fn file_drops(&mut self, ctx: &egui::Context) {
+        let (hovering, dropped) = ctx.input(|i| {
+            (
+                !i.raw.hovered_files.is_empty(),
+                i.raw.dropped_files.first().map(|f| f.path().to_path_buf()),
+            )
+        });
+        if hovering {
+            let screen = ctx.content_rect();
+            let painter = ctx.layer_painter(egui::LayerId::new(
+                egui::Order::Foreground,
+                egui::Id::unique("drop-hint"),
+            ));
+            painter.rect_filled(screen, 0.0, egui::Color32::from_black_alpha(120));
+            painter.text(
+                screen.center(),
+                egui::Align2::CENTER_CENTER,
+                "松开鼠标：草稿文件（.sqlite）打开，Excel 文件导入（先预览）",
+                egui::FontId::proportional(22.0),
+                egui::Color32::WHITE,
+            );
+        }
+        if let Some(p) = dropped {
+            self.open_dropped(&p);
+        }
+    }
+}

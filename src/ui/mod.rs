@@ -516,6 +516,7 @@ impl App {
         self.export_window(&ctx);
         self.files_window(&ctx);
         self.new_form_window(&ctx);
+        self.file_drops(&ctx);
         self.toolbar(ui);
         self.status_bar(ui);
         self.navigator(ui);
