@@ -221,6 +221,24 @@ fn the_budget_document_exports_with_its_target_sheets() {
     ] {
         assert!(all.contains(s), "{s}");
     }
+    // Every target sheet prints its indicators (three-level names and both target values).
+    let wb = gongkai::io::json::from_json(&std::fs::read_to_string(YUSUAN).unwrap()).unwrap();
+    let mut n = 0;
+    for r in wb.records.values() {
+        let f = gongkai::perf::PerfForm::from_json(&r.body).unwrap();
+        for ind in &f.indicators {
+            let flat = |s: &str| s.chars().filter(|c| !c.is_whitespace()).collect::<String>();
+            let text = flat(&all);
+            assert!(text.contains(&flat(&ind.name)), "{}", ind.name);
+            assert!(
+                text.contains(&flat(&ind.period_target)),
+                "{}",
+                ind.period_target
+            );
+            n += 1;
+        }
+    }
+    assert!(n >= 40, "{n} indicators");
     // New budget workbooks: `new --set`.
     let w = dir.join("new.sqlite");
     let (code, out, e) = run(&[

@@ -334,9 +334,19 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
         });
         let block = spec.granularity == "block";
         let mut prev: Option<(String, String)> = None;
-        for is in &sc.indicators {
-            let i = is.index;
-            let ind = &f.indicators[i];
+        // Scored forms in the scorer's order; unscored ones (目标表) as entered.
+        let order: Vec<(usize, Option<&super::IndicatorScore>)> = if sc.indicators.is_empty() {
+            (0..f.indicators.len()).map(|i| (i, None)).collect()
+        } else {
+            sc.indicators
+                .iter()
+                .map(|is| (is.index, Some(is)))
+                .collect()
+        };
+        for (i, is) in order {
+            let Some(ind) = f.indicators.get(i) else {
+                continue;
+            };
             let same1 = prev.as_ref().is_some_and(|p| p.0 == ind.level1);
             let same2 = same1 && prev.as_ref().is_some_and(|p| p.1 == ind.level2);
             let bscore = sc.blocks.iter().find(|b| b.level1 == ind.level1);
@@ -373,7 +383,8 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                 } else if c.contains("完成") {
                     SCell::new(ind.actual.clone(), Align::Center).bind(attr(IndAttr::Actual))
                 } else if c.contains("分值") {
-                    SCell::new(num(is.weight), Align::Center)
+                    let w = is.map(|x| x.weight).or(ind.weight);
+                    SCell::new(w.map(num).unwrap_or_default(), Align::Center)
                         .bind(attr(IndAttr::Weight))
                         .number()
                 } else if c.contains("得分") {
@@ -390,7 +401,10 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                         }
                     } else {
                         SCell::new(
-                            is.entered.or(is.suggested).map(num).unwrap_or_default(),
+                            is.and_then(|x| x.entered.or(x.suggested))
+                                .or(ind.score)
+                                .map(num)
+                                .unwrap_or_default(),
                             Align::Center,
                         )
                         .bind(attr(IndAttr::Score))
