@@ -254,3 +254,31 @@ fn the_budget_document_exports_with_its_target_sheets() {
     assert_eq!(code, 0, "{e}");
     assert!(out.contains("shanxi-yusuan-2024"));
 }
+
+#[test]
+fn a_merged_label_is_printed_again_on_the_next_page() {
+    let dir = fresh_dir("yusuan", "relabel");
+    let o = dir.join("t.pdf");
+    let (code, _, e) = run(&[
+        "export-pdf",
+        YUSUAN,
+        "-o",
+        o.to_str().unwrap(),
+        "--part",
+        "form:目标01",
+    ]);
+    assert_eq!(code, 0, "{e}");
+    let pages = gongkai::print::verify::read(&std::fs::read(&o).unwrap()).unwrap();
+    assert!(pages.len() >= 2);
+    // Page 2 continues the 产出指标 / 时效指标 block: its header is repeated and so are the
+    // labels of the merged cells, before the first indicator of the page.
+    let p2 = pages[1].text();
+    let at = |s: &str| {
+        p2.find(s)
+            .unwrap_or_else(|| panic!("{s} not on page 2: {p2}"))
+    };
+    assert!(at("（续）") < at("三级指标"));
+    assert!(at("三级指标") < at("产出指标"));
+    assert!(at("产出指标") < at("组织退役军人服务中心"));
+    assert!(at("时效指标") < at("组织退役军人服务中心"));
+}

@@ -85,6 +85,13 @@ impl SCell {
             ..SCell::new("", Align::Left)
         }
     }
+    /// Continues a merged label: `text` is printed again when a page breaks inside the merge.
+    fn cont_label(text: impl Into<String>) -> SCell {
+        SCell {
+            cont: true,
+            ..SCell::new(text, Align::Center)
+        }
+    }
     fn bind(mut self, b: Bind) -> SCell {
         self.bind = Some(b);
         self
@@ -354,20 +361,20 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
             let mut cells = Vec::new();
             for c in cols {
                 let cell = if c.contains("一级") {
+                    let label = match (block, bscore) {
+                        (true, Some(b)) if sc.scored => {
+                            format!("{}（{}分）", ind.level1, num(b.weight))
+                        }
+                        _ => ind.level1.clone(),
+                    };
                     if same1 {
-                        SCell::cont()
+                        SCell::cont_label(label)
                     } else {
-                        let label = match (block, bscore) {
-                            (true, Some(b)) if sc.scored => {
-                                format!("{}（{}分）", ind.level1, num(b.weight))
-                            }
-                            _ => ind.level1.clone(),
-                        };
                         SCell::new(label, Align::Center)
                     }
                 } else if c.contains("二级") {
                     if same2 {
-                        SCell::cont()
+                        SCell::cont_label(ind.level2.clone())
                     } else {
                         SCell::new(ind.level2.clone(), Align::Center)
                     }
@@ -469,7 +476,7 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                 let mut cells = vec![if i == 0 {
                     SCell::new(role.clone(), Align::Center)
                 } else {
-                    SCell::cont()
+                    SCell::cont_label(role.clone())
                 }];
                 for c in &r.columns {
                     let col = match c.as_str() {

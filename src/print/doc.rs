@@ -545,7 +545,11 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
                     .into_iter()
                     .map(|c| {
                         if c.cont {
-                            return Cell::cont();
+                            // The label of a merged cell, printed again at the top of a page.
+                            return Cell {
+                                text: c.text,
+                                ..Cell::cont()
+                            };
                         }
                         let cell = Cell::new(c.text, align(c.align)).span(c.span);
                         if c.strong {

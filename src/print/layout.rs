@@ -93,6 +93,8 @@ pub struct Layout<'f> {
     pub overflows: Vec<Overflow>,
     /// Pages that must not carry a page number (cover, 目录).
     pub unnumbered: Vec<usize>,
+    /// Where the body starts on the current page (below a repeated header).
+    body_top: f32,
 }
 
 impl<'f> Layout<'f> {
@@ -105,6 +107,7 @@ impl<'f> Layout<'f> {
             repeat: None,
             overflows: Vec::new(),
             unnumbered: Vec::new(),
+            body_top: 0.0,
         }
     }
 
@@ -147,6 +150,7 @@ impl<'f> Layout<'f> {
             items: Vec::new(),
         });
         self.y = self.top();
+        self.body_top = self.y;
     }
 
     /// Index of the current page.
@@ -299,6 +303,7 @@ impl<'f> Layout<'f> {
                     self.head(&r.widths, &r.head, r.head_rows);
                 }
             }
+            self.body_top = self.y;
         }
     }
 
@@ -395,16 +400,22 @@ impl<'f> Layout<'f> {
             boxes.push((xs[col], xs[end] - xs[col]));
             col = end;
         }
-        let mut wrapped: Vec<(Vec<String>, f32)> = Vec::new();
-        for (c, (_, w)) in cells.iter().zip(&boxes) {
-            let lh = c.size * 0.3528 * 1.35;
-            let lines = if c.cont {
-                Vec::new()
-            } else {
-                self.wrap(&c.text, w - 2.0 * PAD, c.size, c.face)
-            };
-            wrapped.push((lines, lh));
+        if self.pages.is_empty() {
+            self.need(0.0);
         }
+        let at_start = (self.y - self.body_top).abs() < 0.01;
+        let mut wrapped = self.wrap_cells(cells, &boxes, at_start);
+        // After a page break a merged label continuing from the page before is printed again.
+        let relabel = |me: &Self, wrapped: &mut Vec<(Vec<String>, f32)>| {
+            if cells.iter().any(|c| c.cont && !c.text.is_empty()) {
+                let fresh = me.wrap_cells(cells, &boxes, true);
+                for (k, c) in cells.iter().enumerate() {
+                    if c.cont {
+                        wrapped[k] = fresh[k].clone();
+                    }
+                }
+            }
+        };
         let height = |w: &[(Vec<String>, f32)]| {
             w.iter()
                 .map(|(l, lh)| l.len() as f32 * lh + 2.0 * PAD)
@@ -412,9 +423,6 @@ impl<'f> Layout<'f> {
         };
         // A row taller than what is left of the page continues on the next one: its lines are
         // split where the page ends (long 自评结论, long 项目概况).
-        if self.pages.is_empty() {
-            self.need(0.0);
-        }
         let mut first = true;
         // Set right after a page break: nothing more is gained by breaking again.
         let mut forced = false;
@@ -432,6 +440,7 @@ impl<'f> Layout<'f> {
             if !fresh && h < (self.bottom() - self.top()) / 3.0 {
                 self.force_page();
                 forced = true;
+                relabel(self, &mut wrapped);
                 continue;
             }
             // How many lines of each cell fit in the room left (at least two, else a new page).
@@ -447,6 +456,7 @@ impl<'f> Layout<'f> {
             {
                 self.force_page();
                 forced = true;
+                relabel(self, &mut wrapped);
                 continue;
             }
             let (now, rest): (Vec<_>, Vec<_>) = wrapped
@@ -464,7 +474,30 @@ impl<'f> Layout<'f> {
             first = false;
             self.force_page();
             forced = true;
+            relabel(self, &mut wrapped);
         }
+    }
+
+    /// Each cell's lines; a cell continuing the one above shows its text only at a page's start.
+    fn wrap_cells(
+        &self,
+        cells: &[Cell],
+        boxes: &[(f32, f32)],
+        at_start: bool,
+    ) -> Vec<(Vec<String>, f32)> {
+        cells
+            .iter()
+            .zip(boxes)
+            .map(|(c, (_, w))| {
+                let lh = c.size * 0.3528 * 1.35;
+                let lines = if c.cont && !at_start {
+                    Vec::new()
+                } else {
+                    self.wrap(&c.text, w - 2.0 * PAD, c.size, c.face)
+                };
+                (lines, lh)
+            })
+            .collect()
     }
 
     /// A new page now (repeating a grid's header), whatever room is left.
