@@ -176,9 +176,9 @@ pub fn export(
         .set_align(FormatAlign::Right)
         .set_align(FormatAlign::VerticalCenter);
     let center_wrap = head.clone();
+    // General: 46 and 9.99 as typed (Excel's "0.##" would print "46.").
     let score = border
         .clone()
-        .set_num_format("0.##")
         .set_align(FormatAlign::Center)
         .set_align(FormatAlign::VerticalCenter);
     for s in forms {
@@ -210,7 +210,10 @@ pub fn export(
                 Kind::Heading => &sheet_heading,
                 Kind::Subtitle => &plain,
                 Kind::Note => &note,
-                Kind::Cell if c.number && money => &num,
+                // Amounts with two decimals; head counts (人数 in 基础数据) as whole numbers.
+                Kind::Cell if c.number && money && (c.text.contains('.') || c.text.is_empty()) => {
+                    &num
+                }
                 Kind::Cell if c.number => &score,
                 Kind::Cell if c.strong => &strong,
                 Kind::Cell => match c.align {
