@@ -380,3 +380,55 @@ fn a_sqlite_workbook_exports_the_same_document() {
     run(&["export-pdf", SAMPLE, "-o", b.to_str().unwrap()]);
     assert_eq!(std::fs::read(a).unwrap(), std::fs::read(b).unwrap());
 }
+
+#[test]
+fn an_amount_is_never_broken_across_lines_and_one_that_cannot_fit_is_refused() {
+    let d = fresh_dir("pdf", "wide-amount");
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let write = |wb: &gongkai::engine::Workbook, name: &str| {
+        let src = d.join(name);
+        std::fs::write(&src, gongkai::io::json::to_json(wb)).unwrap();
+        src
+    };
+    // Eleven digits in 公开03表's narrow 项目支出 column: set smaller, printed whole on one line.
+    let big: rust_decimal::Decimal = "98765432109.87".parse().unwrap();
+    wb.set_value("03", "2080901", "3", Some(big));
+    let src = write(&wb, "big.json");
+    let o = d.join("big.pdf");
+    let (code, _, se) = run(&[
+        "export-pdf",
+        src.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+        "--part",
+        "table:公开03表",
+    ]);
+    assert_eq!(code, 0, "{se}");
+    let ps = pages(&std::fs::read(&o).unwrap());
+    assert!(
+        ps.iter()
+            .any(|p| p.runs.iter().any(|r| r.trim() == "98,765,432,109.87")),
+        "the amount is one run"
+    );
+    // Twenty-six digits cannot be set legibly in that column: the preflight names it.
+    let absurd: rust_decimal::Decimal = "12345678901234567890123456.78".parse().unwrap();
+    wb.set_value("03", "2080901", "3", Some(absurd));
+    let src = write(&wb, "absurd.json");
+    let o = d.join("absurd.pdf");
+    let (code, _, se) = run(&[
+        "export-pdf",
+        src.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+        "--part",
+        "table:公开03表",
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        se.contains("版面检查未通过")
+            && se.contains("12,345,678,901,234,567,890,123,456.78")
+            && se.contains("超出单元格宽度"),
+        "{se}"
+    );
+    assert!(!o.exists());
+}

@@ -501,7 +501,7 @@ fn table(l: &mut Layout, model: &Model, ti: usize, unit: &str, year: i32) {
                         } else {
                             Align::Right
                         };
-                        Cell::new(cell_text(model, *id), a)
+                        Cell::new(cell_text(model, *id), a).nowrap()
                     }
                 })
                 .collect();
@@ -551,7 +551,10 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
                                 ..Cell::cont()
                             };
                         }
-                        let cell = Cell::new(c.text, align(c.align)).span(c.span);
+                        let mut cell = Cell::new(c.text, align(c.align)).span(c.span);
+                        if c.number {
+                            cell = cell.nowrap();
+                        }
                         if c.strong {
                             cell.face(Face::Sans)
                         } else {

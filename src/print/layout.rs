@@ -22,6 +22,8 @@ pub struct Cell {
     pub cont: bool,
     pub face: Face,
     pub size: f32,
+    /// Kept on one line (amounts): set smaller when too wide, never broken.
+    pub nowrap: bool,
 }
 
 impl Cell {
@@ -33,7 +35,12 @@ impl Cell {
             cont: false,
             face: Face::Serif,
             size: 9.0,
+            nowrap: false,
         }
+    }
+    pub fn nowrap(mut self) -> Cell {
+        self.nowrap = true;
+        self
     }
     pub fn span(mut self, n: usize) -> Cell {
         self.span = n.max(1);
@@ -82,6 +89,8 @@ pub struct Overflow {
 }
 
 pub const LINE: f32 = 0.5;
+/// A cell's lines with their line height (mm) and type size (pt).
+type Lines = (Vec<String>, f32, f32);
 const PAD: f32 = 1.2;
 
 pub struct Layout<'f> {
@@ -406,7 +415,7 @@ impl<'f> Layout<'f> {
         let at_start = (self.y - self.body_top).abs() < 0.01;
         let mut wrapped = self.wrap_cells(cells, &boxes, at_start);
         // After a page break a merged label continuing from the page before is printed again.
-        let relabel = |me: &Self, wrapped: &mut Vec<(Vec<String>, f32)>| {
+        let relabel = |me: &Self, wrapped: &mut Vec<Lines>| {
             if cells.iter().any(|c| c.cont && !c.text.is_empty()) {
                 let fresh = me.wrap_cells(cells, &boxes, true);
                 for (k, c) in cells.iter().enumerate() {
@@ -416,9 +425,9 @@ impl<'f> Layout<'f> {
                 }
             }
         };
-        let height = |w: &[(Vec<String>, f32)]| {
+        let height = |w: &[Lines]| {
             w.iter()
-                .map(|(l, lh)| l.len() as f32 * lh + 2.0 * PAD)
+                .map(|(l, lh, _)| l.len() as f32 * lh + 2.0 * PAD)
                 .fold(min_h, f32::max)
         };
         // A row taller than what is left of the page continues on the next one: its lines are
@@ -446,12 +455,12 @@ impl<'f> Layout<'f> {
             // How many lines of each cell fit in the room left (at least two, else a new page).
             let fit: Vec<usize> = wrapped
                 .iter()
-                .map(|(_, lh)| (((room - 2.0 * PAD) / lh).floor().max(0.0)) as usize)
+                .map(|(_, lh, _)| (((room - 2.0 * PAD) / lh).floor().max(0.0)) as usize)
                 .collect();
             if fit
                 .iter()
                 .zip(&wrapped)
-                .any(|(k, (l, _))| *k < 2 && l.len() > *k)
+                .any(|(k, (l, _, _))| *k < 2 && l.len() > *k)
                 && !fresh
             {
                 self.force_page();
@@ -462,10 +471,10 @@ impl<'f> Layout<'f> {
             let (now, rest): (Vec<_>, Vec<_>) = wrapped
                 .iter()
                 .zip(&fit)
-                .map(|((l, lh), k)| {
+                .map(|((l, lh, size), k)| {
                     // On a fresh page at least one line goes, so the loop always ends.
                     let k = (*k).max(1).min(l.len());
-                    ((l[..k].to_vec(), *lh), (l[k..].to_vec(), *lh))
+                    ((l[..k].to_vec(), *lh, *size), (l[k..].to_vec(), *lh, *size))
                 })
                 .unzip();
             self.draw_row(x0, &boxes, cells, &now, room, !first);
@@ -479,23 +488,35 @@ impl<'f> Layout<'f> {
     }
 
     /// Each cell's lines; a cell continuing the one above shows its text only at a page's start.
-    fn wrap_cells(
-        &self,
-        cells: &[Cell],
-        boxes: &[(f32, f32)],
-        at_start: bool,
-    ) -> Vec<(Vec<String>, f32)> {
+    fn wrap_cells(&self, cells: &[Cell], boxes: &[(f32, f32)], at_start: bool) -> Vec<Lines> {
         cells
             .iter()
             .zip(boxes)
             .map(|(c, (_, w))| {
+                let avail = w - 2.0 * PAD;
+                if c.nowrap {
+                    // An amount is never broken across lines: too wide, it is set smaller (down
+                    // to 6 pt); still too wide, the preflight names it.
+                    let tw = self.f.width_mm(c.face, &c.text, c.size);
+                    let size = if tw > avail + 0.01 && tw > 0.0 {
+                        ((c.size * avail / tw * 4.0).floor() / 4.0).max(6.0)
+                    } else {
+                        c.size
+                    };
+                    let lines = if c.text.is_empty() || (c.cont && !at_start) {
+                        Vec::new()
+                    } else {
+                        vec![c.text.clone()]
+                    };
+                    return (lines, size * 0.3528 * 1.35, size);
+                }
                 let lh = c.size * 0.3528 * 1.35;
                 let lines = if c.cont && !at_start {
                     Vec::new()
                 } else {
-                    self.wrap(&c.text, w - 2.0 * PAD, c.size, c.face)
+                    self.wrap(&c.text, avail, c.size, c.face)
                 };
-                (lines, lh)
+                (lines, lh, c.size)
             })
             .collect()
     }
@@ -511,12 +532,13 @@ impl<'f> Layout<'f> {
         x0: f32,
         boxes: &[(f32, f32)],
         cells: &[Cell],
-        wrapped: &[(Vec<String>, f32)],
+        wrapped: &[Lines],
         h: f32,
         continued: bool,
     ) {
         let y = self.y;
-        for ((c, (x, w)), (lines, lh)) in cells.iter().zip(boxes).zip(wrapped) {
+        for ((c, (x, w)), (lines, lh, size)) in cells.iter().zip(boxes).zip(wrapped) {
+            let size = *size;
             let x = x0 + x;
             if !c.cont || continued || (y - self.top()).abs() < 0.01 {
                 self.rule(x, y, x + w, y);
@@ -532,13 +554,13 @@ impl<'f> Layout<'f> {
             };
             for l in lines {
                 let (bx, bw) = (x + PAD, w - 2.0 * PAD);
-                if self.f.width_mm(c.face, l, c.size) > bw + 0.5 {
+                if self.f.width_mm(c.face, l, size) > bw + 0.5 {
                     self.overflows.push(Overflow {
                         page: self.page_no() + 1,
                         what: format!("「{l}」超出单元格宽度"),
                     });
                 }
-                self.aligned(bx, bw, base, c.size, c.face, l, c.align);
+                self.aligned(bx, bw, base, size, c.face, l, c.align);
                 base += lh;
             }
         }
