@@ -994,6 +994,24 @@ fn excel_export_and_import_with_preview_from_the_window() {
     h.run();
     let m = h.state().files.as_ref().unwrap().message.clone().unwrap();
     assert!(m.1 && m.0.contains("不是 Excel 工作簿"), "{m:?}");
+    h.get_by_label("关闭").click();
+    h.run();
+    // Only the table on screen: 公开03表 and the hidden workbook.
+    open_table(&mut h, "公开03表 支出决算表");
+    h.get_by_label("导出 Excel…").click();
+    h.run();
+    h.get_by_label("当前屏幕上的表或表单").click();
+    h.run();
+    let one = p.with_file_name("公开03表.xlsx");
+    type_into(&mut h, "文件路径", one.to_str().unwrap());
+    h.get_by_label("确定").click();
+    h.run();
+    use calamine::Reader;
+    let names = calamine::Xlsx::new(std::io::Cursor::new(std::fs::read(&one).unwrap()))
+        .unwrap()
+        .sheet_names()
+        .to_vec();
+    assert_eq!(names, ["公开03表", "gongkai-data"]);
 }
 
 /// The form template chosen in the 新建绩效表单 window.

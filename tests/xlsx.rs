@@ -767,3 +767,70 @@ proptest! {
         }
     }
 }
+
+fn sheet_names(bytes: &[u8]) -> Vec<String> {
+    use calamine::Reader;
+    calamine::Xlsx::new(std::io::Cursor::new(bytes.to_vec()))
+        .unwrap()
+        .sheet_names()
+        .to_vec()
+}
+
+#[test]
+fn one_table_or_one_form_can_be_exported_alone_and_still_imports_back() {
+    let wb = load(SAMPLE);
+    let set = reg().set(&wb.template_set).unwrap();
+    let full = gongkai::evaluate::evaluate_full(reg(), set, &wb).unwrap();
+    let part = |s: &str| gongkai::print::Part::parse(s).unwrap();
+    let one =
+        xlsx::export_part(&full.ev.model, &wb, &full.scored, &part("table:公开05表")).unwrap();
+    assert_eq!(sheet_names(&one), ["公开05表", "gongkai-data"]);
+    let p = xlsx::import(reg(), &one, Some(&wb)).unwrap();
+    assert_eq!(p.changed, 0);
+    assert!(
+        p.missing.is_empty(),
+        "the other tables come from the hidden workbook: {:?}",
+        p.missing
+    );
+    let form = xlsx::export_part(&full.ev.model, &wb, &full.scored, &part("form:自评07")).unwrap();
+    let names = sheet_names(&form);
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert!(names[0].starts_with("自评07 "), "{names:?}");
+    assert_eq!(xlsx::import(reg(), &form, Some(&wb)).unwrap().changed, 0);
+    let tables = xlsx::export_part(&full.ev.model, &wb, &full.scored, &part("tables")).unwrap();
+    assert_eq!(sheet_names(&tables).len(), 11);
+    let forms = xlsx::export_part(&full.ev.model, &wb, &full.scored, &part("attachments")).unwrap();
+    assert_eq!(sheet_names(&forms).len(), 17);
+    for bad in ["table:公开99表", "form:没有这个", "narrative"] {
+        let e = xlsx::export_part(&full.ev.model, &wb, &full.scored, &part(bad)).unwrap_err();
+        assert!(e.contains("找不到") || e.contains("不导出"), "{e}");
+    }
+    // The CLI: --part, and a refusal for a table that is not in the set.
+    let d = fresh_dir("xlsx", "part");
+    let o = d.join("t5.xlsx");
+    let (code, _, e) = run(&[
+        "export",
+        SAMPLE,
+        "--xlsx",
+        "--part",
+        "table:公开05表",
+        "-o",
+        o.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{e}");
+    assert_eq!(
+        sheet_names(&std::fs::read(&o).unwrap()),
+        ["公开05表", "gongkai-data"]
+    );
+    let (code, _, e) = run(&[
+        "export",
+        SAMPLE,
+        "--xlsx",
+        "--part",
+        "table:公开99表",
+        "-o",
+        o.to_str().unwrap(),
+    ]);
+    assert_eq!(code, 2);
+    assert!(e.contains("找不到表「公开99表」"), "{e}");
+}

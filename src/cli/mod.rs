@@ -123,6 +123,9 @@ pub enum Command {
         /// 输出文件
         #[arg(short, long, value_name = "OUT")]
         output: Option<PathBuf>,
+        /// Excel 中包含的部分：all、tables、table:公开05表、attachments、form:名称
+        #[arg(long, default_value = "all", requires = "xlsx")]
+        part: String,
     },
     /// 列出已保存的版本；--add 名称 保存当前内容为新版本
     Versions {
@@ -180,7 +183,8 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             json,
             xlsx,
             output,
-        }) => export(reg, &file, json, xlsx, output.as_deref(), out, err),
+            part,
+        }) => export(reg, &file, json, xlsx, &part, output.as_deref(), out, err),
         Some(Command::Versions { file, add }) => versions(&file, add, out, err),
         Some(Command::Diff { file, a, b }) => diff_cmd(reg, &file, &a, &b, out, err),
         Some(Command::History { file, limit }) => history(&file, limit, out, err),

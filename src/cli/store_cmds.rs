@@ -269,23 +269,34 @@ pub fn import(
     }
 }
 
+#[allow(clippy::too_many_arguments)]
 pub fn export(
     reg: &Registry,
     file: &Path,
     as_json: bool,
     as_xlsx: bool,
+    part: &str,
     output: Option<&Path>,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
     if as_xlsx {
+        let part = match crate::print::Part::parse(part) {
+            Ok(p) => p,
+            Err(e) => {
+                let _ = writeln!(err, "{e}");
+                return 2;
+            }
+        };
         let Some(o) = output else {
             let _ = writeln!(err, "导出 Excel 需要 -o OUT.xlsx");
             return 2;
         };
         let r = io::check_file(reg, file)
             .map_err(|e| e.to_string())
-            .and_then(|(wb, full)| crate::xlsx::export(&full.ev.model, &wb, &full.scored))
+            .and_then(|(wb, full)| {
+                crate::xlsx::export_part(&full.ev.model, &wb, &full.scored, &part)
+            })
             .and_then(|b| {
                 std::fs::write(o, &b)
                     .map_err(|e| format!("无法写入 {}：{e}", o.display()))

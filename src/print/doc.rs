@@ -44,6 +44,58 @@ impl Part {
     }
 }
 
+impl Part {
+    /// The tables this part holds (indices into the set), or why the named one is not there.
+    pub fn tables(&self, set: &crate::template::TemplateSet) -> Result<Vec<usize>, String> {
+        Ok(match self {
+            Part::All | Part::Tables => (0..set.tables.len()).collect(),
+            Part::Table(t) => {
+                let ti = set
+                    .tables
+                    .iter()
+                    .position(|x| &x.label == t || &x.id == t || &x.title == t)
+                    .ok_or_else(|| {
+                        format!(
+                            "找不到表「{t}」（可用：{}）",
+                            set.tables
+                                .iter()
+                                .map(|x| x.label.as_str())
+                                .collect::<Vec<_>>()
+                                .join("、")
+                        )
+                    })?;
+                vec![ti]
+            }
+            _ => Vec::new(),
+        })
+    }
+
+    /// The forms this part holds, or why the named one is not there.
+    pub fn forms<'a, 'r>(&self, scored: &'a [Scored<'r>]) -> Result<Vec<&'a Scored<'r>>, String> {
+        Ok(match self {
+            Part::All | Part::Attachments => scored.iter().collect(),
+            Part::Form(name) => {
+                let hit: Vec<&Scored> = scored
+                    .iter()
+                    .filter(|s| &s.id == name || &s.score.name == name)
+                    .collect();
+                if hit.is_empty() {
+                    return Err(format!(
+                        "找不到表单「{name}」（可用：{}）",
+                        scored
+                            .iter()
+                            .map(|s| s.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join("、")
+                    ));
+                }
+                hit
+            }
+            _ => Vec::new(),
+        })
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Options {
     pub part: Part,
@@ -203,27 +255,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         }
     }
     // 第二部分 tables.
-    let tables: Vec<usize> = match &opts.part {
-        Part::All | Part::Tables => (0..set.tables.len()).collect(),
-        Part::Table(t) => {
-            let ti = set
-                .tables
-                .iter()
-                .position(|x| &x.label == t || &x.id == t || &x.title == t)
-                .ok_or_else(|| {
-                    format!(
-                        "找不到表「{t}」（可用：{}）",
-                        set.tables
-                            .iter()
-                            .map(|x| x.label.as_str())
-                            .collect::<Vec<_>>()
-                            .join("、")
-                    )
-                })?;
-            vec![ti]
-        }
-        _ => Vec::new(),
-    };
+    let tables = opts.part.tables(set)?;
     if !tables.is_empty() {
         let mut first = true;
         for ti in tables {
@@ -268,27 +300,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         }
     }
     // 第五部分 附件: the forms.
-    let forms: Vec<&Scored> = match &opts.part {
-        Part::All | Part::Attachments => scored.iter().collect(),
-        Part::Form(name) => {
-            let hit: Vec<&Scored> = scored
-                .iter()
-                .filter(|s| &s.id == name || &s.score.name == name)
-                .collect();
-            if hit.is_empty() {
-                return Err(format!(
-                    "找不到表单「{name}」（可用：{}）",
-                    scored
-                        .iter()
-                        .map(|s| s.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join("、")
-                ));
-            }
-            hit
-        }
-        _ => Vec::new(),
-    };
+    let forms = opts.part.forms(scored)?;
     for (i, s) in forms.iter().enumerate() {
         l.new_page(s.template.orientation == "landscape");
         if i == 0 && whole {

@@ -34,7 +34,7 @@ impl App {
         });
     }
 
-    fn part_on_screen(&self) -> Part {
+    pub(crate) fn part_on_screen(&self) -> Part {
         match &self.view {
             View::Form(id) => Part::Form(id.clone()),
             _ => Part::Table(self.set.tables[self.table].id.clone()),

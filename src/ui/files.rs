@@ -71,6 +71,8 @@ pub struct FileWindow {
     pub message: Option<(String, bool)>,
     /// 导入 Excel: what the file would change, shown before anything is written.
     pub preview: Option<crate::xlsx::Preview>,
+    /// 导出 Excel: 0 all, 1 the tables, 2 the table or form on screen, 3 the 绩效 forms.
+    pub part: usize,
 }
 
 impl App {
@@ -97,6 +99,7 @@ impl App {
             diff: Vec::new(),
             message: None,
             preview: None,
+            part: 0,
         });
     }
 
@@ -166,7 +169,13 @@ impl App {
                 let reg = Registry::builtin();
                 let wb = self.store.workbook();
                 let (scored, _) = crate::perf::score_workbook(reg, wb);
-                let bytes = crate::xlsx::export(&self.model, wb, &scored)?;
+                let part = match w.part {
+                    1 => crate::print::Part::Tables,
+                    2 => self.part_on_screen(),
+                    3 => crate::print::Part::Attachments,
+                    _ => crate::print::Part::All,
+                };
+                let bytes = crate::xlsx::export_part(&self.model, wb, &scored, &part)?;
                 std::fs::write(&path, &bytes)
                     .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
                 self.message = Some((format!("已导出 {}", path.display()), false));
@@ -308,6 +317,20 @@ impl App {
                             });
                     }
                 } else {
+                    if action == FileAction::ExportExcel {
+                        ui.label("内容");
+                        for (i, label) in [
+                            "全部（公开表和绩效表单）",
+                            "仅公开表",
+                            "当前屏幕上的表或表单",
+                            "仅绩效表单",
+                        ]
+                        .iter()
+                        .enumerate()
+                        {
+                            ui.radio_value(&mut w.part, i, *label);
+                        }
+                    }
                     ui.label(match action {
                         FileAction::ImportExcel | FileAction::ExportExcel => "文件路径（.xlsx）",
                         _ => "文件路径（.sqlite）",

@@ -40,6 +40,23 @@ pub fn export(
     wb: &Workbook,
     forms: &[crate::perf::Scored],
 ) -> Result<Vec<u8>, String> {
+    export_part(model, wb, forms, &crate::print::Part::All)
+}
+
+/// Only the tables and forms of `part` (all, tables, table:公开05表, attachments, form:NAME) as
+/// visible sheets; the hidden sheet always carries the whole workbook, so the file imports back
+/// and only what was edited in the visible sheets changes.
+pub fn export_part(
+    model: &Model,
+    wb: &Workbook,
+    forms: &[crate::perf::Scored],
+    part: &crate::print::Part,
+) -> Result<Vec<u8>, String> {
+    if *part == crate::print::Part::Narrative {
+        return Err("情况说明不导出为 Excel（请导出 PDF）".into());
+    }
+    let tables = part.tables(model.set)?;
+    let forms = part.forms(forms)?;
     let mut x = Xlsx::new();
     let font = "宋体";
     let border = Format::new()
@@ -63,7 +80,8 @@ pub fn export(
         .set_align(FormatAlign::Center);
     let plain = Format::new().set_font_name(font).set_font_size(10);
     let right = plain.clone().set_align(FormatAlign::Right);
-    for (ti, t) in model.set.tables.iter().enumerate() {
+    for &ti in &tables {
+        let t = &model.set.tables[ti];
         let sh = sheet(model, ti);
         let ncol = sh.widths.len().max(1) as u16;
         let ws: &mut Worksheet = x.add_worksheet();

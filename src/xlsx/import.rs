@@ -501,7 +501,10 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
     for (ti, f) in found.iter().enumerate() {
         let t = &set.tables[ti];
         let Some(f) = f else {
-            missing.push(format!("{} {}", t.label, t.title));
+            // A Gongkai export of some tables only: the others stay as the hidden workbook has them.
+            if !from_gongkai {
+                missing.push(format!("{} {}", t.label, t.title));
+            }
             continue;
         };
         let (name, r) = &sheets[f.sheet];

@@ -8,5 +8,5 @@ mod form;
 mod forms_in;
 pub mod import;
 
-pub use export::export;
+pub use export::{export, export_part};
 pub use import::{import, Preview};
