@@ -1182,3 +1182,18 @@ fn files_dropped_on_the_window_are_opened_or_previewed() {
     h.get_by_label_contains("无法打开「说明.docx」");
     assert_eq!(h.state().store().path(), other.as_path());
 }
+
+#[test]
+fn a_form_finding_opens_the_form_at_its_indicator() {
+    let (mut h, _) = harness("formjump");
+    h.get_by_label_contains("P-未完成原因 产出指标·数量指标「花篮制作」")
+        .click();
+    h.run();
+    h.run();
+    assert_eq!(h.state().view, View::Form("自评01".into()));
+    // Marked, and scrolled to once.
+    assert_eq!(h.state().focus_form, Some(("指标1".to_string(), false)));
+    // Another view clears the mark.
+    open_table(&mut h, "公开01表 收入支出决算总表");
+    assert_eq!(h.state().focus_form, None);
+}

@@ -68,6 +68,25 @@ impl App {
         );
     }
 
+    /// Marks the widget of the form part a finding jumped to (and scrolls to it once).
+    fn mark_focus(&mut self, ui: &egui::Ui, r: &egui::Response, key: &str) {
+        let Some((k, scroll)) = self.focus_form.as_mut() else {
+            return;
+        };
+        if k != key {
+            return;
+        }
+        ui.painter().rect_stroke(
+            r.rect.expand(2.0),
+            2.0,
+            egui::Stroke::new(2.0, Color32::from_rgb(190, 30, 30)),
+            egui::StrokeKind::Outside,
+        );
+        if std::mem::take(scroll) {
+            r.scroll_to_me(Some(egui::Align::Center));
+        }
+    }
+
     /// A one-line box editing a form value: committed on leaving it; `parse` turns the text into
     /// the new form (or a message, and nothing is saved).
     #[allow(clippy::too_many_arguments)]
@@ -513,7 +532,8 @@ impl App {
                     for l1 in &spec.level1 {
                         let block = sc.blocks.iter().find(|b| b.level1 == l1.name);
                         ui.horizontal(|ui| {
-                            ui.strong(&l1.name);
+                            let r = ui.strong(&l1.name);
+                            self.mark_focus(ui, &r, &l1.name);
                             if let (true, Some(b)) = (sc.scored, block) {
                                 ui.label(format!(
                                     "（{}分）建议 {}",
@@ -609,7 +629,8 @@ impl App {
                                     };
                                 for (i, score) in rows {
                                     let ind = &form.indicators[i];
-                                    ui.label(&ind.level2);
+                                    let r = ui.label(&ind.level2);
+                                    self.mark_focus(ui, &r, &format!("指标{}", i + 1));
                                     let cols: Vec<(&str, &str, String, f32)> = if !sc.scored {
                                         vec![
                                             ("name", "三级指标", ind.name.clone(), 150.0),

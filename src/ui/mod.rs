@@ -103,6 +103,9 @@ pub struct App {
     pub(crate) drafts: HashMap<String, String>,
     /// The paragraph a finding jumped to.
     pub(crate) focus_para: Option<String>,
+    /// The part of a form a finding jumped to ("指标3", a 一级 name), marked on the form; the
+    /// bool asks for one scroll to it.
+    pub focus_form: Option<(String, bool)>,
     /// The 绩效 forms for the navigator.
     pub forms: Vec<FormEntry>,
     /// The 导出 PDF window, when open.
@@ -190,6 +193,7 @@ impl App {
             narrative,
             drafts: HashMap::new(),
             focus_para: None,
+            focus_form: None,
             forms,
             export: None,
             files: None,
@@ -254,6 +258,7 @@ impl App {
         self.commit_edit();
         self.commit_drafts();
         self.focus_para = None;
+        self.focus_form = None;
         self.view = v;
     }
 
@@ -262,6 +267,7 @@ impl App {
             self.commit_edit();
             self.commit_drafts();
             self.view = View::Table;
+            self.focus_form = None;
             self.table = ti;
             self.sheet = sheet(&self.model, ti);
             self.sheet_table = ti;
@@ -485,6 +491,7 @@ impl App {
         }
         if self.store.workbook().records.contains_key(&f.table) {
             self.show_view(View::Form(f.table.clone()));
+            self.focus_form = Some((f.row.clone(), true));
             return;
         }
         let Some(ti) = self.set.table(&f.table) else {
