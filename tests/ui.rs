@@ -1193,6 +1193,9 @@ fn a_form_finding_opens_the_form_at_its_indicator() {
     assert_eq!(h.state().view, View::Form("自评01".into()));
     // Marked, and scrolled to once.
     assert_eq!(h.state().focus_form, Some(("指标1".to_string(), false)));
+    // The indicator boxes are as wide as asked, not clamped to their header's width.
+    let w = h.get_by_label("指标1 三级指标").rect().width();
+    assert!(w >= 140.0, "三级指标 box {w} px wide");
     // Another view clears the mark.
     open_table(&mut h, "公开01表 收入支出决算总表");
     assert_eq!(h.state().focus_form, None);

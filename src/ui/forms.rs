@@ -103,8 +103,12 @@ impl App {
     ) {
         let dkey = format!("表单/{id}/{key}");
         let mut text = self.drafts.get(&dkey).cloned().unwrap_or(shown.clone());
+        // A sized box: inside a grid a plain TextEdit is clamped to the column's width of the
+        // frame before, which starts at the header's width and never grows.
+        let h = ui.spacing().interact_size.y;
         let r = ui
-            .add(
+            .add_sized(
+                egui::vec2(width, h),
                 egui::TextEdit::singleline(&mut text)
                     .id_salt(("form", id, key))
                     .desired_width(width),
