@@ -217,6 +217,11 @@ impl App {
         &self.store
     }
 
+    /// Rows of the table on screen (as laid out).
+    pub fn sheet_rows(&self) -> usize {
+        self.sheet.rows.len()
+    }
+
     pub fn findings(&self) -> &[Finding] {
         &self.findings
     }
