@@ -1200,3 +1200,39 @@ fn a_form_finding_opens_the_form_at_its_indicator() {
     open_table(&mut h, "公开01表 收入支出决算总表");
     assert_eq!(h.state().focus_form, None);
 }
+
+#[test]
+fn a_qualitative_indicator_gets_its_band_chosen_on_the_form() {
+    let p = dir("judge").join("w.sqlite");
+    let mut h = harness_sized(&p, 2600.0);
+    h.get_by_label_contains("自评01 项目支出绩效自评表「9.30烈士公祭")
+        .click();
+    h.run();
+    let ind = |h: &Harness<'static, App>| {
+        gongkai::perf::PerfForm::from_json(&h.state().store().workbook().records["自评01"].body)
+            .unwrap()
+            .indicators[4]
+            .clone()
+    };
+    assert_eq!(ind(&h).judgement, "");
+    // 公祭现场的布置「庄重肃穆」is qualitative: pick 部分达成 from the list.
+    h.get_by_label("指标5 达成情况").click();
+    h.run();
+    h.get_by_role_and_label(egui::accesskit::Role::Button, "部分达成")
+        .click();
+    h.run();
+    assert_eq!(ind(&h).judgement, "部分达成");
+    let reg = gongkai::template::Registry::builtin();
+    let rec = &h.state().store().workbook().records["自评01"];
+    let s = gongkai::perf::read_record(reg, "自评01", &rec.kind, &rec.body).unwrap();
+    let is = s.score.indicators.iter().find(|x| x.index == 4).unwrap();
+    assert!(
+        is.band_chosen && is.formula.contains("部分达成"),
+        "{}",
+        is.formula
+    );
+    // One undo step takes the choice back.
+    h.get_by_label("撤销").click();
+    h.run();
+    assert_eq!(ind(&h).judgement, "");
+}

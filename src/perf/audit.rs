@@ -62,6 +62,11 @@ pub fn num(d: Decimal) -> String {
     d.normalize().to_string()
 }
 
+/// A 分值 for display: an equal share (50 ÷ 11) shown to 2 decimals, half-up.
+pub fn num2(d: Decimal) -> String {
+    num(crate::amount::round_half_up(d, 2))
+}
+
 fn money(d: Decimal) -> String {
     format_amount(d, 2)
 }

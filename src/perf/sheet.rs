@@ -391,7 +391,7 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                     SCell::new(ind.actual.clone(), Align::Center).bind(attr(IndAttr::Actual))
                 } else if c.contains("分值") {
                     let w = is.map(|x| x.weight).or(ind.weight);
-                    SCell::new(w.map(num).unwrap_or_default(), Align::Center)
+                    SCell::new(w.map(super::audit::num2).unwrap_or_default(), Align::Center)
                         .bind(attr(IndAttr::Weight))
                         .number()
                 } else if c.contains("得分") {

@@ -68,6 +68,58 @@ impl App {
         );
     }
 
+    /// The 达成情况 of a qualitative indicator: the profile's bands, or 未选 (the band read from the
+    /// 完成值 is then shown as the hint). A choice is saved as one undo step.
+    fn judgement_box(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        i: usize,
+        is: &crate::perf::IndicatorScore,
+        bands: &[String],
+        form: &PerfForm,
+    ) {
+        let current = form.indicators[i].judgement.trim().to_string();
+        let shown = if is.band_chosen {
+            current.clone()
+        } else {
+            match &is.band {
+                Some(b) => format!("未选（按完成值：{b}）"),
+                None => "未选".to_string(),
+            }
+        };
+        let mut pick: Option<String> = None;
+        egui::ComboBox::from_id_salt(("judge", id, i))
+            .selected_text(shown)
+            .width(150.0)
+            .show_ui(ui, |ui| {
+                for b in bands {
+                    if ui.selectable_label(current == *b, b).clicked() {
+                        pick = Some(b.clone());
+                    }
+                }
+                if ui.selectable_label(current.is_empty(), "未选").clicked() {
+                    pick = Some(String::new());
+                }
+            })
+            .response
+            .accessible_name(format!("指标{} 达成情况", i + 1));
+        if let Some(b) = pick.filter(|b| *b != current) {
+            let mut f = form.clone();
+            f.indicators[i].judgement = b.clone();
+            let what = if b.is_empty() {
+                "未选".to_string()
+            } else {
+                b
+            };
+            self.save_form(
+                id,
+                &f,
+                &format!("表单「{id}」指标{} 达成情况：{what}", i + 1),
+            );
+        }
+    }
+
     /// Marks the widget of the form part a finding jumped to (and scrolls to it once).
     fn mark_focus(&mut self, ui: &egui::Ui, r: &egui::Response, key: &str) {
         let Some((k, scroll)) = self.focus_form.as_mut() else {
@@ -357,6 +409,13 @@ impl App {
                 return;
             }
         };
+        let bands: Vec<String> = s
+            .profile
+            .qualitative
+            .bands
+            .iter()
+            .map(|b| b.name.clone())
+            .collect();
         let (t, sc, form) = (s.template, s.score, s.form);
         // 删除此表单, asking once.
         ui.horizontal(|ui| {
@@ -604,6 +663,7 @@ impl App {
                                         "年度指标值",
                                         "完成值",
                                         "未完成原因",
+                                        "达成情况",
                                         "分值",
                                         "建议分",
                                         "得分",
@@ -680,7 +740,14 @@ impl App {
                                     }
                                     // Target sheets carry no scores.
                                     if let Some(is) = score {
-                                        ui.label(num(is.weight));
+                                        // 定性: the user picks the band (达成/部分达成/未达成);
+                                        // until then the one read from the 完成值 is shown.
+                                        if is.kind == crate::perf::indicator::Kind::定性 {
+                                            self.judgement_box(ui, id, i, is, &bands, &form);
+                                        } else {
+                                            ui.label("");
+                                        }
+                                        ui.label(crate::perf::audit::num2(is.weight));
                                         ui.label(dec_text(is.suggested)).on_hover_text(format!(
                                             "{}（{}）",
                                             is.formula,
