@@ -1236,3 +1236,46 @@ fn a_qualitative_indicator_gets_its_band_chosen_on_the_form() {
     h.run();
     assert_eq!(ind(&h).judgement, "");
 }
+
+#[test]
+fn a_form_is_scored_by_the_profile_chosen_for_it() {
+    let p = dir("profile").join("w.sqlite");
+    let mut h = harness_sized(&p, 1600.0);
+    // A 财政部-layout 自评表: 湖北 and 江西 profiles fit it as well as the central one.
+    h.get_by_label("新建表单…").click();
+    h.run();
+    let reg = gongkai::template::Registry::builtin();
+    let list = gongkai::perf::templates_for(reg, "决算");
+    let central = list
+        .iter()
+        .position(|t| t.id == "central-xiangmu-ziping")
+        .unwrap();
+    h.state_mut().new_form.as_mut().unwrap().template = central;
+    h.run();
+    type_into(&mut h, "项目名称", "退役军人培训经费");
+    let id = "自评17";
+    assert_eq!(h.state().view, View::Form(id.into()));
+    let rate_weight = |h: &Harness<'static, App>| {
+        let rec = &h.state().store().workbook().records[id];
+        let s = gongkai::perf::read_record(reg, id, &rec.kind, &rec.body).unwrap();
+        (s.profile.id.clone(), s.profile.rate.weight)
+    };
+    assert_eq!(rate_weight(&h).0, "central-2020");
+    h.get_by_label("评分口径").click();
+    h.run();
+    h.get_by_role_and_label(
+        egui::accesskit::Role::Button,
+        "湖北 项目支出自评（执行率20分）",
+    )
+    .click();
+    h.run();
+    assert_eq!(rate_weight(&h), ("hubei-2023".to_string(), d("20")));
+    let f =
+        gongkai::perf::PerfForm::from_json(&h.state().store().workbook().records[id].body).unwrap();
+    assert_eq!(f.profile, "hubei-2023");
+    // The 阳泉 layout has one profile: shown, not offered.
+    let central_choices = gongkai::perf::profiles_for(reg, list[central]);
+    assert!(central_choices.len() >= 3);
+    let yq = reg.form("yangquan-xiangmu-ziping").unwrap();
+    assert_eq!(gongkai::perf::profiles_for(reg, yq).len(), 1);
+}

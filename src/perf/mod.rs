@@ -500,3 +500,26 @@ pub fn blank_form(t: &FormTemplate, name: &str) -> PerfForm {
     }
     f
 }
+
+/// The rubric profiles that can score forms of template `t`: their 一级 weights name the
+/// template's 一级 and their 执行率 reads money columns the template has.
+pub fn profiles_for<'r>(reg: &'r Registry, t: &FormTemplate) -> Vec<&'r Profile> {
+    let Some(spec) = t.indicators.as_ref().filter(|i| i.scored) else {
+        return Vec::new();
+    };
+    let level1: Vec<&str> = spec.level1.iter().map(|l| l.name.as_str()).collect();
+    let money: Vec<&str> = t
+        .money
+        .as_ref()
+        .map(|m| m.columns.iter().map(|c| c.key.as_str()).collect())
+        .unwrap_or_default();
+    reg.profiles
+        .iter()
+        .filter(|p| {
+            p.weights.keys().all(|k| level1.contains(&k.as_str()))
+                && level1.iter().all(|l| p.weights.contains_key(*l))
+                && money.contains(&p.rate.numerator.as_str())
+                && money.contains(&p.rate.denominator.as_str())
+        })
+        .collect()
+}

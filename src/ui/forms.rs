@@ -474,6 +474,38 @@ impl App {
                 }
             });
         }
+        // 评分口径: the rubric profiles that fit this form (湖北, 江西 … for the 财政部 layout).
+        if sc.scored {
+            let choices = crate::perf::profiles_for(reg, t);
+            let current = s.profile.id.clone();
+            let mut pick: Option<String> = None;
+            ui.horizontal(|ui| {
+                if choices.len() > 1 {
+                    egui::ComboBox::from_label("评分口径")
+                        .selected_text(s.profile.name.clone())
+                        .width(320.0)
+                        .show_ui(ui, |ui| {
+                            for p in &choices {
+                                if ui.selectable_label(p.id == current, &p.name).clicked() {
+                                    pick = Some(p.id.clone());
+                                }
+                            }
+                        });
+                } else {
+                    ui.label(RichText::new(format!("评分口径：{}", s.profile.name)).weak());
+                }
+            });
+            if let Some(p) = pick.filter(|p| *p != current) {
+                let mut f = form.clone();
+                f.profile = if p == t.profile {
+                    String::new()
+                } else {
+                    p.clone()
+                };
+                let name = reg.profile(&p).map(|x| x.name.clone()).unwrap_or(p);
+                self.save_form(id, &f, &format!("表单「{id}」评分口径：{name}"));
+            }
+        }
         let mine: Vec<Finding> = self
             .findings
             .iter()
