@@ -1279,3 +1279,35 @@ fn a_form_is_scored_by_the_profile_chosen_for_it() {
     let yq = reg.form("yangquan-xiangmu-ziping").unwrap();
     assert_eq!(gongkai::perf::profiles_for(reg, yq).len(), 1);
 }
+
+#[test]
+fn the_evaluation_group_is_edited_on_the_form() {
+    let p = dir("reviewers").join("w.sqlite");
+    let mut h = harness_sized(&p, 3000.0);
+    h.get_by_label_contains("自评07 项目支出绩效自评表「军转干部培训")
+        .click();
+    h.run();
+    let people = |h: &Harness<'static, App>| {
+        gongkai::perf::PerfForm::from_json(&h.state().store().workbook().records["自评07"].body)
+            .unwrap()
+            .reviewers
+    };
+    assert_eq!(people(&h).len(), 4);
+    type_into(&mut h, "成员1 职称/职务", "安置科科长（主持工作）");
+    assert_eq!(people(&h)[1].title, "安置科科长（主持工作）");
+    // A fifth member, after the other members; named; then removed again.
+    h.get_by_label("添加成员").click();
+    h.run();
+    assert_eq!(people(&h).len(), 5);
+    assert_eq!(people(&h)[4].role, "成员");
+    type_into(&mut h, "成员4 姓名", "王五");
+    assert_eq!(people(&h)[4].name, "王五");
+    h.get_by_label("删除成员4").click();
+    h.run();
+    assert_eq!(people(&h).len(), 4);
+    assert!(people(&h).iter().all(|p| p.name != "王五"));
+    // One undo step brings the member back.
+    h.get_by_label("撤销").click();
+    h.run();
+    assert_eq!(people(&h)[4].name, "王五");
+}

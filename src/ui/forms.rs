@@ -120,6 +120,115 @@ impl App {
         }
     }
 
+    /// 评价人员: one row per person under each role (组长, 成员 …), 姓名 / 职称职务 / 工作单位
+    /// editable (签字 is left for the pen); people added and removed per role.
+    fn reviewers_grid(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        form: &PerfForm,
+        rv: &crate::perf::spec::ReviewerSpec,
+    ) {
+        ui.add_space(6.0);
+        ui.strong(&rv.title);
+        let cols: Vec<(usize, String)> = rv
+            .columns
+            .iter()
+            .filter(|c| !c.contains("签字"))
+            .cloned()
+            .enumerate()
+            .collect();
+        let mut add: Option<String> = None;
+        let mut remove: Option<usize> = None;
+        egui::Grid::new(("reviewers", id))
+            .striped(true)
+            .show(ui, |ui| {
+                ui.label("");
+                for (_, c) in &cols {
+                    ui.label(RichText::new(c).weak());
+                }
+                ui.end_row();
+                for role in &rv.roles {
+                    let people: Vec<usize> = form
+                        .reviewers
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, p)| &p.role == role)
+                        .map(|(n, _)| n)
+                        .collect();
+                    for (k, &n) in people.iter().enumerate() {
+                        ui.label(if k == 0 { role.as_str() } else { "" });
+                        let p = &form.reviewers[n];
+                        for (_, c) in &cols {
+                            let (key, shown) = if c == "姓名" {
+                                ("name", p.name.clone())
+                            } else if c.contains('职') {
+                                ("title", p.title.clone())
+                            } else {
+                                ("unit", p.unit.clone())
+                            };
+                            self.form_box(
+                                ui,
+                                id,
+                                &format!("评价人员/{n}/{key}"),
+                                &format!("{role}{} {c}", k + 1),
+                                shown,
+                                if key == "unit" { 200.0 } else { 110.0 },
+                                &move |f, v| {
+                                    let Some(p) = f.reviewers.get_mut(n) else {
+                                        return Err("该人员已不存在".into());
+                                    };
+                                    let v = v.trim().to_string();
+                                    match key {
+                                        "name" => p.name = v,
+                                        "title" => p.title = v,
+                                        _ => p.unit = v,
+                                    }
+                                    Ok(())
+                                },
+                                form,
+                            );
+                        }
+                        if ui.small_button(format!("删除{role}{}", k + 1)).clicked() {
+                            remove = Some(n);
+                        }
+                        ui.end_row();
+                    }
+                    ui.label(if people.is_empty() { role.as_str() } else { "" });
+                    if ui.small_button(format!("添加{role}")).clicked() {
+                        add = Some(role.clone());
+                    }
+                    ui.end_row();
+                }
+            });
+        if let Some(role) = add {
+            let mut f = form.clone();
+            // After the last person of that role, so the printed order stays by role.
+            let at = f
+                .reviewers
+                .iter()
+                .rposition(|p| p.role == role)
+                .map(|p| p + 1)
+                .unwrap_or(f.reviewers.len());
+            f.reviewers.insert(
+                at,
+                crate::perf::Reviewer {
+                    role: role.clone(),
+                    ..Default::default()
+                },
+            );
+            self.save_form(id, &f, &format!("表单「{id}」添加{role}"));
+        } else if let Some(n) = remove {
+            let mut f = form.clone();
+            let gone = f.reviewers.remove(n);
+            self.save_form(
+                id,
+                &f,
+                &format!("表单「{id}」删除{}「{}」", gone.role, gone.name),
+            );
+        }
+    }
+
     /// Marks the widget of the form part a finding jumped to (and scrolls to it once).
     fn mark_focus(&mut self, ui: &egui::Ui, r: &egui::Response, key: &str) {
         let Some((k, scroll)) = self.focus_form.as_mut() else {
@@ -840,6 +949,9 @@ impl App {
                 // Text fields (goals, conclusion, footer).
                 ui.add_space(6.0);
                 self.field_grid(ui, id, &form, t, false, 620.0);
+                if let Some(rv) = &t.reviewers {
+                    self.reviewers_grid(ui, id, &form, rv);
+                }
                 if !t.footnote.is_empty() {
                     ui.label(RichText::new(&t.footnote).weak());
                 }
