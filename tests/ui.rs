@@ -1311,3 +1311,35 @@ fn the_evaluation_group_is_edited_on_the_form() {
     h.run();
     assert_eq!(people(&h)[4].name, "王五");
 }
+
+#[test]
+fn a_long_text_field_is_edited_in_a_multiline_box_and_checked() {
+    let p = dir("conclusion").join("w.sqlite");
+    let mut h = harness_sized(&p, 3000.0);
+    h.get_by_label_contains("自评01 项目支出绩效自评表「9.30烈士公祭")
+        .click();
+    h.run();
+    let grade_findings = |h: &Harness<'static, App>| {
+        h.state()
+            .findings()
+            .iter()
+            .filter(|f| f.table == "自评01" && f.rule == "P-等级")
+            .count()
+    };
+    assert_eq!(grade_findings(&h), 0);
+    // The conclusion names a grade its 总分 (97) does not have.
+    retype(
+        &mut h,
+        "自评结论及结果分析",
+        "本项目自评得分97分，自评等级为良。\n第二段说明。",
+        true,
+    );
+    let f =
+        gongkai::perf::PerfForm::from_json(&h.state().store().workbook().records["自评01"].body)
+            .unwrap();
+    assert_eq!(
+        f.field("自评结论"),
+        "本项目自评得分97分，自评等级为良。\n第二段说明。"
+    );
+    assert_eq!(grade_findings(&h), 1);
+}

@@ -262,17 +262,37 @@ impl App {
         apply: &dyn Fn(&mut PerfForm, &str) -> Result<(), String>,
         form: &PerfForm,
     ) {
+        self.form_box_rows(ui, id, key, label, shown, width, 1, apply, form);
+    }
+
+    /// `form_box` with `rows` lines (long texts: 自评结论, 项目概况 …; committed on leaving it).
+    #[allow(clippy::too_many_arguments)]
+    fn form_box_rows(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        key: &str,
+        label: &str,
+        shown: String,
+        width: f32,
+        rows: usize,
+        apply: &dyn Fn(&mut PerfForm, &str) -> Result<(), String>,
+        form: &PerfForm,
+    ) {
         let dkey = format!("表单/{id}/{key}");
         let mut text = self.drafts.get(&dkey).cloned().unwrap_or(shown.clone());
         // A sized box: inside a grid a plain TextEdit is clamped to the column's width of the
         // frame before, which starts at the header's width and never grows.
-        let h = ui.spacing().interact_size.y;
+        let line = ui.spacing().interact_size.y;
+        let edit = if rows > 1 {
+            egui::TextEdit::multiline(&mut text).desired_rows(rows)
+        } else {
+            egui::TextEdit::singleline(&mut text)
+        };
         let r = ui
             .add_sized(
-                egui::vec2(width, h),
-                egui::TextEdit::singleline(&mut text)
-                    .id_salt(("form", id, key))
-                    .desired_width(width),
+                egui::vec2(width, line * rows as f32),
+                edit.id_salt(("form", id, key)).desired_width(width),
             )
             .accessible_name(label.to_string());
         if r.changed() {
@@ -308,13 +328,20 @@ impl App {
                 for fd in t.fields.iter().filter(|f| (f.group == "header") == header) {
                     ui.label(&fd.label);
                     let k = fd.key.clone();
-                    self.form_box(
+                    // Long texts get room: about one line per 45 characters, 2 to 6 lines.
+                    let rows = if fd.kind == "text" {
+                        (form.field(&fd.key).chars().count() / 45 + 1).clamp(2, 6)
+                    } else {
+                        1
+                    };
+                    self.form_box_rows(
                         ui,
                         id,
                         &format!("字段/{k}"),
                         &fd.label,
                         form.field(&fd.key).to_string(),
                         width,
+                        rows,
                         &move |f, v| {
                             f.fields.insert(k.clone(), v.trim().to_string());
                             Ok(())
