@@ -773,6 +773,12 @@ fn a_new_workbook_for_next_year_is_created_and_opened() {
     );
     assert_eq!(wb.template_set, "shanxi-juesuan-2024");
     assert_eq!(h.state().store().path(), target.as_path());
+    // This year's figures became next year's 上年 inputs (the box is ticked by default).
+    assert_eq!(
+        wb.texts.get("输入/上年.收入总计").map(String::as_str),
+        Some("3598.36")
+    );
+    h.get_by_label_contains("带入情况说明输入项");
     // Letters in the year: refused, nothing created.
     h.get_by_label("新建").click();
     h.run();

@@ -73,6 +73,8 @@ pub struct FileWindow {
     pub preview: Option<crate::xlsx::Preview>,
     /// 导出 Excel: 0 all, 1 the tables, 2 the table or form on screen, 3 the 绩效 forms.
     pub part: usize,
+    /// 新建: carry this workbook's figures into the new one's 上年 inputs (情况说明).
+    pub carry: bool,
 }
 
 impl App {
@@ -100,6 +102,7 @@ impl App {
             message: None,
             preview: None,
             part: 0,
+            carry: true,
         });
     }
 
@@ -162,8 +165,36 @@ impl App {
                         profile: set.region.clone(),
                     },
                 );
+                // Next year's 上年 inputs from this workbook (the same family, an earlier year).
+                let mut wb = wb;
+                let mut carried = 0;
+                if w.carry
+                    && set.family == self.set.family
+                    && self.store.workbook().unit.year < year
+                {
+                    if let Some(n) = crate::narrative::template_for(reg, &set.id) {
+                        let texts = crate::narrative::carry_over(
+                            reg,
+                            n,
+                            &self.model,
+                            self.store.workbook(),
+                        );
+                        carried = texts.len();
+                        wb.texts.extend(texts);
+                    }
+                }
                 let store = Store::create(&path, &wb).map_err(|e| e.to_string())?;
-                self.switch_to(store)
+                self.switch_to(store)?;
+                if carried > 0 {
+                    self.message = Some((
+                        format!(
+                            "已新建 {}，带入情况说明输入项 {carried} 项（上年数、用途等）",
+                            path.display()
+                        ),
+                        false,
+                    ));
+                }
+                Ok(())
             }
             FileAction::ExportExcel => {
                 let reg = Registry::builtin();
@@ -285,6 +316,10 @@ impl App {
                                 );
                             }
                         });
+                    ui.checkbox(
+                        &mut w.carry,
+                        "沿用本草稿：本年数带入新草稿的上年数，用途等说明一并带入（情况说明输入项）",
+                    );
                 }
                 if action == FileAction::Versions {
                     ui.label("已保存的版本（报送、审核前各存一份，可与当前比较）");
