@@ -58,26 +58,19 @@ fn every_sample_round_trips_exactly() {
     }
 }
 
-/// Rewrites one cell's value inside the exported file (as a spreadsheet program would).
-fn edit_cell(bytes: &[u8], sheet_no: usize, addr: &str, old: &str, new: &str) -> Vec<u8> {
+/// The file with one worksheet's XML rewritten by `f` (as a spreadsheet program would save it).
+fn rewrite_sheet(bytes: &[u8], sheet_no: usize, f: impl Fn(String) -> String) -> Vec<u8> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
     let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let target = format!("xl/worksheets/sheet{sheet_no}.xml");
     let mut done = false;
     for i in 0..z.len() {
-        let mut f = z.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
+        let mut entry = z.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
         let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
+        entry.read_to_end(&mut data).unwrap();
         if name == target {
-            let xml = String::from_utf8(data).unwrap();
-            let at = xml
-                .find(&format!("<c r=\"{addr}\""))
-                .expect("cell in sheet");
-            let v = at + xml[at..].find("<v>").unwrap() + 3;
-            let end = v + xml[v..].find("</v>").unwrap();
-            assert_eq!(&xml[v..end], old);
-            data = format!("{}{new}{}", &xml[..v], &xml[end..]).into_bytes();
+            data = f(String::from_utf8(data).unwrap()).into_bytes();
             done = true;
         }
         let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
@@ -87,6 +80,19 @@ fn edit_cell(bytes: &[u8], sheet_no: usize, addr: &str, old: &str, new: &str) ->
     }
     assert!(done);
     out.finish().unwrap().into_inner()
+}
+
+/// Rewrites one number cell's value inside the exported file.
+fn edit_cell(bytes: &[u8], sheet_no: usize, addr: &str, old: &str, new: &str) -> Vec<u8> {
+    rewrite_sheet(bytes, sheet_no, |xml| {
+        let at = xml
+            .find(&format!("<c r=\"{addr}\""))
+            .expect("cell in sheet");
+        let v = at + xml[at..].find("<v>").unwrap() + 3;
+        let end = v + xml[v..].find("</v>").unwrap();
+        assert_eq!(&xml[v..end], old);
+        format!("{}{new}{}", &xml[..v], &xml[end..])
+    })
 }
 
 #[test]
@@ -333,50 +339,32 @@ fn set_cell(
     number: Option<&str>,
     text: &str,
 ) -> Vec<u8> {
-    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let target = format!("xl/worksheets/sheet{sheet_no}.xml");
-    let mut done = false;
-    for i in 0..z.len() {
-        let mut f = z.by_index(i).unwrap();
-        let name = f.name().unwrap().to_string();
-        let mut data = Vec::new();
-        f.read_to_end(&mut data).unwrap();
-        if name == target {
-            let xml = String::from_utf8(data).unwrap();
-            let at = xml
-                .find(&format!("<c r=\"{addr}\""))
-                .expect("cell in sheet");
-            let open_end = at + xml[at..].find('>').unwrap();
-            let end = if xml.as_bytes()[open_end - 1] == b'/' {
-                open_end + 1
-            } else {
-                open_end + xml[open_end..].find("</c>").unwrap() + 4
-            };
-            let tag = &xml[at..open_end];
-            let style = tag
-                .find(" s=\"")
-                .map(|s| {
-                    let rest = &tag[s + 4..];
-                    format!(" s=\"{}\"", &rest[..rest.find('"').unwrap()])
-                })
-                .unwrap_or_default();
-            let cell = match number {
-                Some(n) => format!("<c r=\"{addr}\"{style}><v>{n}</v></c>"),
-                None => {
-                    format!("<c r=\"{addr}\"{style} t=\"inlineStr\"><is><t>{text}</t></is></c>")
-                }
-            };
-            data = format!("{}{cell}{}", &xml[..at], &xml[end..]).into_bytes();
-            done = true;
-        }
-        let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
-            .compression_method(zip::CompressionMethod::Stored);
-        out.start_file(name, opts).unwrap();
-        out.write_all(&data).unwrap();
-    }
-    assert!(done);
-    out.finish().unwrap().into_inner()
+    rewrite_sheet(bytes, sheet_no, |xml| {
+        let at = xml
+            .find(&format!("<c r=\"{addr}\""))
+            .expect("cell in sheet");
+        let open_end = at + xml[at..].find('>').unwrap();
+        let end = if xml.as_bytes()[open_end - 1] == b'/' {
+            open_end + 1
+        } else {
+            open_end + xml[open_end..].find("</c>").unwrap() + 4
+        };
+        let tag = &xml[at..open_end];
+        let style = tag
+            .find(" s=\"")
+            .map(|s| {
+                let rest = &tag[s + 4..];
+                format!(" s=\"{}\"", &rest[..rest.find('"').unwrap()])
+            })
+            .unwrap_or_default();
+        let cell = match number {
+            Some(n) => format!("<c r=\"{addr}\"{style}><v>{n}</v></c>"),
+            None => {
+                format!("<c r=\"{addr}\"{style} t=\"inlineStr\"><is><t>{text}</t></is></c>")
+            }
+        };
+        format!("{}{cell}{}", &xml[..at], &xml[end..])
+    })
 }
 
 /// The sheet (1-based, as in the archive) whose name starts with `prefix`, and its cells.
