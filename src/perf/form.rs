@@ -102,6 +102,15 @@ impl PerfForm {
     pub fn field(&self, key: &str) -> &str {
         self.fields.get(key).map(String::as_str).unwrap_or("")
     }
+    /// Positions in `reviewers` of the people with `role`, in order.
+    pub fn reviewers_of(&self, role: &str) -> Vec<usize> {
+        self.reviewers
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.role == role)
+            .map(|(n, _)| n)
+            .collect()
+    }
 }
 
 /// Decimal as a JSON string ("7.8"); a JSON number is accepted as its exact text.

@@ -52,6 +52,18 @@ pub enum RevCol {
     Unit,
 }
 
+impl RevCol {
+    /// The 评价人员 column a header names (姓名, 职称/职务, 工作单位); None for 签字.
+    pub fn of(header: &str) -> Option<RevCol> {
+        match header {
+            "姓名" => Some(RevCol::Name),
+            x if x.contains('职') => Some(RevCol::Title),
+            x if x.contains("单位") => Some(RevCol::Unit),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct SCell {
     pub text: String,
@@ -479,12 +491,7 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                     SCell::cont_label(role.clone())
                 }];
                 for c in &r.columns {
-                    let col = match c.as_str() {
-                        "姓名" => Some(RevCol::Name),
-                        x if x.contains("职") => Some(RevCol::Title),
-                        x if x.contains("单位") => Some(RevCol::Unit),
-                        _ => None,
-                    };
+                    let col = RevCol::of(c);
                     let v = match (p, col) {
                         (Some(p), Some(RevCol::Name)) => p.name.clone(),
                         (Some(p), Some(RevCol::Title)) => p.title.clone(),
@@ -581,14 +588,7 @@ pub fn apply(f: &mut super::PerfForm, bind: &Bind, text: &str) -> Result<(), Str
             }
         }
         Bind::Reviewer(role, i, col) => {
-            let idx: Vec<usize> = f
-                .reviewers
-                .iter()
-                .enumerate()
-                .filter(|(_, p)| &p.role == role)
-                .map(|(n, _)| n)
-                .collect();
-            let n = match idx.get(*i) {
+            let n = match f.reviewers_of(role).get(*i) {
                 Some(n) => *n,
                 None => {
                     if text.is_empty() {

@@ -131,12 +131,11 @@ impl App {
     ) {
         ui.add_space(6.0);
         ui.strong(&rv.title);
-        let cols: Vec<(usize, String)> = rv
+        use crate::perf::sheet::RevCol;
+        let cols: Vec<(RevCol, String)> = rv
             .columns
             .iter()
-            .filter(|c| !c.contains("签字"))
-            .cloned()
-            .enumerate()
+            .filter_map(|c| RevCol::of(c).map(|k| (k, c.clone())))
             .collect();
         let mut add: Option<String> = None;
         let mut remove: Option<usize> = None;
@@ -149,23 +148,15 @@ impl App {
                 }
                 ui.end_row();
                 for role in &rv.roles {
-                    let people: Vec<usize> = form
-                        .reviewers
-                        .iter()
-                        .enumerate()
-                        .filter(|(_, p)| &p.role == role)
-                        .map(|(n, _)| n)
-                        .collect();
+                    let people = form.reviewers_of(role);
                     for (k, &n) in people.iter().enumerate() {
                         ui.label(if k == 0 { role.as_str() } else { "" });
                         let p = &form.reviewers[n];
-                        for (_, c) in &cols {
-                            let (key, shown) = if c == "姓名" {
-                                ("name", p.name.clone())
-                            } else if c.contains('职') {
-                                ("title", p.title.clone())
-                            } else {
-                                ("unit", p.unit.clone())
+                        for (col, c) in &cols {
+                            let (key, shown) = match col {
+                                RevCol::Name => ("name", p.name.clone()),
+                                RevCol::Title => ("title", p.title.clone()),
+                                RevCol::Unit => ("unit", p.unit.clone()),
                             };
                             self.form_box(
                                 ui,
