@@ -449,17 +449,18 @@ fn read_form(g: &Region, t: &FormTemplate) -> (PerfForm, Vec<String>) {
                 if role.is_empty() {
                     continue;
                 }
-                let get = |kw: &dyn Fn(&str) -> bool| {
+                use crate::perf::sheet::RevCol;
+                let get = |want: RevCol| {
                     cols.iter()
-                        .find(|(n, _)| kw(n))
+                        .find(|(n, _)| RevCol::of(n) == Some(want))
                         .map(|(_, c)| g.text(r, *c).trim().to_string())
                         .unwrap_or_default()
                 };
                 let p = Reviewer {
                     role: role.clone(),
-                    name: get(&|n| n == "姓名"),
-                    title: get(&|n| n.contains('职')),
-                    unit: get(&|n| n.contains("单位")),
+                    name: get(RevCol::Name),
+                    title: get(RevCol::Title),
+                    unit: get(RevCol::Unit),
                 };
                 if !(p.name.is_empty() && p.title.is_empty() && p.unit.is_empty()) {
                     f.reviewers.push(p);
