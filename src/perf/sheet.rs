@@ -175,6 +175,11 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
     let f = &s.form;
     let sc = &s.score;
     let ys = year.to_string();
+    // Nothing entered yet: scores, 总分 and grade are left blank for the pen, not printed as 0 / 差.
+    let blank = f.indicators.is_empty()
+        && f.money.is_empty()
+        && f.blocks.is_empty()
+        && f.rate_score.is_none();
     let mut rows = vec![SRow::Heading {
         text: t.title.replace("{year}", &ys),
         size: 14.0,
@@ -229,9 +234,16 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                 SCell::new(t.rate_label.clone(), Align::Center),
                 SCell::new(format!("预算执行率 {rate}"), Align::Left).bind(Bind::Derived),
                 SCell::new("得分", Align::Center),
-                SCell::new(num(sc.rate_score), Align::Center)
-                    .bind(Bind::RateScore)
-                    .number(),
+                SCell::new(
+                    if blank {
+                        String::new()
+                    } else {
+                        num(sc.rate_score)
+                    },
+                    Align::Center,
+                )
+                .bind(Bind::RateScore)
+                .number(),
             ],
             7.0,
         ));
@@ -437,6 +449,31 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
             rows.push(grid(&widths, cells, 6.5));
             prev = Some((ind.level1.clone(), ind.level2.clone()));
         }
+        // A form with no indicators yet prints the template's 一级/二级 rows empty, to be filled
+        // in by hand (or in the exported spreadsheet).
+        if f.indicators.is_empty() {
+            for l1 in &spec.level1 {
+                for (k, l2) in l1.level2.iter().enumerate() {
+                    let cells = cols
+                        .iter()
+                        .map(|c| {
+                            if c.contains("一级") {
+                                if k == 0 {
+                                    SCell::new(l1.name.clone(), Align::Center)
+                                } else {
+                                    SCell::cont_label(l1.name.clone())
+                                }
+                            } else if c.contains("二级") {
+                                SCell::new(l2.clone(), Align::Center)
+                            } else {
+                                SCell::new("", Align::Left)
+                            }
+                        })
+                        .collect();
+                    rows.push(grid(&widths, cells, 8.0));
+                }
+            }
+        }
         rows.push(SRow::RepeatEnd);
         if sc.scored {
             let half = widths.len() / 2;
@@ -450,11 +487,22 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                 &[left * 0.5, left * 0.5, right * 0.5, right * 0.5],
                 vec![
                     strong("总分"),
-                    SCell::new(num(sc.total), Align::Center)
-                        .bind(Bind::Total)
-                        .number(),
+                    SCell::new(
+                        if blank { String::new() } else { num(sc.total) },
+                        Align::Center,
+                    )
+                    .bind(Bind::Total)
+                    .number(),
                     strong("自评等级"),
-                    SCell::new(sc.grade.clone(), Align::Center).bind(Bind::Derived),
+                    SCell::new(
+                        if blank {
+                            String::new()
+                        } else {
+                            sc.grade.clone()
+                        },
+                        Align::Center,
+                    )
+                    .bind(Bind::Derived),
                 ],
                 8.0,
             ));

@@ -165,6 +165,29 @@ pub(super) fn read(
     n
 }
 
+/// One form of template `t` read by its labels from a whole sheet (below its title, when the
+/// title is there): for a Gongkai form sheet whose rows were inserted or deleted by hand.
+pub(super) fn read_sheet(r: &Range<Data>, t: &FormTemplate) -> (PerfForm, Vec<String>) {
+    let Some((r0, c0)) = r.start() else {
+        return (PerfForm::default(), vec!["工作表是空的".into()]);
+    };
+    let (h, w) = r.get_size();
+    let (r1, c1) = (r0 + h as u32, (c0 + w as u32).min(c0 + 80));
+    let title = bare_title(t);
+    let start = (r0..r1.min(r0 + 50))
+        .find(|row| (c0..c1).any(|col| norm_text(&cell_text(r, *row, col)).contains(&title)))
+        .map(|row| row + 1)
+        .unwrap_or(r0);
+    read_form(
+        &Region {
+            r,
+            rows: start..r1,
+            cols: c0..c1,
+        },
+        t,
+    )
+}
+
 fn read_form(g: &Region, t: &FormTemplate) -> (PerfForm, Vec<String>) {
     let mut f = PerfForm::default();
     let mut problems = Vec::new();

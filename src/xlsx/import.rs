@@ -702,12 +702,40 @@ fn read_forms(
                 && norm(&c.text) != norm(&text(cell(r, c.r0, c.c0 as u32)))
         });
         if let Some(c) = moved {
-            unrecognised.push(format!(
-                "工作表「{sname}」{}：应为「{}」，实为「{}」——表格的行或列已增删，此表单中的改动未导入（请在 Gongkai 中增删指标行）",
+            // Rows were inserted or deleted by hand (indicators added in the spreadsheet): the
+            // sheet is read again by its headers and labels, like a form from elsewhere, over
+            // the form as the workbook has it.
+            let note = format!(
+                "工作表「{sname}」{}：应为「{}」，实为「{}」——版式已改动，",
                 address(c.r0, c.c0 as u32),
                 c.text,
                 text(cell(r, c.r0, c.c0 as u32)).trim()
-            ));
+            );
+            let (read, problems) = super::forms_in::read_sheet(r, s.template);
+            let name_of =
+                |f: &crate::perf::PerfForm| f.field(&s.template.name_field).trim().to_string();
+            if name_of(&read) != name_of(&s.form) {
+                unrecognised.push(format!(
+                    "{note}按标签也读不出这张表单（项目名称不符），此表单中的改动未导入"
+                ));
+                continue;
+            }
+            unrecognised.push(format!("{note}已按表头和标签重新读取"));
+            for p in problems {
+                unrecognised.push(format!("工作表「{sname}」：{p}"));
+            }
+            let merged = merge_read(&s, read);
+            if merged != s.form {
+                recognised.push(format!(
+                    "{id} {}：工作表「{sname}」按表头和标签读取（{} 个指标）",
+                    s.score.name,
+                    merged.indicators.len()
+                ));
+                if let Some(rec) = wb.records.get_mut(&id) {
+                    rec.body = merged.to_json();
+                }
+                forms_changed += 1;
+            }
             continue;
         }
         let mut form = s.form.clone();
@@ -760,4 +788,77 @@ fn read_forms(
         }
     }
     forms_changed
+}
+
+/// A form read back by its labels, laid over the form as the workbook has it: what the sheet
+/// shows replaces it (the indicator list, filled fields, figures, 评价人员), what the sheet cannot
+/// show is kept (the 评分口径, a chosen 达成情况), and figures equal to what the export printed as
+/// computed or suggested (总分, 执行率得分, block and indicator scores) are not taken as typed.
+fn merge_read(s: &crate::perf::Scored, read: crate::perf::PerfForm) -> crate::perf::PerfForm {
+    let sc = &s.score;
+    let mut f = s.form.clone();
+    for (k, v) in read.fields {
+        f.fields.insert(k, v);
+    }
+    for (k, v) in read.money {
+        f.money.insert(k, v);
+    }
+    // The 执行率 the export printed is computed; only a different text is a printed one.
+    let shown_rate = sc
+        .rate
+        .map(|r| format!("{}%", crate::amount::format_amount(r, 2)));
+    if !read.rate_text.is_empty() && Some(&read.rate_text) != shown_rate.as_ref() {
+        f.rate_text = read.rate_text;
+    }
+    if let Some(v) = read.rate_score.filter(|v| Some(*v) != Some(sc.rate_score)) {
+        f.rate_score = Some(v);
+    }
+    for (l1, v) in read.blocks {
+        let shown = sc.blocks.iter().find(|b| b.level1 == l1).map(|b| b.score);
+        if Some(v) != shown || f.blocks.contains_key(&l1) {
+            f.blocks.insert(l1, v);
+        }
+    }
+    if let Some(v) = read.printed_total.filter(|v| *v != sc.total) {
+        f.printed_total = Some(v);
+    }
+    if !read.reviewers.is_empty() {
+        f.reviewers = read.reviewers;
+    }
+    f.indicators = read
+        .indicators
+        .into_iter()
+        .map(|mut ind| {
+            let old = s
+                .form
+                .indicators
+                .iter()
+                .enumerate()
+                .find(|(_, o)| o.level1 == ind.level1 && o.name == ind.name);
+            if let Some((i, o)) = old {
+                ind.judgement = o.judgement.clone();
+                let shown = sc
+                    .indicators
+                    .iter()
+                    .find(|x| x.index == i)
+                    .and_then(|x| x.entered.or(x.suggested));
+                if o.score.is_none() && ind.score == shown {
+                    ind.score = None;
+                }
+                if o.weight.is_none()
+                    && ind.weight.is_some()
+                    && ind.weight
+                        == sc
+                            .indicators
+                            .iter()
+                            .find(|x| x.index == i)
+                            .map(|x| crate::amount::round_half_up(x.weight, 2))
+                {
+                    ind.weight = None;
+                }
+            }
+            ind
+        })
+        .collect();
+    f
 }
