@@ -1057,9 +1057,16 @@ fn a_form_is_added_opened_undone_and_deleted_from_the_window() {
     let f = gongkai::perf::PerfForm::from_json(&rec.body).unwrap();
     assert_eq!(f.field("项目名称"), "退役军人就业创业培训经费");
     assert!(h.state().new_form.is_none());
-    // It is open, listed, and its indicators can be added like any other form's.
+    // It is open, listed without a grade (nothing entered: no 0 / 差), and its indicators can be
+    // added like any other form's.
     assert_eq!(h.state().view, View::Form("自评17".into()));
-    h.get_by_label_contains("自评17 项目支出绩效自评表「退役军人就业创业培训经费」");
+    h.get_by_label("自评17 项目支出绩效自评表「退役军人就业创业培训经费」");
+    h.get_by_label_contains("尚未填写");
+    let reg = gongkai::template::Registry::builtin();
+    let (scored, _) = gongkai::perf::score_workbook(reg, h.state().store().workbook());
+    let sum = gongkai::perf::summary(&scored);
+    assert_eq!(sum.projects, 17);
+    assert_eq!(sum.grades.iter().map(|g| g.1).sum::<usize>(), 16);
     h.get_by_label("添加产出指标指标").click();
     h.run();
     h.get_by_role_and_label(egui::accesskit::Role::Button, "数量指标")

@@ -877,7 +877,13 @@ fn a_blank_form_filled_in_the_spreadsheet_comes_back_with_its_indicators() {
     assert_eq!(back.indicators.len(), 1, "{:?}", back.indicators);
     let i = &back.indicators[0];
     assert_eq!(
-        (i.level1.as_str(), i.level2.as_str(), i.name.as_str(), i.target.as_str(), i.actual.as_str()),
+        (
+            i.level1.as_str(),
+            i.level2.as_str(),
+            i.name.as_str(),
+            i.target.as_str(),
+            i.actual.as_str()
+        ),
         ("产出指标", "数量指标", "培训人数", "≥50人", "52人")
     );
     assert_eq!(back.blocks.get("产出指标"), Some(&dec("45")));

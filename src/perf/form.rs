@@ -102,6 +102,15 @@ impl PerfForm {
     pub fn field(&self, key: &str) -> &str {
         self.fields.get(key).map(String::as_str).unwrap_or("")
     }
+    /// Nothing scored entered yet (no indicators, figures or scores): its 总分 and grade mean
+    /// nothing and are not shown.
+    pub fn is_blank(&self) -> bool {
+        self.indicators.is_empty()
+            && self.money.is_empty()
+            && self.blocks.is_empty()
+            && self.rate_score.is_none()
+    }
+
     /// Positions in `reviewers` of the people with `role`, in order.
     pub fn reviewers_of(&self, role: &str) -> Vec<usize> {
         self.reviewers

@@ -423,7 +423,10 @@ pub fn summary(scored: &[Scored]) -> Summary {
                 order.push(g.name.clone());
             }
         }
-        *counts.entry(s.score.grade.clone()).or_default() += 1;
+        // A form nothing has been entered in yet has no grade to count (not 差).
+        if !s.form.is_blank() {
+            *counts.entry(s.score.grade.clone()).or_default() += 1;
+        }
     }
     let mut names = std::collections::BTreeSet::new();
     for s in scored.iter().filter(|s| s.template.family == "绩效目标") {

@@ -176,10 +176,7 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
     let sc = &s.score;
     let ys = year.to_string();
     // Nothing entered yet: scores, 总分 and grade are left blank for the pen, not printed as 0 / 差.
-    let blank = f.indicators.is_empty()
-        && f.money.is_empty()
-        && f.blocks.is_empty()
-        && f.rate_score.is_none();
+    let blank = f.is_blank();
     let mut rows = vec![SRow::Heading {
         text: t.title.replace("{year}", &ys),
         size: 14.0,

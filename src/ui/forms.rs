@@ -42,7 +42,8 @@ pub(crate) fn entries(scored: &[crate::perf::Scored]) -> Vec<FormEntry> {
             id: s.id.clone(),
             label: crate::perf::audit::label_of(s.template, &s.score),
             grade: s.score.grade.clone(),
-            scored: s.score.scored,
+            // A blank form has no grade yet.
+            scored: s.score.scored && !s.form.is_blank(),
         })
         .collect()
 }
@@ -572,7 +573,13 @@ impl App {
                 ui.label(t.subtitle.replace("{year}", &year));
             }
         });
-        if sc.scored {
+        if sc.scored && form.is_blank() {
+            ui.label(
+                RichText::new("总分、等级：尚未填写（先填资金和指标）")
+                    .strong()
+                    .size(18.0),
+            );
+        } else if sc.scored {
             ui.horizontal(|ui| {
                 ui.label(
                     RichText::new(format!("总分 {}", num(sc.total)))
