@@ -1145,6 +1145,10 @@ fn drop_file(h: &mut Harness<'static, App>, p: &std::path::Path) {
 #[test]
 fn files_dropped_on_the_window_are_opened_or_previewed() {
     let (mut h, p) = harness("drop");
+    // The workbook already open: said so, nothing else happens.
+    drop_file(&mut h, &p);
+    h.get_by_label_contains("就是当前打开的草稿");
+    assert!(h.state().files.is_none());
     // A workbook file opens at once.
     let other = p.with_file_name("预算.sqlite");
     let path = format!(

@@ -521,7 +521,12 @@ impl App {
             .unwrap_or_default()
             .to_string_lossy()
             .to_string();
+        let same =
+            std::fs::canonicalize(path).ok() == std::fs::canonicalize(self.store.path()).ok();
         match ext.as_str() {
+            "sqlite" | "db" if same => {
+                self.message = Some((format!("「{name}」就是当前打开的草稿"), false));
+            }
             "sqlite" | "db" => {
                 self.open_files(FileAction::Open);
                 if let Some(w) = self.files.as_mut() {
