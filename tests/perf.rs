@@ -880,3 +880,39 @@ fn target_sheet_template_options_are_validated() {
     let e = Registry::from_files(&files).unwrap_err().to_string();
     assert!(e.contains("投入指标"), "{e}");
 }
+
+#[test]
+fn a_blank_form_is_listed_as_not_filled_in_not_as_poor() {
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let reg = gongkai::template::Registry::builtin();
+    let t = reg.form("yangquan-xiangmu-ziping").unwrap();
+    wb.records.insert(
+        "自评17".into(),
+        gongkai::engine::Record {
+            kind: t.id.clone(),
+            body: gongkai::perf::blank_form(t, "新项目").to_json(),
+        },
+    );
+    let d = fresh_dir("perf", "blank");
+    let f = d.join("w.json");
+    std::fs::write(&f, gongkai::io::json::to_json(&wb)).unwrap();
+    let (code, out, _) = run(&["scores", f.to_str().unwrap()]);
+    assert_eq!(code, 0);
+    let at = out.find("自评17").unwrap();
+    assert!(out[at..].contains("尚未填写"), "{out}");
+    let (_, out, _) = run(&["scores", f.to_str().unwrap(), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let forms = v["forms"].as_array().unwrap();
+    let blank: Vec<_> = forms.iter().filter(|f| f["blank"] == true).collect();
+    assert_eq!(blank.len(), 1);
+    assert_eq!(blank[0]["id"], "自评17");
+    // Not counted among the grades: 16 graded of 17 projects.
+    assert_eq!(v["summary"]["projects"], 17);
+    let graded: u64 = v["summary"]["grades"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|g| g[1].as_u64().unwrap())
+        .sum();
+    assert_eq!(graded, 16);
+}

@@ -527,7 +527,17 @@ fn scores(
     }
     let summary = crate::perf::summary(&scored);
     if as_json {
-        let forms: Vec<&crate::perf::FormScore> = scored.iter().map(|s| &s.score).collect();
+        // Each form's score, and whether anything has been entered in it yet.
+        let forms: Vec<serde_json::Value> = scored
+            .iter()
+            .map(|s| {
+                let mut v = serde_json::to_value(&s.score).unwrap_or_default();
+                if let Some(o) = v.as_object_mut() {
+                    o.insert("blank".into(), serde_json::Value::Bool(s.form.is_blank()));
+                }
+                v
+            })
+            .collect();
         let v = serde_json::json!({ "forms": forms, "summary": summary });
         let _ = writeln!(
             out,
@@ -551,6 +561,10 @@ fn scores(
                 crate::perf::audit::label_of(s.template, sc),
                 if sc.scored { "" } else { "（不评分）" }
             );
+            if sc.scored && s.form.is_blank() {
+                let _ = writeln!(out, "    尚未填写（没有资金、指标和得分）");
+                continue;
+            }
             if !sc.scored {
                 if let Some(f) = sc.funds {
                     let _ = writeln!(
