@@ -915,4 +915,11 @@ fn a_blank_form_is_listed_as_not_filled_in_not_as_poor() {
         .map(|g| g[1].as_u64().unwrap())
         .sum();
     assert_eq!(graded, 16);
+    // `check` says so once, instead of auditing a score that means nothing.
+    let (_, out, _) = run(&["check", f.to_str().unwrap()]);
+    let mine: Vec<&str> = out.lines().filter(|l| l.contains("自评17")).collect();
+    assert!(
+        out.contains("[警告] P-未填 表单「自评17」（新项目）尚未填写"),
+        "{mine:?}"
+    );
 }

@@ -1061,7 +1061,7 @@ fn a_form_is_added_opened_undone_and_deleted_from_the_window() {
     // added like any other form's.
     assert_eq!(h.state().view, View::Form("自评17".into()));
     h.get_by_label("自评17 项目支出绩效自评表「退役军人就业创业培训经费」");
-    h.get_by_label_contains("尚未填写");
+    h.get_by_label("总分、等级：尚未填写（先填资金和指标）");
     let reg = gongkai::template::Registry::builtin();
     let (scored, _) = gongkai::perf::score_workbook(reg, h.state().store().workbook());
     let sum = gongkai::perf::summary(&scored);

@@ -101,6 +101,27 @@ pub(crate) fn audit_form(
     if !s.scored {
         return;
     }
+    // Nothing entered yet: one warning instead of a score that means nothing.
+    if f.is_blank() {
+        sink.add(
+            "P-未填",
+            "",
+            "",
+            "",
+            None,
+            None,
+            format!(
+                "表单「{}」{}尚未填写：没有资金、指标和得分",
+                sink.table,
+                if s.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", s.name)
+                }
+            ),
+        );
+        return;
+    }
     rate(sink, t, p, f, s);
     let tol = p.override_tolerance;
     for b in &s.blocks {
