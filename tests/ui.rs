@@ -1360,3 +1360,12 @@ fn a_long_text_field_is_edited_in_a_multiline_box_and_checked() {
     );
     assert_eq!(grade_findings(&h), 1);
 }
+
+#[test]
+fn the_window_title_names_the_file_and_the_unit() {
+    let (h, _) = harness("title");
+    assert_eq!(
+        h.state().window_title(),
+        "w.sqlite — 阳泉市退役军人事务局 2023年度 — Gongkai 公开"
+    );
+}

@@ -762,7 +762,41 @@ impl App {
 
 impl eframe::App for App {
     fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
+        // The window's title names the file and the unit (several workbooks open side by side).
+        let title = self.window_title();
+        if ui
+            .ctx()
+            .data(|d| d.get_temp::<String>(egui::Id::unique("gongkai-title")))
+            != Some(title.clone())
+        {
+            ui.ctx()
+                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
+            ui.ctx()
+                .data_mut(|d| d.insert_temp(egui::Id::unique("gongkai-title"), title));
+        }
         App::ui(self, ui);
+    }
+}
+
+impl App {
+    /// "2024年度.sqlite — 阳泉市退役军人事务局 2024年度 — Gongkai 公开" (只读 when opened read-only).
+    pub fn window_title(&self) -> String {
+        let wb = self.store.workbook();
+        let file = self
+            .store
+            .path()
+            .file_name()
+            .map(|f| f.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let ro = if self.store.is_read_only() {
+            "（只读）"
+        } else {
+            ""
+        };
+        format!(
+            "{file}{ro} — {} {}年度 — Gongkai 公开",
+            wb.unit.name, wb.unit.year
+        )
     }
 }
 
