@@ -502,6 +502,17 @@ fn broken_profiles_and_forms_are_refused_with_the_file_named() {
     files.insert("profiles/bad.toml".into(), bad);
     assert!(Registry::from_files(&files).is_err());
 
+    // Every grade named alike (a pasted-over profile name) is refused, and so are repeated bands.
+    let same = shanxi_text().replace("name = \"良\"", "name = \"优\"");
+    let e = perf::spec::load_profile("profiles/same.toml", &same).unwrap_err();
+    assert!(e.to_string().contains("grade 的名称「优」"), "{e}");
+    let same = shanxi_text().replace("name = \"部分达成\"", "name = \"达成\"");
+    let e = perf::spec::load_profile("profiles/same.toml", &same).unwrap_err();
+    assert!(
+        e.to_string().contains("qualitative.band 的名称「达成」"),
+        "{e}"
+    );
+
     let mut files = embedded_files();
     let form =
         files["forms/yangquan-xiangmu-ziping.toml"].replace("of = [\"预算\"", "of = [\"预算金额\"");
@@ -922,4 +933,49 @@ fn a_blank_form_is_listed_as_not_filled_in_not_as_poor() {
         out.contains("[警告] P-未填 表单「自评17」（新项目）尚未填写"),
         "{mine:?}"
     );
+}
+
+#[test]
+fn every_profile_grades_with_its_own_grade_names() {
+    // A 财政部-layout form scored by each profile that fits it gets a grade of that profile's
+    // scale (the central profile once printed its own name as the grade).
+    let reg = Registry::builtin();
+    let t = reg.form("central-xiangmu-ziping").unwrap();
+    let mut f = PerfForm::default();
+    f.money.insert("全年预算".into(), d("100"));
+    f.money.insert("全年执行".into(), d("95"));
+    for (l1, l2, w) in [
+        ("产出指标", "数量指标", "50"),
+        ("效益指标", "社会效益指标", "30"),
+        ("满意度指标", "服务对象满意度指标", "10"),
+    ] {
+        f.indicators.push(perf::Indicator {
+            level1: l1.into(),
+            level2: l2.into(),
+            name: "指标".into(),
+            target: "≥90%".into(),
+            actual: "95%".into(),
+            weight: Some(d(w)),
+            ..Default::default()
+        });
+    }
+    for p in perf::profiles_for(reg, t) {
+        let s = perf::score_form("x", t, p, &f);
+        assert!(
+            ["优", "良", "中", "差"].contains(&s.grade.as_str()),
+            "{}: {}",
+            p.id,
+            s.grade
+        );
+        assert_eq!(s.grade, "优", "{}: 总分 {}", p.id, s.total);
+    }
+    for p in &reg.profiles {
+        let bands: Vec<&str> = p
+            .qualitative
+            .bands
+            .iter()
+            .map(|b| b.name.as_str())
+            .collect();
+        assert_eq!(bands, ["达成", "部分达成", "未达成"], "{}", p.id);
+    }
 }

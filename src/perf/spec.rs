@@ -661,6 +661,29 @@ pub fn load_profile(file: &str, text: &str) -> Result<Profile, TemplateError> {
     if p.score_dp > 4 {
         return bad("score_dp 最多 4 位".into());
     }
+    // Grades and bands are told apart by name: a name repeated (or the profile's own name
+    // pasted in) would print one grade for every total.
+    let repeated = |names: Vec<&str>| {
+        names
+            .iter()
+            .enumerate()
+            .find(|(i, n)| n.trim().is_empty() || names[..*i].contains(n))
+            .map(|(_, n)| n.to_string())
+    };
+    if let Some(n) = repeated(p.grades.iter().map(|g| g.name.as_str()).collect()) {
+        return bad(format!(
+            "grade 的名称「{n}」为空或重复（应为 优/良/中/差 这样各不相同的等级）"
+        ));
+    }
+    if let Some(n) = repeated(
+        p.qualitative
+            .bands
+            .iter()
+            .map(|b| b.name.as_str())
+            .collect(),
+    ) {
+        return bad(format!("qualitative.band 的名称「{n}」为空或重复（应为 达成/部分达成/未达成 这样各不相同的档次）"));
+    }
     Ok(p)
 }
 
