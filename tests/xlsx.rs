@@ -892,3 +892,65 @@ fn a_blank_form_filled_in_the_spreadsheet_comes_back_with_its_indicators() {
     assert!(back.printed_total.is_none() && back.rate_score.is_none());
     assert!(p.unrecognised.iter().any(|l| l.contains("重新读取")));
 }
+
+/// The file with its hidden workbook sheet renamed: what another program's copy looks like.
+fn without_hidden_workbook(bytes: &[u8]) -> Vec<u8> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for i in 0..z.len() {
+        let mut entry = z.by_index(i).unwrap();
+        let name = entry.name().unwrap().to_string();
+        let mut data = Vec::new();
+        entry.read_to_end(&mut data).unwrap();
+        if name == "xl/workbook.xml" {
+            data = String::from_utf8(data)
+                .unwrap()
+                .replace("name=\"gongkai-data\"", "name=\"备用\"")
+                .into_bytes();
+        }
+        let opts: zip::write::SimpleFileOptions = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        out.start_file(name, opts).unwrap();
+        out.write_all(&data).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+#[test]
+fn forms_printed_by_gongkai_are_read_back_by_their_labels_alone() {
+    // Every 自评表 of the sample and every 目标表 of the budget sample, read from the visible
+    // sheets only (as if another program had saved the file), score exactly as the originals.
+    for sample in [SAMPLE, SAMPLES[2]] {
+        let wb = load(sample);
+        let x = without_hidden_workbook(&export(&wb));
+        let mut base = wb.clone();
+        base.records.clear();
+        let p = xlsx::import(reg(), &x, Some(&base)).unwrap();
+        assert!(!p.from_gongkai);
+        assert_eq!(
+            p.workbook.records.len(),
+            wb.records.len(),
+            "{sample}: {:?}",
+            p.recognised
+        );
+        let (before, _) = gongkai::perf::score_workbook(reg(), &wb);
+        let (after, _) = gongkai::perf::score_workbook(reg(), &p.workbook);
+        for b in &before {
+            let a = after
+                .iter()
+                .find(|a| a.score.name == b.score.name && a.score.funds == b.score.funds)
+                .unwrap_or_else(|| panic!("{sample}: {} not read back", b.score.name));
+            assert_eq!(a.score.total, b.score.total, "{}", b.score.name);
+            assert_eq!(a.score.grade, b.score.grade, "{}", b.score.name);
+            assert_eq!(a.score.funds, b.score.funds, "{}", b.score.name);
+            let names = |s: &gongkai::perf::Scored| -> Vec<(String, String, String)> {
+                s.form
+                    .indicators
+                    .iter()
+                    .map(|i| (i.level1.clone(), i.name.clone(), i.target.clone()))
+                    .collect()
+            };
+            assert_eq!(names(a), names(b), "{}", b.score.name);
+        }
+    }
+}

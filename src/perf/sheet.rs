@@ -420,12 +420,19 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
                         if same1 {
                             SCell::cont()
                         } else {
-                            SCell::new(
-                                bscore.map(|b| num(b.score)).unwrap_or_default(),
-                                Align::Center,
-                            )
-                            .bind(Bind::Block(ind.level1.clone()))
-                            .number()
+                            // When the 总分 is the printed one (a block was left unscored on
+                            // the original), the unscored block stays empty, as printed, so the
+                            // parts shown are the parts that were entered.
+                            let shown = bscore.and_then(|b| {
+                                if sc.total_from_print {
+                                    b.entered
+                                } else {
+                                    Some(b.score)
+                                }
+                            });
+                            SCell::new(shown.map(num).unwrap_or_default(), Align::Center)
+                                .bind(Bind::Block(ind.level1.clone()))
+                                .number()
                         }
                     } else {
                         SCell::new(

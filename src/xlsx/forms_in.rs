@@ -90,6 +90,9 @@ pub(super) fn read(
         })
         .collect();
     let mut n = 0;
+    // Forms this import wrote: a second form of the same project in the same file (the seed's
+    // two 帮扶就业 sheets) is added beside the first, not over it.
+    let mut written: Vec<String> = Vec::new();
     for (sname, r) in sheets {
         let Some((r0, c0)) = r.start() else { continue };
         let (h, w) = r.get_size();
@@ -138,6 +141,7 @@ pub(super) fn read(
             let existing = wb
                 .records
                 .iter()
+                .filter(|(id, _)| !written.contains(id))
                 .find(|(_, rec)| {
                     reg.form(&rec.kind).is_some_and(|o| o.family == t.family)
                         && PerfForm::from_json(&rec.body).is_ok_and(|f| {
@@ -158,6 +162,7 @@ pub(super) fn read(
                 address(*row, c0),
                 form.indicators.len()
             ));
+            written.push(id.clone());
             wb.records.insert(id, rec);
             n += 1;
         }
