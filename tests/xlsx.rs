@@ -954,3 +954,38 @@ fn forms_printed_by_gongkai_are_read_back_by_their_labels_alone() {
         }
     }
 }
+
+#[test]
+fn tables_printed_by_gongkai_are_read_back_by_their_headers_alone() {
+    // Every table of the 决算 and 预算 samples, read from the visible sheets only (no hidden
+    // workbook): every cell recomputes to the figure the original shows, nothing left unread.
+    for sample in [SAMPLE, SAMPLES[2]] {
+        let wb = load(sample);
+        let x = without_hidden_workbook(&export(&wb));
+        let base = Workbook::new(&wb.template_set, wb.unit.clone());
+        let p = xlsx::import(reg(), &x, Some(&base)).unwrap();
+        assert!(p.unrecognised.is_empty(), "{sample}: {:?}", p.unrecognised);
+        assert!(p.missing.is_empty(), "{sample}: {:?}", p.missing);
+        let set = reg().set(&wb.template_set).unwrap();
+        let a = gongkai::engine::evaluate(set, &wb).unwrap().model;
+        let b = gongkai::engine::evaluate(set, &p.workbook).unwrap().model;
+        let values = |m: &gongkai::engine::Model| -> std::collections::BTreeMap<String, Decimal> {
+            (0..m.cells.len() as u32)
+                .map(|id| (m.cell_name(id), m.value_of(id)))
+                .filter(|(_, v)| !v.is_zero())
+                .collect()
+        };
+        let (va, vb) = (values(&a), values(&b));
+        let differ: Vec<String> = va
+            .iter()
+            .filter(|(k, v)| vb.get(*k) != Some(v))
+            .map(|(k, v)| format!("{k}: {v} vs {:?}", vb.get(k)))
+            .chain(
+                vb.iter()
+                    .filter(|(k, _)| !va.contains_key(*k))
+                    .map(|(k, v)| format!("{k}: only in the import ({v})")),
+            )
+            .collect();
+        assert!(differ.is_empty(), "{sample}: {differ:?}");
+    }
+}

@@ -260,8 +260,8 @@ fn read_table(
     r: &Range<Data>,
     tpl: &TableTemplate,
     year: i32,
-    from: u32,
-    to: u32,
+    (from, to): (u32, u32),
+    free: bool,
     unrecognised: &mut Vec<String>,
     sheet: &str,
 ) -> (Vec<Entry>, Vec<(String, String)>) {
@@ -280,7 +280,8 @@ fn read_table(
             if (t == "科目代码"
                 || t == "科目编码"
                 || t.ends_with("科目编码")
-                || t == "功能分类科目编码")
+                || t == "功能分类科目编码"
+                || (free && (t == "序号" || t == "项目编号" || t == "编号")))
                 && !keys.iter().any(|k| k.0 == c)
             {
                 keys.push((c, Key::Code));
@@ -310,12 +311,19 @@ fn read_table(
                 .map(|c| (c, norm(&text(cell(r, row, c)))))
                 .filter(|x| !x.1.is_empty())
                 .collect();
-            let numbered = texts.len() >= 2
-                && texts.iter().all(|(_, t)| {
-                    t.chars().all(|c| c.is_ascii_digit()) && tpl.col_index(t).is_some()
-                });
-            if numbered {
-                cols = texts;
+            // All bare numbers, at least two of them this table's 栏次 (a leading "1" may
+            // number the 项目名称 column, as 预算公开表12 prints it).
+            let digits = texts.len() >= 2
+                && texts
+                    .iter()
+                    .all(|(_, t)| t.len() <= 3 && t.chars().all(|c| c.is_ascii_digit()));
+            let known: Vec<(u32, String)> = texts
+                .iter()
+                .filter(|(_, t)| tpl.col_index(t).is_some())
+                .cloned()
+                .collect();
+            if digits && known.len() >= 2 {
+                cols = known;
                 body_from = row + 1;
                 break;
             }
@@ -324,17 +332,32 @@ fn read_table(
     if cols.is_empty() {
         for row in from + 1..to.min(from + 10) {
             let mut hit = false;
+            let earlier = cols.clone();
             for c in c0..c1 {
                 let v = norm(&text(cell(r, row, c)));
                 if let Some(col) = tpl.columns.iter().find(|x| {
                     !v.is_empty() && norm(&x.label.replace("{year}", &year.to_string())) == v
                 }) {
-                    cols.push((c, col.no.clone()));
-                    hit = true;
+                    // Merged headers: a lower row names a column more exactly (预算公开表4's
+                    // 金额 over 小计 / 一般公共预算 …), so it replaces the label above it. A
+                    // column number already placed elsewhere on an earlier row is not placed
+                    // again (a body row's 合计 label is not a header); on one row a label may
+                    // repeat (公开06表 prints its 科目/决算数 pairs side by side).
+                    if let Some(k) = cols.iter().position(|(pc, _)| *pc == c) {
+                        if earlier.iter().any(|(pc, _)| *pc == c) {
+                            cols[k].1 = col.no.clone();
+                            hit = true;
+                        }
+                    } else if !earlier.iter().any(|(_, no)| *no == col.no) {
+                        cols.push((c, col.no.clone()));
+                        hit = true;
+                    }
                 }
             }
+            // Merged headers put the labels on several rows: keep looking below the first.
             if hit {
                 body_from = row + 1;
+            } else if !cols.is_empty() {
                 break;
             }
         }
@@ -368,6 +391,12 @@ fn read_table(
                 cur = match k {
                     Key::RowNo if !v.is_empty() && v.chars().all(|x| x.is_ascii_digit()) => Some(v),
                     Key::Code if !v.is_empty() && v.chars().all(|x| x.is_ascii_digit()) => {
+                        // A user-numbered row: "1" is project 01.
+                        let v = if free && v.len() < 2 {
+                            format!("{v:0>2}")
+                        } else {
+                            v
+                        };
                         let name = norm(&text(cell(r, row, c + 1)));
                         names.push((v.clone(), name));
                         Some(v)
@@ -514,7 +543,20 @@ pub fn import(reg: &Registry, bytes: &[u8], base: Option<&Workbook>) -> Result<P
             .map(|x| x.1)
             .min()
             .unwrap_or(bounds(r).2);
-        let (entries, names) = read_table(r, t, wb.unit.year, f.row, end, &mut unrecognised, name);
+        // User-numbered rows (表十二's projects) are keyed by their 序号.
+        let free = t
+            .coded
+            .as_ref()
+            .is_some_and(|c| set.code_lists[c.code_list].free);
+        let (entries, names) = read_table(
+            r,
+            t,
+            wb.unit.year,
+            (f.row, end),
+            free,
+            &mut unrecognised,
+            name,
+        );
         recognised.push(format!(
             "{} {}：工作表「{name}」第 {} 行起，{} 个数",
             t.label,
