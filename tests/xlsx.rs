@@ -920,22 +920,47 @@ fn without_hidden_workbook(bytes: &[u8]) -> Vec<u8> {
 fn forms_printed_by_gongkai_are_read_back_by_their_labels_alone() {
     // Every 自评表 of the sample and every 目标表 of the budget sample, read from the visible
     // sheets only (as if another program had saved the file), score exactly as the originals.
-    for sample in [SAMPLE, SAMPLES[2]] {
+    for sample in [SAMPLE, SAMPLES[1], SAMPLES[2]] {
         let wb = load(sample);
         let x = without_hidden_workbook(&export(&wb));
         let mut base = wb.clone();
         base.records.clear();
         let p = xlsx::import(reg(), &x, Some(&base)).unwrap();
         assert!(!p.from_gongkai);
+        // 基础数据 ledgers are not read from such a file (said so), everything else is.
+        let ledgers = wb
+            .records
+            .values()
+            .filter(|r| !reg().form(&r.kind).unwrap().ledgers.is_empty())
+            .count();
         assert_eq!(
             p.workbook.records.len(),
-            wb.records.len(),
+            wb.records.len() - ledgers,
             "{sample}: {:?}",
             p.recognised
         );
+        assert_eq!(
+            p.unrecognised
+                .iter()
+                .filter(|l| l.contains("基础数据表不从其他程序的文件读取"))
+                .count(),
+            ledgers
+        );
+        // And a workbook that has its ledger keeps it.
+        if ledgers > 0 {
+            let q = xlsx::import(reg(), &x, Some(&wb)).unwrap();
+            for (id, r) in &wb.records {
+                if !reg().form(&r.kind).unwrap().ledgers.is_empty() {
+                    assert_eq!(q.workbook.records[id].body, r.body, "{id}");
+                }
+            }
+        }
         let (before, _) = gongkai::perf::score_workbook(reg(), &wb);
         let (after, _) = gongkai::perf::score_workbook(reg(), &p.workbook);
         for b in &before {
+            if !b.template.ledgers.is_empty() {
+                continue;
+            }
             let a = after
                 .iter()
                 .find(|a| a.score.name == b.score.name && a.score.funds == b.score.funds)

@@ -116,6 +116,15 @@ pub(super) fn read(
         }
         for (i, (row, t)) in starts.iter().enumerate() {
             let end = starts.get(i + 1).map(|x| x.0).unwrap_or(r1);
+            // Ledgers (基础数据表) are not read from other programs' files: reading one would
+            // replace the stored ledger with an empty one.
+            if !t.ledgers.is_empty() {
+                unrecognised.push(format!(
+                    "工作表「{sname}」{}：基础数据表不从其他程序的文件读取（请在 Gongkai 中填写），未导入",
+                    t.title.replace("{year}", "")
+                ));
+                continue;
+            }
             let reg_ = Region {
                 r,
                 rows: *row + 1..end,
