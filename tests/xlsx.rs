@@ -723,12 +723,16 @@ fn a_form_typed_in_excel_is_read_by_its_labels_and_checked() {
     assert!(
         p.recognised
             .iter()
-            .any(|l| l.contains("替换表单「自评01」")),
+            .any(|l| l.contains("更新表单「自评01」")),
         "{:?}",
         p.recognised
     );
     let f = gongkai::perf::PerfForm::from_json(&p.workbook.records["自评01"].body).unwrap();
     assert_eq!(f.printed_total, Some(dec("93")));
+    // What the sheet does not show stays as stored (its 项目起止时间 is not on this sheet).
+    let stored = gongkai::perf::PerfForm::from_json(&wb.records["自评01"].body).unwrap();
+    assert!(!stored.field("项目起止时间").is_empty());
+    assert_eq!(f.field("项目起止时间"), stored.field("项目起止时间"));
 }
 
 proptest! {

@@ -159,8 +159,19 @@ pub(super) fn read(
                 })
                 .map(|(id, _)| id.clone());
             let (id, verb) = match existing {
-                Some(id) => (id, "替换"),
+                Some(id) => (id, "更新"),
                 None => (crate::perf::next_id(wb, t), "新增"),
+            };
+            // Over the stored form of the same kind: what the sheet cannot show (评分口径, a
+            // chosen 达成情况, ledgers) is kept.
+            let form = match wb.records.get(&id) {
+                Some(old) if old.kind == t.id => {
+                    match crate::perf::read_record(reg, &id, &old.kind, &old.body) {
+                        Ok(s) => super::import::merge_read(&s, form),
+                        Err(_) => form,
+                    }
+                }
+                _ => form,
             };
             let rec = crate::engine::Record {
                 kind: t.id.clone(),

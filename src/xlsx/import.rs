@@ -836,7 +836,10 @@ fn read_forms(
 /// shows replaces it (the indicator list, filled fields, figures, 评价人员), what the sheet cannot
 /// show is kept (the 评分口径, a chosen 达成情况), and figures equal to what the export printed as
 /// computed or suggested (总分, 执行率得分, block and indicator scores) are not taken as typed.
-fn merge_read(s: &crate::perf::Scored, read: crate::perf::PerfForm) -> crate::perf::PerfForm {
+pub(super) fn merge_read(
+    s: &crate::perf::Scored,
+    read: crate::perf::PerfForm,
+) -> crate::perf::PerfForm {
     let sc = &s.score;
     let mut f = s.form.clone();
     for (k, v) in read.fields {
