@@ -863,14 +863,15 @@ impl App {
                                     self.mark_focus(ui, &r, &format!("指标{}", i + 1));
                                     let cols: Vec<(&str, &str, String, f32)> = if !sc.scored {
                                         vec![
-                                            ("name", "三级指标", ind.name.clone(), 150.0),
+                                            // Target sheets have fewer columns: wider boxes.
+                                            ("name", "三级指标", ind.name.clone(), 240.0),
                                             (
                                                 "period",
                                                 "实施期指标值",
                                                 ind.period_target.clone(),
-                                                110.0,
+                                                170.0,
                                             ),
-                                            ("target", "年度指标值", ind.target.clone(), 110.0),
+                                            ("target", "年度指标值", ind.target.clone(), 170.0),
                                         ]
                                     } else {
                                         vec![
