@@ -4,6 +4,8 @@ pub mod amount;
 pub mod cli;
 pub mod engine;
 pub mod evaluate;
+pub mod fsio;
+pub mod guard;
 pub mod io;
 pub mod layout;
 pub mod narrative;

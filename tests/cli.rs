@@ -107,6 +107,18 @@ fn bad_files_exit_2_with_a_chinese_message() {
         ("number.json", workbook(r#"{"01":[{"row":"1","values":{"1":"12a"}}]}"#), "tables.01[0].values.1：「12a」不是有效金额"),
         ("derived.json", workbook(r#"{"01":[{"row":"27","values":{"1":"2"}}]}"#), "是计算得出的单元格"),
         ("code.json", workbook(r#"{"03":[{"row":"20a","values":{"2":"2"}}]}"#), "科目代码「20a」无效"),
+        ("comma.json", workbook(r#"{"01":[{"row":"1","values":{"1":"12,5"}}]}"#), "千分位分隔符应每三位一个"),
+        ("huge.json", workbook(r#"{"01":[{"row":"1","values":{"1":"79228162514264337593543950335"}}]}"#), "数值过大"),
+        (
+            "version-text.json",
+            br#"{"format":"gongkai-workbook","version":"1","template_set":"x","unit":{"name":"a","year":2023}}"#.to_vec(),
+            "版本号应为正整数",
+        ),
+        (
+            "year.json",
+            br#"{"format":"gongkai-workbook","version":1,"template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":-1}}"#.to_vec(),
+            "年度 -1 不合理",
+        ),
     ];
     for (name, bytes, want) in cases {
         let (code, out, err) = run(&["check", &temp(name, &bytes)]);
@@ -117,6 +129,33 @@ fn bad_files_exit_2_with_a_chinese_message() {
     let (code, _, err) = run(&["check", "/no/such/file.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("无法读取文件"), "{err}");
+    // A long bad number is quoted by its start, not echoed whole.
+    let long = "9".repeat(100_000) + "x";
+    let (code, _, err) = run(&[
+        "check",
+        &temp(
+            "long.json",
+            &workbook(&format!(
+                r#"{{"01":[{{"row":"1","values":{{"1":"{long}"}}}}]}}"#
+            )),
+        ),
+    ]);
+    assert_eq!(code, 2);
+    assert!(
+        err.len() < 1000 && err.contains("共 100001 个字符"),
+        "{}",
+        &err[..err.len().min(300)]
+    );
+}
+
+#[test]
+fn a_byte_order_mark_and_a_source_field_are_accepted() {
+    let mut bytes = "\u{feff}".as_bytes().to_vec();
+    bytes.extend(
+        br#"{"format":"gongkai-workbook","version":1,"source":"https://example.org/x.pdf","template_set":"shanxi-juesuan-2023","unit":{"name":"a","year":2023},"tables":{}}"#,
+    );
+    let (code, out, err) = run(&["check", &temp("bom.json", &bytes)]);
+    assert_ne!(code, 2, "{out}{err}");
 }
 
 #[test]

@@ -410,7 +410,8 @@ fn an_amount_is_never_broken_across_lines_and_one_that_cannot_fit_is_refused() {
             .any(|p| p.runs.iter().any(|r| r.trim() == "98,765,432,109.87")),
         "the amount is one run"
     );
-    // Twenty-six digits cannot be set legibly in that column: the preflight names it.
+    // Twenty-six digits are no 万元 figure: refused where they enter (15 integer digits at most),
+    // with the place named, and nothing is written.
     let absurd: rust_decimal::Decimal = "12345678901234567890123456.78".parse().unwrap();
     wb.set_value("03", "2080901", "3", Some(absurd));
     let src = write(&wb, "absurd.json");
@@ -425,9 +426,7 @@ fn an_amount_is_never_broken_across_lines_and_one_that_cannot_fit_is_refused() {
     ]);
     assert_eq!(code, 2);
     assert!(
-        se.contains("版面检查未通过")
-            && se.contains("12,345,678,901,234,567,890,123,456.78")
-            && se.contains("超出单元格宽度"),
+        se.contains("tables.03") && se.contains("数值过大（整数部分最多 15 位）"),
         "{se}"
     );
     assert!(!o.exists());

@@ -236,7 +236,7 @@ fn broken_files_are_refused_in_chinese() {
     // Truncated.
     let good = export(&load(SAMPLE));
     let e = xlsx::import(reg(), &good[..good.len() / 2], None).unwrap_err();
-    assert!(e.contains("压缩包损坏") || e.contains("无法读取"), "{e}");
+    assert!(e.contains("压缩包已损坏") || e.contains("无法读取"), "{e}");
     // An OLE container that is not a readable .xls (what a password-protected .xlsx looks like).
     let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
     ole.extend(std::iter::repeat_n(0u8, 4096));
@@ -253,7 +253,7 @@ fn broken_files_are_refused_in_chinese() {
     let cd = bytes.windows(4).rposition(|w| w == b"PK\x01\x02").unwrap();
     bytes[cd + 24..cd + 28].copy_from_slice(&3_000_000_000u32.to_le_bytes());
     let e = xlsx::import(reg(), &bytes, None).unwrap_err();
-    assert!(e.contains("压缩炸弹") || e.contains("压缩包损坏"), "{e}");
+    assert!(e.contains("压缩炸弹") || e.contains("压缩包已损坏"), "{e}");
     // Too large.
     let big = vec![0u8; xlsx::import::MAX_FILE + 1];
     assert!(xlsx::import(reg(), &big, None)
@@ -459,7 +459,7 @@ fn edits_in_a_form_sheet_come_back_into_the_form() {
     assert!(
         p.unrecognised
             .iter()
-            .any(|l| l.contains(&total_at) && l.contains("「九十五」不是数字")),
+            .any(|l| l.contains(&total_at) && l.contains("「九十五」不是有效金额")),
         "{:?}",
         p.unrecognised
     );
@@ -1017,4 +1017,132 @@ fn tables_printed_by_gongkai_are_read_back_by_their_headers_alone() {
             .collect();
         assert!(differ.is_empty(), "{sample}: {differ:?}");
     }
+}
+
+/// No English library text in a refusal: runs of Latin letters other than format names.
+fn plain_chinese(e: &str) -> bool {
+    let allowed = ["Excel", "WPS", "xlsx", "xls", "MB", "XFD"];
+    let mut word = String::new();
+    for c in e.chars().chain(std::iter::once(' ')) {
+        if c.is_ascii_alphabetic() {
+            word.push(c);
+        } else {
+            if word.len() >= 3 && !allowed.contains(&word.as_str()) {
+                return false;
+            }
+            word.clear();
+        }
+    }
+    true
+}
+
+#[test]
+fn a_far_cell_is_skipped_not_allocated() {
+    // One figure at the last cell a sheet can have (XFD1048576) beside a real table: the table is
+    // read, the far cell is named and ignored; nothing the size of the sheet is allocated (a dense
+    // read asked for 549,755,813,888 bytes here).
+    use rust_xlsxwriter::Workbook as X;
+    let mut x = X::new();
+    let ws = x.add_worksheet();
+    ws.write_string(0, 0, "2023年度支出决算表").unwrap();
+    ws.write_number(1_048_575, 16_383, 1.0).unwrap();
+    let bytes = x.save_to_buffer().unwrap();
+    let p = xlsx::import(reg(), &foreign(), None).unwrap();
+    assert!(p
+        .unrecognised
+        .iter()
+        .all(|u| !u.contains("远在表格范围之外")));
+    let mut merged = foreign();
+    // The far cell beside a title alone: read, the far cell named and ignored.
+    let p = xlsx::import(reg(), &bytes, None).unwrap();
+    assert!(p.unrecognised.iter().any(|u| u.contains("XFD1048576")));
+    // Put the far cell into the foreign workbook's table sheet: the table is still read.
+    merged = rewrite_sheet(&merged, 2, |xml| {
+        xml.replace(
+            "</sheetData>",
+            "<row r=\"1048576\"><c r=\"XFD1048576\"><v>1</v></c></row></sheetData>",
+        )
+    });
+    let p = xlsx::import(reg(), &merged, None).unwrap();
+    assert!(
+        p.unrecognised
+            .iter()
+            .any(|u| u.contains("XFD1048576") && u.contains("已忽略")),
+        "{:?}",
+        p.unrecognised
+    );
+    assert!(p.recognised.iter().any(|r| r.contains("公开03表")));
+}
+
+#[test]
+fn library_errors_and_encryption_are_told_in_chinese() {
+    // A sheet whose XML is broken in the way calamine reports as "Expecting 'v, f, or is' node".
+    let good = export(&load(SAMPLE));
+    let bad = rewrite_sheet(&good, 1, |xml| {
+        xml.replacen("<v>", "<q>", 1).replacen("</v>", "</q>", 1)
+    });
+    match xlsx::import(reg(), &bad, None) {
+        Ok(_) => {}
+        Err(e) => assert!(plain_chinese(&e), "{e}"),
+    }
+    let broken = rewrite_sheet(&good, 1, |xml| {
+        xml.replacen("<sheetData>", "<sheetData><row r=\"x\"><c", 1)
+    });
+    let e = xlsx::import(reg(), &broken, None).unwrap_err();
+    assert!(plain_chinese(&e) && e.contains("无法读取"), "{e}");
+    // An encrypted .xlsx: an OLE container with an EncryptedPackage stream.
+    let mut ole = vec![0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+    ole.extend(std::iter::repeat_n(0u8, 1024));
+    ole.extend("EncryptedPackage".encode_utf16().flat_map(u16::to_le_bytes));
+    ole.extend(std::iter::repeat_n(0u8, 1024));
+    let e = xlsx::import(reg(), &ole, None).unwrap_err();
+    assert!(e.contains("文件已加密"), "{e}");
+}
+
+#[test]
+fn spreadsheet_numbers_are_bounded_like_typed_ones() {
+    // 12,5 in a text cell is not 125; a number with 8 real decimals and one past 15 digits are
+    // refused by cell; binary noise of a computed cell (0.1 + 0.2) is not.
+    use rust_xlsxwriter::Workbook as X;
+    let table = |cells: &[(&str, &dyn Fn(&mut rust_xlsxwriter::Worksheet, u32, u16))]| {
+        let mut x = X::new();
+        let ws = x.add_worksheet();
+        ws.write_string(0, 0, "2023年度支出决算表").unwrap();
+        ws.write_string(1, 0, "科目编码").unwrap();
+        ws.write_string(1, 1, "科目名称").unwrap();
+        ws.write_string(1, 2, "本年支出合计").unwrap();
+        ws.write_string(1, 3, "基本支出").unwrap();
+        ws.write_string(1, 4, "项目支出").unwrap();
+        ws.write_string(2, 0, "栏次").unwrap();
+        for c in 0..3u16 {
+            ws.write_string(2, 2 + c, (c + 1).to_string()).unwrap();
+        }
+        for (i, (code, w)) in cells.iter().enumerate() {
+            let r = 3 + i as u32;
+            ws.write_string(r, 0, *code).unwrap();
+            w(ws, r, 3);
+        }
+        x.save_to_buffer().unwrap()
+    };
+    let bytes = table(&[
+        ("2080901", &|ws, r, c| {
+            ws.write_string(r, c, "12,5").unwrap();
+        }),
+        ("2080902", &|ws, r, c| {
+            ws.write_number(r, c, 1.123_456_78).unwrap();
+        }),
+        ("2080903", &|ws, r, c| {
+            ws.write_number(r, c, 1e16).unwrap();
+        }),
+        ("2080904", &|ws, r, c| {
+            ws.write_number(r, c, 0.1 + 0.2).unwrap();
+        }),
+    ]);
+    let p = xlsx::import(reg(), &bytes, None).unwrap();
+    let un = p.unrecognised.join("\n");
+    assert!(un.contains("12,5"), "{un}");
+    assert!(un.contains("小数位数过多"), "{un}");
+    assert!(un.contains("数值过大"), "{un}");
+    assert_eq!(p.workbook.value("03", "2080901", "2"), None);
+    assert_eq!(p.workbook.value("03", "2080904", "2"), Some(dec("0.3")));
 }

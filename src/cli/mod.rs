@@ -410,8 +410,8 @@ fn export_pdf(
     };
     match crate::print::export(&src, &opts) {
         Ok(x) => {
-            if let Err(e) = std::fs::write(output, &x.bytes) {
-                let _ = writeln!(err, "无法写入 {}：{e}", output.display());
+            if let Err(e) = crate::fsio::write_atomic(output, &x.bytes) {
+                let _ = writeln!(err, "{e}");
                 return 2;
             }
             let kind = if x.draft {

@@ -298,8 +298,8 @@ pub fn export(
                 crate::xlsx::export_part(&full.ev.model, &wb, &full.scored, &part)
             })
             .and_then(|b| {
-                std::fs::write(o, &b)
-                    .map_err(|e| format!("无法写入 {}：{e}", o.display()))
+                crate::fsio::write_atomic(o, &b)
+                    .map_err(|e| e.to_string())
                     .map(|_| b.len())
             });
         return match r {
@@ -330,13 +330,13 @@ pub fn export(
             let _ = out.write_all(text.as_bytes());
             0
         }
-        Some(p) => match std::fs::write(p, text) {
+        Some(p) => match crate::fsio::write_atomic(p, text.as_bytes()) {
             Ok(()) => {
                 let _ = writeln!(out, "已导出 {}", p.display());
                 0
             }
             Err(e) => {
-                let _ = writeln!(err, "无法写入 {}：{e}", p.display());
+                let _ = writeln!(err, "{e}");
                 2
             }
         },

@@ -111,9 +111,9 @@ impl Model<'_> {
         n: usize,
     ) -> Option<Outcome> {
         let gap = match op {
-            CmpOp::Eq => (lhs - rhs).abs(),
-            CmpOp::Le => (lhs - rhs).max(Decimal::ZERO),
-            CmpOp::Ge => (rhs - lhs).max(Decimal::ZERO),
+            CmpOp::Eq => lhs.saturating_sub(rhs).abs(),
+            CmpOp::Le => lhs.saturating_sub(rhs).max(Decimal::ZERO),
+            CmpOp::Ge => rhs.saturating_sub(lhs).max(Decimal::ZERO),
         };
         if gap.is_zero() {
             return None;
@@ -151,7 +151,7 @@ impl Model<'_> {
     ) -> Finding {
         let dp =
             self.set.tables[self.cells[at as usize].table].columns[self.cells[at as usize].col].dp;
-        let diff = format_amount((lhs - rhs).abs(), dp);
+        let diff = format_amount(lhs.saturating_sub(rhs).abs(), dp);
         let note = if o.tail { "，尾数误差" } else { "" };
         let r = &self.set.rules[rule];
         let template = r
@@ -257,11 +257,13 @@ fn sum_terms(
         let v = values[id as usize];
         if !v.is_zero() {
             n += counts[id as usize].max(1) as usize;
-            if sign < 0 {
-                sum -= v;
+            // Saturating: figures are bounded on entry (amount::MAX_INT_DIGITS), so this never
+            // saturates on real data; it keeps a crafted file from crashing the evaluation.
+            sum = if sign < 0 {
+                sum.saturating_sub(v)
             } else {
-                sum += v;
-            }
+                sum.saturating_add(v)
+            };
         }
     }
     (sum, n)

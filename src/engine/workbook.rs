@@ -281,7 +281,11 @@ impl Workbook {
             Slot::Value { table, row, col } | Slot::Asserted { table, row, col } => {
                 let v = match text {
                     None => None,
-                    Some(t) => Some(t.parse::<Decimal>().map_err(|_| err("不是有效金额"))?),
+                    Some(t) => Some(
+                        t.parse::<Decimal>()
+                            .map_err(|_| err("不是有效金额"))
+                            .and_then(|d| crate::amount::check_bounds(d).map_err(err))?,
+                    ),
                 };
                 let r = self.row_mut(table, row);
                 let map = if matches!(slot, Slot::Value { .. }) {

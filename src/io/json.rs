@@ -41,6 +41,8 @@ pub fn from_json(text: &str) -> Result<Workbook, JsonError> {
     if text.len() > MAX_BYTES {
         return Err(JsonError::TooLarge(text.len()));
     }
+    // A byte-order mark (Windows Notepad saves one) is not part of the JSON.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let v: Value = serde_json::from_str(text).map_err(|e| JsonError::Syntax {
         line: e.line(),
         column: e.column(),
@@ -55,10 +57,15 @@ pub fn from_json(text: &str) -> Result<Workbook, JsonError> {
     if obj.get("format").and_then(Value::as_str) != Some(FORMAT) {
         return Err(JsonError::Foreign);
     }
-    let version = obj
-        .get("version")
-        .and_then(Value::as_u64)
-        .ok_or_else(|| field("version", "缺少版本号"))?;
+    let version = match obj.get("version") {
+        None | Some(Value::Null) => return Err(field("version", "缺少版本号")),
+        Some(v) => v.as_u64().filter(|&n| n >= 1).ok_or_else(|| {
+            field(
+                "version",
+                format!("版本号应为正整数（如 \"version\": 1，不加引号），而不是 {v}"),
+            )
+        })?,
+    };
     if version > VERSION {
         return Err(JsonError::NewerVersion(version));
     }
@@ -73,7 +80,15 @@ pub fn from_json(text: &str) -> Result<Workbook, JsonError> {
         .ok_or_else(|| field("unit.year", "年度应为整数，如 2023"))?;
     let meta = UnitMeta {
         name: str_field(unit, "name", "unit.name")?,
-        year: i32::try_from(year).map_err(|_| field("unit.year", "年度超出范围"))?,
+        year: i32::try_from(year)
+            .ok()
+            .filter(|y| (1990..=2100).contains(y))
+            .ok_or_else(|| {
+                field(
+                    "unit.year",
+                    format!("年度 {year} 不合理（应在 1990–2100 之间）"),
+                )
+            })?,
         profile: unit
             .get("profile")
             .and_then(Value::as_str)
@@ -84,11 +99,18 @@ pub fn from_json(text: &str) -> Result<Workbook, JsonError> {
     for k in obj.keys() {
         if !matches!(
             k.as_str(),
-            "format" | "version" | "template_set" | "unit" | "tables" | "texts" | "records"
+            "format"
+                | "version"
+                | "template_set"
+                | "unit"
+                | "tables"
+                | "texts"
+                | "records"
+                | "source"
         ) {
             return Err(field(
                 k,
-                "未知字段（可用：format、version、template_set、unit、tables、texts、records）",
+                "未知字段（可用：format、version、template_set、unit、tables、texts、records、source）",
             ));
         }
     }

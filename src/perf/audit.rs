@@ -547,7 +547,9 @@ fn numbers_in(s: &str) -> Vec<(Decimal, usize)> {
             (true, None) => start = Some(i),
             (false, Some(st)) => {
                 if let Ok(d) = s[st..i].trim_end_matches('.').parse::<Decimal>() {
-                    out.push((d, i));
+                    if let Ok(d) = crate::amount::check_bounds(d) {
+                        out.push((d, i));
+                    }
                 }
                 start = None;
             }

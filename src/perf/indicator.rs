@@ -84,7 +84,7 @@ pub fn parse_quantity(text: &str, p: &Profile) -> Option<Quantity> {
     if num_end == 0 || !s.as_bytes()[0].is_ascii_digit() {
         return None;
     }
-    let value: Decimal = s[..num_end].parse().ok()?;
+    let value: Decimal = crate::amount::check_bounds(s[..num_end].parse().ok()?).ok()?;
     let mut unit = s[num_end..].to_string();
     for (list, c) in [(&r.ge_suffix, Cmp::Ge), (&r.le_suffix, Cmp::Le)] {
         if let Some(w) = list
@@ -386,5 +386,5 @@ fn percent_in(s: &str) -> Option<Decimal> {
         .take_while(|(_, c)| c.is_ascii_digit() || *c == '.')
         .last()
         .map(|(i, _)| i)?;
-    head[start..].parse().ok()
+    crate::amount::check_bounds(head[start..].parse().ok()?).ok()
 }

@@ -331,6 +331,7 @@ impl Store {
         if path.exists() {
             return Err(StoreError::Exists { path: disp(path) });
         }
+        crate::fsio::sweep_stale_temps(path);
         let mut tmp_name = path.as_os_str().to_owned();
         tmp_name.push(format!(".tmp-{}", std::process::id()));
         let tmp = PathBuf::from(tmp_name);

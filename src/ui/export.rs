@@ -69,8 +69,7 @@ impl App {
                 .map_err(|e| e.to_string())
                 .and_then(|full| crate::print::export(&Source::new(reg, &wb, &full), &opts))
                 .and_then(|x| {
-                    std::fs::write(&path, &x.bytes)
-                        .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                    crate::fsio::write_atomic(&path, &x.bytes).map_err(|e| e.to_string())?;
                     Ok(format!(
                         "已导出 {}：{} 页，{}",
                         path.display(),

@@ -207,8 +207,7 @@ impl App {
                     _ => crate::print::Part::All,
                 };
                 let bytes = crate::xlsx::export_part(&self.model, wb, &scored, &part)?;
-                std::fs::write(&path, &bytes)
-                    .map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
+                crate::fsio::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
                 self.message = Some((format!("已导出 {}", path.display()), false));
                 Ok(())
             }

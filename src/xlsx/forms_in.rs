@@ -307,7 +307,7 @@ fn read_form(g: &Region, t: &FormTemplate) -> (PerfForm, Vec<String>) {
                                 f.money.insert(format!("{key}{suffix}"), v);
                             }
                             Ok(None) => {}
-                            Err(t) => problems.push(format!("{at}「{t}」不是金额，未导入")),
+                            Err(t) => problems.push(format!("{at}{t}，未导入")),
                         }
                     }
                 }
@@ -411,7 +411,7 @@ fn read_form(g: &Region, t: &FormTemplate) -> (PerfForm, Vec<String>) {
                                     }
                                     Ok(None) => {}
                                     Err(t) => problems.push(format!(
-                                        "{}「{t}」不是分数，未导入",
+                                        "{}{t}（此格应填分数），未导入",
                                         address(row, c)
                                     )),
                                 }
@@ -447,9 +447,8 @@ fn read_form(g: &Region, t: &FormTemplate) -> (PerfForm, Vec<String>) {
                                     ind.score = v;
                                 }
                             }
-                            Err(t) => {
-                                problems.push(format!("{}「{t}」不是分数，未导入", address(row, c)))
-                            }
+                            Err(t) => problems
+                                .push(format!("{}{t}（此格应填分数），未导入", address(row, c))),
                         }
                     }
                     f.indicators.push(ind);
