@@ -39,7 +39,10 @@ pub fn evaluate_full<'s, 'r>(
         let summary = crate::perf::summary(&scored);
         crate::narrative::generate_with(reg, n, &ev.model, wb, &summary)
     });
-    if let Some(t) = &text {
+    // A workbook of forms only (no table entered) has no 情况说明 to check yet: its inputs and
+    // sentences are built on the tables.
+    let tables_entered = ev.model.entered.iter().any(|e| *e);
+    if let Some(t) = text.as_ref().filter(|_| tables_entered) {
         ev.findings.extend(t.findings.iter().cloned());
     }
     Ok(Full { ev, text, scored })

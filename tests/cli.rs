@@ -22,7 +22,8 @@ fn check_json_lists_the_tail_warning_and_no_table_errors() {
         .iter()
         .filter(|f| f["table"].as_str().unwrap().len() == 2 && f["rule"] != "X-绩效/03")
         .collect();
-    assert_eq!(arr.len(), 20);
+    // 19 tails of 0.01 and the 0.02 of 20809 (尾数: 提示), and 公开07/08表 not entered (EMPTY-1).
+    assert_eq!(arr.len(), 22);
     for f in &arr {
         for k in ["rule", "severity", "table", "row", "col", "message"] {
             assert!(f.get(k).is_some(), "missing {k}");
@@ -35,12 +36,10 @@ fn check_json_lists_the_tail_warning_and_no_table_errors() {
     assert!(errors
         .iter()
         .all(|f| f["table"].as_str().unwrap().starts_with("自评")));
-    assert_eq!(w.len(), 1);
-    assert_eq!(w[0]["rule"], "H1");
-    assert_eq!(w[0]["table"], "03");
-    assert_eq!(w[0]["row"], "20809");
-    assert_eq!(w[0]["col"], "1");
-    assert_eq!(w[0]["lhs"], "1883.06");
+    assert!(w.is_empty(), "{w:?}");
+    assert!(arr
+        .iter()
+        .any(|f| f["rule"] == "H1" && f["table"] == "03" && f["row"] == "20809"));
 }
 
 #[test]

@@ -85,13 +85,20 @@ fn the_real_tails_are_reported_and_nothing_else() {
         .filter(|f| f.severity == Severity::Error)
         .collect();
     assert!(errors.is_empty(), "false errors: {errors:#?}");
+    // A correct printed document raises no warning: rounding tails within the tolerance of
+    // RULES §3.6 are 尾数 (提示), as the forms' own 注 says conversion leaves them.
     let warnings: Vec<_> = ev
         .findings
         .iter()
         .filter(|f| f.severity == Severity::Warning)
         .collect();
-    assert_eq!(warnings.len(), 1, "{warnings:#?}");
-    let w = warnings[0];
+    assert!(warnings.is_empty(), "{warnings:#?}");
+    let w = ev
+        .findings
+        .iter()
+        .find(|f| f.rule == "H1" && f.row == "20809" && f.col == "1")
+        .expect("the 0.02 tail of 20809");
+    assert_eq!(w.severity, Severity::Info);
     assert_eq!(
         (
             w.rule.as_str(),
@@ -111,7 +118,8 @@ fn the_real_tails_are_reported_and_nothing_else() {
     let infos: Vec<_> = ev
         .findings
         .iter()
-        .filter(|f| f.severity == Severity::Info)
+        .filter(|f| f.severity == Severity::Info && f.tail)
+        .filter(|f| (f.lhs.unwrap() - f.rhs.unwrap()).abs() == d("0.01"))
         .collect();
     assert_eq!(infos.len(), 19);
     for f in &infos {
@@ -146,7 +154,11 @@ fn typed_inputs_alone_give_a_consistent_document() {
         .filter(|f| f.severity == Severity::Error)
         .collect();
     assert!(loud.is_empty(), "{loud:#?}");
-    assert!(ev.findings.iter().all(|f| f.tail));
+    assert!(ev
+        .findings
+        .iter()
+        .filter(|f| f.rule != "EMPTY-1")
+        .all(|f| f.tail));
     // 2080903 derives to 94.90 + 51.45 = 146.35 (printed 146.34), so 20809 = 1,883.05.
     assert_eq!(ev.model.value("03", "20809", "1"), Some(d("1883.05")));
     assert_eq!(ev.model.value("01", "31", "1"), Some(d("3598.36")));
@@ -181,7 +193,7 @@ fn changing_one_item_names_every_table_that_no_longer_balances() {
 fn findings_for_unknown_codes_locked_cells_and_counts() {
     let mut wb = sample();
     let t = wb.tables.get_mut("03").unwrap();
-    let row = t.rows.entry("2089999".into()).or_default();
+    let row = t.rows.entry("2089988".into()).or_default();
     row.name = Some("自定义科目".into());
     row.values.insert("2".into(), d("1"));
     wb.set_value("06", "30901", "1", Some(d("5")));
@@ -191,15 +203,17 @@ fn findings_for_unknown_codes_locked_cells_and_counts() {
     let code = ev
         .findings
         .iter()
-        .find(|f| f.rule == "CODE-1" && f.row == "2089999")
+        .find(|f| f.rule == "CODE-1" && f.row == "2089988")
         .expect("unknown code flagged");
-    assert_eq!(code.severity, Severity::Warning);
-    assert!(code.message.contains("2089999") && code.message.contains("自定义科目"));
+    // A well-formed code missing from the year's list may be new this year: 提示, once.
+    assert_eq!(code.severity, Severity::Info);
+    assert_eq!(ev.findings.iter().filter(|f| f.row == "2089988").count(), 1);
+    assert!(code.message.contains("2089988") && code.message.contains("自定义科目"));
     assert_eq!(
         ev.model.tables[set.table("03").unwrap()]
             .rows
             .iter()
-            .find(|r| r.key == "2089999")
+            .find(|r| r.key == "2089988")
             .unwrap()
             .label,
         "自定义科目"

@@ -59,8 +59,33 @@ impl Model<'_> {
             }
             self.values[target] = value;
         }
+        // Tables left entirely empty (未填写): a check that compares them with another table waits
+        // for them, and is counted under one note per table instead of a cascade of findings.
+        let mut blank = self.entered.iter().map(|e| !e).collect::<Vec<bool>>();
+        for (c, v) in self.cells.iter().zip(&self.values) {
+            if !v.is_zero() {
+                blank[c.table] = false;
+            }
+        }
+        let mut waiting = vec![0usize; blank.len()];
         for i in 0..self.checks.len() {
             let c = &self.checks[i];
+            if blank.iter().any(|b| *b) {
+                let mut tables: Vec<usize> = c
+                    .lhs
+                    .iter()
+                    .chain(&c.rhs)
+                    .map(|(_, id)| self.cells[*id as usize].table)
+                    .collect();
+                tables.sort_unstable();
+                tables.dedup();
+                if tables.len() > 1 && tables.iter().any(|t| blank[*t]) {
+                    for t in tables.iter().filter(|t| blank[**t]) {
+                        waiting[*t] += 1;
+                    }
+                    continue;
+                }
+            }
             let (l, nl) = sum_terms(&self.values, &counts, &c.lhs, c.lhs_k);
             let (r, nr) = sum_terms(&self.values, &counts, &c.rhs, c.rhs_k);
             if let Some(o) = self.judge(c.rule, l, c.op, r, nl.max(nr)) {
@@ -77,6 +102,28 @@ impl Model<'_> {
             }
         }
         self.count_findings(&mut findings);
+        if let Some(rule) = self.set.rule("EMPTY-1") {
+            let r = &self.set.rules[rule];
+            for (ti, n) in waiting.iter().enumerate().filter(|(_, n)| **n > 0) {
+                let t = &self.set.tables[ti];
+                findings.push(Finding {
+                    rule: r.id.clone(),
+                    severity: r.severity,
+                    table: t.id.clone(),
+                    table_label: t.label.clone(),
+                    row: String::new(),
+                    row_label: String::new(),
+                    col: String::new(),
+                    lhs: None,
+                    rhs: None,
+                    tail: false,
+                    message: format!(
+                        "{}（{}）未填写：与它核对的 {n} 项跨表检查暂缓，填入后自动核对；若本单位确无此表数据，公开时应注明原因",
+                        t.label, t.title
+                    ),
+                });
+            }
+        }
         findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
         findings
     }
@@ -284,14 +331,14 @@ pub(crate) fn unknown_code(
     code: &str,
     user_name: Option<&str>,
     list: &str,
-) -> Finding {
+) -> Option<Finding> {
     let t = &set.tables[table];
-    let rule = set.rule("CODE-1").expect("required rule");
-    let kept = match user_name {
-        Some(n) => format!("，保留填写的名称「{n}」"),
-        None => "，且未填写科目名称".into(),
+    let rule = set.rule("CODE-1")?;
+    let named = match user_name {
+        Some(n) => format!("「{n}」"),
+        None => "（未填写科目名称）".into(),
     };
-    Finding {
+    Some(Finding {
         rule: set.rules[rule].id.clone(),
         severity: set.rules[rule].severity,
         table: t.id.clone(),
@@ -303,10 +350,38 @@ pub(crate) fn unknown_code(
         rhs: None,
         tail: false,
         message: format!(
-            "{} 科目代码 {code} 不在《{list}》中{kept}，请核对代码",
+            "科目 {code}{named} 不在《{list}》中（首见于{}）：可能是本年新增科目，请核对代码；核对无误可确认此科目，不再提示",
             t.label
         ),
-    }
+    })
+}
+
+pub(crate) fn renamed_code(
+    set: &TemplateSet,
+    table: usize,
+    code: &str,
+    user_name: &str,
+    known: &str,
+    list: &str,
+) -> Option<Finding> {
+    let t = &set.tables[table];
+    let rule = set.rule("CODE-2")?;
+    Some(Finding {
+        rule: set.rules[rule].id.clone(),
+        severity: set.rules[rule].severity,
+        table: t.id.clone(),
+        table_label: t.label.clone(),
+        row: code.to_string(),
+        row_label: user_name.to_string(),
+        col: String::new(),
+        lhs: None,
+        rhs: None,
+        tail: false,
+        message: format!(
+            "科目 {code} 填写的名称「{user_name}」与《{list}》中的「{known}」不同（首见于{}）：表中按科目表名称印出；名称无误可确认此科目，不再提示",
+            t.label
+        ),
+    })
 }
 
 pub(crate) fn locked_value(m: &Model, at: CellId, v: Decimal) -> Finding {

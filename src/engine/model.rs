@@ -67,6 +67,26 @@ pub(crate) struct CheckOp {
     pub rhs_k: Decimal,
 }
 
+/// Workbook text key marking a 科目代码 the user has confirmed ("科目确认/2240199" = its name): a
+/// code missing from the year's list, or printed under another name, is then not reported again.
+pub const ACCEPTED_CODE: &str = "科目确认/";
+
+/// Names compared as printed: spaces and the width of brackets and punctuation do not count.
+fn same_name(a: &str, b: &str) -> bool {
+    let norm = |s: &str| -> String {
+        s.chars()
+            .filter(|c| !c.is_whitespace())
+            .map(|c| match c {
+                '(' => '（',
+                ')' => '）',
+                ',' => '，',
+                c => c,
+            })
+            .collect()
+    };
+    norm(a) == norm(b)
+}
+
 pub struct Model<'s> {
     pub set: &'s TemplateSet,
     /// The workbook's 年度 (printed where a template says {year}).
@@ -86,6 +106,9 @@ pub struct Model<'s> {
     derived_by: Vec<Option<usize>>,
     /// Input cells of count rows (辆, 台（套）) with their template row, checked for whole numbers.
     pub(crate) count_cells: Vec<(CellId, usize)>,
+    /// Per table: the workbook holds something for it (a figure, a printed total, a row). A table
+    /// not entered whose every value is zero is 未填写: checks against other tables wait for it.
+    pub(crate) entered: Vec<bool>,
 }
 
 impl<'s> Model<'s> {
@@ -105,6 +128,7 @@ impl<'s> Model<'s> {
             check_cache: Vec::new(),
             derived_by: Vec::new(),
             count_cells: Vec::new(),
+            entered: Vec::new(),
         };
         for id in wb.tables.keys() {
             if set.table(id).is_none() {
@@ -253,16 +277,38 @@ impl<'s> Model<'s> {
                                 })
                             });
                     let known = list.name_of(&code).map(str::to_string);
-                    if known.is_none() && !list.free {
-                        self.static_findings.push(super::audit::unknown_code(
-                            self.set,
-                            ti,
-                            &code,
-                            user_name.as_deref(),
-                            &list.name,
-                        ));
+                    let accepted = wb.texts.get(&format!("{ACCEPTED_CODE}{code}"));
+                    let reported = self
+                        .static_findings
+                        .iter()
+                        .any(|f| f.row == code && f.rule.starts_with("CODE-"));
+                    if !list.free && accepted.is_none() && !reported {
+                        let f =
+                            match &known {
+                                None => super::audit::unknown_code(
+                                    self.set,
+                                    ti,
+                                    &code,
+                                    user_name.as_deref(),
+                                    &list.name,
+                                ),
+                                Some(k) => user_name
+                                    .as_deref()
+                                    .filter(|u| !same_name(u, k))
+                                    .and_then(|u| {
+                                        super::audit::renamed_code(
+                                            self.set, ti, &code, u, k, &list.name,
+                                        )
+                                    }),
+                            };
+                        self.static_findings.extend(f);
                     }
-                    let label = known.or(user_name).unwrap_or_default();
+                    let label = accepted
+                        .filter(|a| !a.is_empty())
+                        .cloned()
+                        .or(known)
+                        .or(user_name)
+                        .unwrap_or_default();
                     let is_leaf = list.is_leaf(&code);
                     let (class, specs) = if is_leaf {
                         (RowClass::Leaf, leaf_kind.clone())
@@ -279,6 +325,12 @@ impl<'s> Model<'s> {
     fn fill_inputs(&mut self, wb: &Workbook) -> Result<(), StructureError> {
         self.values = vec![Decimal::ZERO; self.cells.len()];
         self.asserted = vec![None; self.cells.len()];
+        self.entered = self
+            .set
+            .tables
+            .iter()
+            .map(|t| wb.tables.get(&t.id).is_some_and(|d| !d.rows.is_empty()))
+            .collect();
         for (tid, data) in &wb.tables {
             let ti = self.set.table(tid).expect("checked in build");
             let t = &self.set.tables[ti];
@@ -596,6 +648,9 @@ impl<'s> Model<'s> {
                 row: self.tables[info.table].rows[info.row].key.clone(),
                 col: t.columns[info.col].no.clone(),
             });
+        }
+        if !v.is_zero() {
+            self.entered[info.table] = true;
         }
         self.values[id as usize] = v;
         Ok(())

@@ -125,7 +125,11 @@ pub(crate) fn audit_form(
     rate(sink, t, p, f, s);
     let tol = p.override_tolerance;
     for b in &s.blocks {
-        if b.weight.is_zero() && b.indicator_count > 0 && b.indicator_sum.is_none() {
+        if b.weight.is_zero()
+            && b.indicator_count > 0
+            && b.indicator_sum.is_none()
+            && !p.weights_per_form
+        {
             sink.add(
                 "P-权重",
                 &b.level1,
@@ -189,6 +193,32 @@ pub(crate) fn audit_form(
         .indicators
         .as_ref()
         .is_some_and(|i| i.granularity == "indicator");
+    if per_indicator && p.weights_per_form {
+        // The form sets its own 一级 weights: all 分值 together are the total less 执行率's.
+        let all: Vec<_> = s.indicators.iter().collect();
+        if !all.is_empty() && all.iter().all(|i| i.weight_entered) {
+            let sum: Decimal = all.iter().map(|i| i.weight).sum();
+            let want = p.total - p.rate.weight;
+            if sum != want {
+                sink.add(
+                    "P-权重",
+                    "绩效指标",
+                    "绩效指标",
+                    "分值",
+                    Some(sum),
+                    Some(want),
+                    format!(
+                        "绩效指标分值合计 {} ≠ 评分口径「{}」规定的 {}（总分 {} 减预算执行率 {}）",
+                        num(sum),
+                        p.name,
+                        num(want),
+                        num(p.total),
+                        num(p.rate.weight)
+                    ),
+                );
+            }
+        }
+    }
     if per_indicator {
         // Z-一级分值: the 分值 under each 一级 add up to its weight.
         for b in &s.blocks {
@@ -201,7 +231,7 @@ pub(crate) fn audit_form(
                 continue;
             }
             let sum: Decimal = ws.iter().map(|i| i.weight).sum();
-            if let Some(w) = p.weights.get(&b.level1) {
+            if let Some(w) = p.weights.get(&b.level1).filter(|_| !p.weights_per_form) {
                 if sum != *w {
                     sink.add(
                         "P-权重",
@@ -291,8 +321,15 @@ pub(crate) fn audit_form(
             );
         }
         if let Some(problem) = &i.actual_problem {
+            // A comparator in the 完成值 ("≥95%") is a matter of style (提示); a missing or
+            // unreadable one is not.
+            let rule = if problem.contains("带有比较符") {
+                "P-完成值写法"
+            } else {
+                "P-完成值"
+            };
             sink.add(
-                "P-完成值",
+                rule,
                 &row,
                 &row_label,
                 "全年完成值",
@@ -301,7 +338,8 @@ pub(crate) fn audit_form(
                 format!("{row_label}：{problem}"),
             );
         }
-        if i.met == Some(false) {
+        // A blank 完成值 is 未填写 (reported above), not 未完成.
+        if i.met == Some(false) && !ind.actual.trim().is_empty() {
             let r = ind.reason.trim();
             let boiler = p.qualitative.boilerplate_reasons.iter().any(|b| b == r);
             if r.is_empty() || boiler {

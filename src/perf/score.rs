@@ -214,7 +214,11 @@ pub fn score_form(id: &str, t: &FormTemplate, p: &Profile, f: &PerfForm) -> Form
             .filter(|(_, i)| &i.level1 == l1)
             .collect();
         let given: Decimal = mine.iter().filter_map(|(_, i)| i.weight).sum();
-        let weight = p.weights.get(l1).copied().unwrap_or(given);
+        let weight = if p.weights_per_form {
+            given
+        } else {
+            p.weights.get(l1).copied().unwrap_or(given)
+        };
         let unweighted = mine.iter().filter(|(_, i)| i.weight.is_none()).count();
         let share = if unweighted == 0 {
             Decimal::ZERO

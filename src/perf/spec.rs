@@ -306,6 +306,11 @@ pub struct Profile {
     pub caps: Vec<Cap>,
     /// 一级 weights by name.
     pub weights: BTreeMap<String, Decimal>,
+    /// Each form sets its own 一级 weights by the 分值 it prints (四川: 绩效指标 90 分 split per
+    /// project): `weights` then only names the 一级 (values 0) and the 分值 of all indicators must
+    /// add up to the total less the 执行率 weight.
+    #[serde(default)]
+    pub weights_per_form: bool,
     #[serde(rename = "grade")]
     pub grades: Vec<Grade>,
     pub quantitative: Quantitative,
@@ -617,7 +622,7 @@ pub fn load_profile(file: &str, text: &str) -> Result<Profile, TemplateError> {
     let p: Profile = toml_of(file, text)?;
     let bad = |m: String| Err(TemplateError::new(file, m));
     let sum: Decimal = p.weights.values().copied().sum::<Decimal>() + p.rate.weight;
-    if sum != p.total {
+    if sum != p.total && !p.weights_per_form {
         return bad(format!(
             "权重合计 {sum}（含预算执行率 {}）≠ 总分 {}",
             p.rate.weight, p.total

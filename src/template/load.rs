@@ -4,6 +4,7 @@ use super::expr::{parse_check, parse_expr, Expr, RowSel, Term};
 use super::registry::Files;
 use super::spec::{CellsSpec, CodeListSpec, RulesSpec, SetSpec, TableSpec};
 use super::*;
+use std::collections::BTreeMap;
 use std::collections::HashSet;
 use std::str::FromStr;
 
@@ -86,7 +87,58 @@ pub fn load_set(
             .map_err(|_| TemplateError::new(set_file, format!("{what}「{s}」不是数字")))
     };
     let per_addend = dec(&spec.tolerance.per_addend, "tolerance.per_addend")?;
-    let info_max = dec(&spec.tolerance.info_max, "tolerance.info_max")?;
+    let mut info_max = dec(&spec.tolerance.info_max, "tolerance.info_max")?;
+    match spec.tolerance.tail.as_str() {
+        "info" => info_max = Decimal::MAX,
+        "warning" => {}
+        t => {
+            return Err(TemplateError::new(
+                set_file,
+                format!("tolerance.tail「{t}」无效（info / warning）"),
+            ))
+        }
+    }
+    // The set's own code lists: each name its tables use, resolved to the list of its year.
+    let mut set_lists: Vec<CodeList> = Vec::new();
+    for l in code_lists {
+        let mut l = l.clone();
+        if let Some((alias, _)) = spec.code_lists.iter().find(|(_, id)| **id == l.id) {
+            l.id = alias.clone();
+        } else if spec.code_lists.contains_key(&l.id) {
+            continue;
+        }
+        set_lists.push(l);
+    }
+    // A list named "NAME-YEAR" serves a set that does not map NAME: the list of the set's year,
+    // else of the latest year before it.
+    let mut by_name: BTreeMap<&str, (i32, &CodeList)> = BTreeMap::new();
+    for l in code_lists {
+        let Some((name, y)) = l.id.rsplit_once('-') else {
+            continue;
+        };
+        let Ok(y) = y.parse::<i32>() else { continue };
+        // Better: a year ≤ the set's over one after it; among those, the nearest.
+        let rank = |y: i32| (y <= spec.year, if y <= spec.year { y } else { -y });
+        if by_name.get(name).is_none_or(|(b, _)| rank(y) > rank(*b)) {
+            by_name.insert(name, (y, l));
+        }
+    }
+    for (name, (_, l)) in by_name {
+        if !set_lists.iter().any(|x| x.id == name) {
+            let mut l = (*l).clone();
+            l.id = name.to_string();
+            set_lists.push(l);
+        }
+    }
+    for (alias, id) in &spec.code_lists {
+        if !code_lists.iter().any(|l| l.id == *id) {
+            return Err(TemplateError::new(
+                set_file,
+                format!("code_lists：「{alias}」指向的科目表「{id}」不存在"),
+            ));
+        }
+    }
+    let code_lists = &set_lists[..];
 
     let rules_file = join(set_file, &spec.rules);
     let rules_text = files

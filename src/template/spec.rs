@@ -21,6 +21,10 @@ pub struct SetSpec {
     pub rules: String,
     #[serde(default)]
     pub tolerance: ToleranceSpec,
+    /// Which code list of the registry each name the tables use stands for in this set's year:
+    /// `[code_lists] "功能分类" = "功能分类-2024"`. Names not mapped are looked up as list ids.
+    #[serde(default)]
+    pub code_lists: std::collections::BTreeMap<String, String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -32,6 +36,15 @@ pub struct ToleranceSpec {
     /// Tails up to this size are reported as info instead of warning.
     #[serde(default = "default_info_max")]
     pub info_max: String,
+    /// Severity of every difference within the tolerance (尾数误差): "info" (default: the forms
+    /// themselves note that unit conversion leaves tails) or "warning" (then only tails above
+    /// `info_max` are warnings).
+    #[serde(default = "default_tail")]
+    pub tail: String,
+}
+
+fn default_tail() -> String {
+    "info".into()
 }
 
 fn default_per_addend() -> String {
@@ -46,6 +59,7 @@ impl Default for ToleranceSpec {
         Self {
             per_addend: default_per_addend(),
             info_max: default_info_max(),
+            tail: default_tail(),
         }
     }
 }
