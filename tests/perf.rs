@@ -979,3 +979,171 @@ fn every_profile_grades_with_its_own_grade_names() {
         assert_eq!(bands, ["达成", "部分达成", "未达成"], "{}", p.id);
     }
 }
+
+// ---------------------------------------------------------------- printed texts, blanks, regions
+
+fn audit_one(kind: &str, f: &PerfForm) -> Vec<Finding> {
+    let mut wb = Workbook::new("shanxi-juesuan-2023", Default::default());
+    wb.records.insert(
+        "自评01".into(),
+        gongkai::engine::Record {
+            kind: kind.into(),
+            body: f.to_json(),
+        },
+    );
+    perf::audit_workbook(reg(), &wb, None)
+}
+
+#[test]
+fn a_form_without_scores_says_so_and_has_no_grade_of_its_own() {
+    // Money, targets and indicators, but no 得分 anywhere (a 四川 form published unscored).
+    let f = yq_form();
+    assert!(f.is_unscored());
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    let u = fs.iter().find(|f| f.rule == "P-未评分").expect("未评分");
+    assert_eq!(u.severity, Severity::Warning);
+    assert!(u.message.contains("建议分"), "{}", u.message);
+    // Not counted as a grade in the 绩效 summary.
+    let mut wb = Workbook::new("shanxi-juesuan-2023", Default::default());
+    wb.records.insert(
+        "自评01".into(),
+        gongkai::engine::Record {
+            kind: "yangquan-xiangmu-ziping".into(),
+            body: f.to_json(),
+        },
+    );
+    let (scored, _) = perf::score_workbook(reg(), &wb);
+    let sum = perf::summary(&scored);
+    assert_eq!(sum.projects, 1);
+    assert!(sum.grades.iter().all(|(_, n)| *n == 0), "{:?}", sum.grades);
+    // One entered score makes it a scored form.
+    let mut g = yq_form();
+    g.rate_score = Some(d("8"));
+    assert!(!g.is_unscored());
+    assert!(!audit_one("yangquan-xiangmu-ziping", &g)
+        .iter()
+        .any(|f| f.rule == "P-未评分"));
+}
+
+#[test]
+fn a_blank_amount_is_not_zero_and_a_zero_total_row_yields_to_its_parts() {
+    let p = profile("central-2020");
+    let mut f = PerfForm::default();
+    f.money.insert("全年预算".into(), d("90"));
+    // 全年执行 not entered: no 执行率 at all (not 0%).
+    assert_eq!(perf::score::rate_of(&f, p), None);
+    // The 年度资金总额 row printed 0 while its 其中 rows hold the money: the rate comes from them.
+    f.money.insert("全年预算".into(), d("0"));
+    f.money.insert("全年执行".into(), d("0"));
+    f.money.insert("全年预算/当年财政拨款".into(), d("90"));
+    f.money.insert("全年执行/当年财政拨款".into(), d("89.974"));
+    assert_eq!(perf::score::rate_of(&f, p), Some(d("99.97")));
+}
+
+#[test]
+fn a_total_above_full_marks_is_an_error() {
+    let mut f = yq_form();
+    f.rate_score = Some(d("10"));
+    f.blocks.insert("产出指标".into(), d("60"));
+    f.blocks.insert("效益指标".into(), d("30"));
+    f.blocks.insert("满意度指标".into(), d("10"));
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    let m = fs.iter().find(|f| f.rule == "P-满分").expect("110 > 100");
+    assert_eq!((m.lhs, m.rhs), (Some(d("110")), Some(d("100"))));
+    assert_eq!(m.severity, Severity::Error);
+}
+
+#[test]
+fn conclusions_are_read_for_the_rate_and_for_score_against_grade() {
+    let mut f = yq_form(); // 执行 8 of 10: 80.00%
+    f.rate_score = Some(d("8"));
+    f.fields.insert(
+        "自评结论".into(),
+        "项目预算执行率为95%，单位总分95分，等级为良。".into(),
+    );
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    let r = fs
+        .iter()
+        .find(|f| f.rule == "P-结论执行率")
+        .expect("95% stated, 80% computed");
+    assert_eq!((r.lhs, r.rhs), (Some(d("95")), Some(d("80.00"))));
+    // 95 is 优 in this profile: the sentence contradicts itself.
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-等级" && f.message.contains("自相矛盾")));
+    // Stated at the precision written: "执行率80%" for 80.00 is right; a formula is no rate.
+    f.fields.insert(
+        "自评结论".into(),
+        "预算执行率=执行数÷预算数×100%，执行率80%。".into(),
+    );
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    assert!(!fs.iter().any(|f| f.rule == "P-结论执行率"), "{fs:#?}");
+}
+
+#[test]
+fn a_printed_rate_sentence_is_read_as_its_result_and_a_year_is_no_score() {
+    let mut f = yq_form();
+    f.rate_score = Some(d("8"));
+    f.rate_text = "2024年预算执行率=实际支出8万元/预算10万元×100%=80%".into();
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    assert!(
+        !fs.iter()
+            .any(|f| f.rule == "P-执行率" || f.rule == "P-得分上限" || f.rule == "P-执行率得分"),
+        "{fs:#?}"
+    );
+}
+
+#[test]
+fn sichuan_forms_set_their_own_weights() {
+    // 执行率 10 + 绩效指标 90 split per form: 产出 60, 效益 20, 满意度 10.
+    let mut f = PerfForm::default();
+    f.money.insert("全年预算".into(), d("100"));
+    f.money.insert("全年执行".into(), d("100"));
+    for (l1, w) in [
+        ("产出指标", "30"),
+        ("产出指标", "30"),
+        ("效益指标", "20"),
+        ("满意度指标", "10"),
+    ] {
+        f.indicators.push(perf::Indicator {
+            level1: l1.into(),
+            level2: "x".into(),
+            name: "n".into(),
+            target: "有效".into(),
+            actual: "有效".into(),
+            weight: Some(d(w)),
+            score: Some(d(w)),
+            ..Default::default()
+        });
+    }
+    f.profile = "sichuan-2023".into();
+    let fs = audit_one("central-xiangmu-ziping", &f);
+    assert!(!fs.iter().any(|f| f.rule == "P-权重"), "{fs:#?}");
+    // The same form under the central rule (产出 50 / 效益 30) is off its weights.
+    f.profile = "central-2020".into();
+    let fs = audit_one("central-xiangmu-ziping", &f);
+    assert!(fs.iter().any(|f| f.rule == "P-权重"));
+    // Under 四川 the 分值 must still add up to 90.
+    f.profile = "sichuan-2023".into();
+    f.indicators[0].weight = Some(d("20"));
+    let fs = audit_one("central-xiangmu-ziping", &f);
+    let w = fs.iter().find(|f| f.rule == "P-权重").expect("80 ≠ 90");
+    assert_eq!((w.lhs, w.rhs), (Some(d("80")), Some(d("90"))));
+}
+
+#[test]
+fn a_blank_actual_value_is_unfilled_not_unmet() {
+    let mut f = yq_form();
+    f.rate_score = Some(d("8"));
+    f.indicators[0].actual = String::new();
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    assert!(fs
+        .iter()
+        .any(|f| f.rule == "P-完成值" && f.message.contains("未填写")));
+    assert!(!fs.iter().any(|f| f.rule == "P-未完成原因"), "{fs:#?}");
+    // A comparator in the 完成值 is style: 提示.
+    f.indicators[0].actual = "≥100人".into();
+    let fs = audit_one("yangquan-xiangmu-ziping", &f);
+    let c = fs.iter().find(|f| f.rule == "P-完成值写法").unwrap();
+    assert_eq!(c.severity, Severity::Info);
+}

@@ -180,8 +180,17 @@ fn changing_one_item_names_every_table_that_no_longer_balances() {
         .filter(|f| f.severity == Severity::Error)
         .map(|f| f.table.as_str())
         .collect();
-    // 05 (its own sums), 04 (takes its 栏3 from 05) — and nothing that does not depend on 05.
-    assert_eq!(tables.into_iter().collect::<Vec<_>>(), vec!["04", "05"]);
+    // The root is in 05 (its own sums). 04 takes its 栏3 from 05: its printed figures agree with
+    // 05's printed ones, so it is named as a consequence (连带, 提示) of 05's difference, not as a
+    // second error — and nothing that does not depend on 05 is named at all.
+    assert_eq!(tables.into_iter().collect::<Vec<_>>(), vec!["05"]);
+    let consequences: std::collections::BTreeSet<_> = ev
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Info && f.message.contains("连带：由公开05表"))
+        .map(|f| f.table.as_str())
+        .collect();
+    assert!(consequences.contains("04"), "{consequences:?}");
     // 05 now exceeds 03 for that 项: the X-03/05≤ warning names both figures.
     assert!(ev
         .findings
@@ -252,4 +261,81 @@ fn the_2024_templates_evaluate_the_same_figures() {
     wb.set_value("06", "31206", "1", Some(d("1.00")));
     let ev = evaluate(set, &wb).unwrap();
     assert_eq!(ev.model.value("06", "312", "1"), Some(d("1.00")));
+}
+
+#[test]
+fn a_table_left_empty_is_one_root_finding_not_a_cascade() {
+    // The sample with 公开03表 not entered at all: every check against it waits, named once.
+    let mut wb = sample();
+    wb.tables.remove("03");
+    wb.records.clear();
+    let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
+    let full = gongkai::evaluate::evaluate_full(Registry::builtin(), set, &wb).unwrap();
+    let fs = &full.ev.findings;
+    let loud: Vec<_> = fs
+        .iter()
+        .filter(|f| f.severity >= Severity::Warning && f.table.len() == 2)
+        .collect();
+    assert!(loud.is_empty(), "{loud:#?}");
+    let root: Vec<_> = fs.iter().filter(|f| f.rule == "EMPTY-1").collect();
+    assert_eq!(root.len(), 1, "{root:#?}");
+    assert_eq!(root[0].table, "03");
+    assert!(root[0].message.contains("公开03表") && root[0].message.contains("暂缓"));
+    // The 情况说明 prints no "0万元" built on it: the figures it would take from 03 are marked.
+    let text = full.text.as_ref().unwrap();
+    let all: String = text
+        .sections
+        .iter()
+        .flat_map(|s| s.paras.iter().map(|p| p.text.clone()))
+        .collect();
+    assert!(all.contains("【公开03表未填写】"), "{all}");
+    assert!(!all.contains("基本支出0万元"), "{all}");
+    // Declaring it 本表无数据 makes its zeros its figures: the contradictions come back.
+    wb.texts
+        .insert(format!("{}03", gongkai::engine::NO_DATA), String::new());
+    let ev = evaluate(set, &wb).unwrap();
+    assert!(ev
+        .findings
+        .iter()
+        .any(|f| f.severity == Severity::Error && f.rule == "X-01/03"));
+    assert!(!ev
+        .findings
+        .iter()
+        .any(|f| f.rule == "EMPTY-1" && f.table == "03"));
+}
+
+#[test]
+fn a_name_that_differs_from_the_list_is_named_once_and_can_be_confirmed() {
+    let mut wb = sample();
+    // 2080505 printed under a shortened name in 03 and 05.
+    for t in ["03", "05"] {
+        if let Some(r) = wb.tables.get_mut(t).and_then(|t| t.rows.get_mut("2080505")) {
+            r.name = Some("机关事业单位基本养老保险".into());
+        }
+    }
+    let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
+    let ev = evaluate(set, &wb).unwrap();
+    let named: Vec<_> = ev.findings.iter().filter(|f| f.rule == "CODE-2").collect();
+    assert_eq!(named.len(), 1, "{named:#?}");
+    assert_eq!(named[0].severity, Severity::Info);
+    assert!(
+        named[0].message.contains("机关事业单位基本养老保险")
+            && named[0]
+                .message
+                .contains("机关事业单位基本养老保险缴费支出")
+    );
+    // Confirmed once in the workbook: not reported again, and printed under the confirmed name.
+    wb.texts.insert(
+        format!("{}2080505", gongkai::engine::ACCEPTED_CODE),
+        "机关事业单位基本养老保险".into(),
+    );
+    let ev = evaluate(set, &wb).unwrap();
+    assert!(!ev.findings.iter().any(|f| f.rule.starts_with("CODE-")));
+    let t = set.table("03").unwrap();
+    let row = ev.model.tables[t]
+        .rows
+        .iter()
+        .find(|r| r.key == "2080505")
+        .unwrap();
+    assert_eq!(row.label, "机关事业单位基本养老保险");
 }

@@ -534,6 +534,10 @@ fn scores(
                 let mut v = serde_json::to_value(&s.score).unwrap_or_default();
                 if let Some(o) = v.as_object_mut() {
                     o.insert("blank".into(), serde_json::Value::Bool(s.form.is_blank()));
+                    o.insert(
+                        "unscored".into(),
+                        serde_json::Value::Bool(s.form.is_unscored()),
+                    );
                 }
                 v
             })
@@ -577,6 +581,12 @@ fn scores(
                 }
                 continue;
             }
+            if s.form.is_unscored() {
+                let _ = writeln!(
+                    out,
+                    "    未评分：表中没有自评得分，以下均为按评分口径的建议分"
+                );
+            }
             let num = crate::perf::audit::num;
             let opt = |d: Option<rust_decimal::Decimal>| d.map(num).unwrap_or_else(|| "—".into());
             let _ = writeln!(
@@ -598,13 +608,22 @@ fn scores(
                     opt(b.entered.or(b.indicator_sum))
                 );
             }
-            let _ = writeln!(
-                out,
-                "    总分 {}（全按建议分 {}）  等级 {}",
-                num(sc.total),
-                num(sc.total_suggested),
-                sc.grade
-            );
+            if s.form.is_unscored() {
+                let _ = writeln!(
+                    out,
+                    "    总分 未评分（建议分合计 {}，对应 {}）",
+                    num(sc.total_suggested),
+                    sc.grade
+                );
+            } else {
+                let _ = writeln!(
+                    out,
+                    "    总分 {}（全按建议分 {}）  等级 {}",
+                    num(sc.total),
+                    num(sc.total_suggested),
+                    sc.grade
+                );
+            }
         }
         if summary.projects == 0 {
             return if problems.is_empty() { 0 } else { 2 };

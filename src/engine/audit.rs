@@ -25,11 +25,37 @@ impl Model<'_> {
             .zip(&self.values)
             .map(|(c, v)| u32::from(c.kind == CellKind::Input && !v.is_zero()))
             .collect();
+        // What a wrong printed figure carries downstream: per cell, the derived value less the
+        // value among the printed figures, and the cell where that difference was reported. A
+        // relation that holds among the printed figures and fails only by what it inherited is a
+        // consequence (连带), shown as a 提示 naming its root, not as a second error.
+        let mut carried = vec![Decimal::ZERO; self.cells.len()];
+        let mut root: Vec<Option<CellId>> = vec![None; self.cells.len()];
+        // A figure copied from a table the workbook holds nothing for (未填写) is not compared
+        // with its printed value: the comparison waits for that table (EMPTY-1 counts it).
+        let mut waiting = vec![0usize; self.set.tables.len()];
         for i in 0..self.ops.len() {
             let op = &self.ops[i];
             let (sum, n) = sum_terms(&self.values, &counts, &op.terms, op.konst);
+            let (carry, from) = carried_by(&carried, &root, &op.terms);
             let target = op.target as usize;
             let mut value = sum;
+            let from_unentered = !op.others.is_empty()
+                && op.others.iter().all(|t| !self.entered[*t])
+                && op
+                    .terms
+                    .iter()
+                    .all(|(_, id)| self.values[*id as usize].is_zero());
+            if let (Some(a), true) = (self.asserted[target], from_unentered) {
+                if a != sum {
+                    for t in &op.others {
+                        waiting[*t] += 1;
+                    }
+                }
+                self.values[target] = a;
+                counts[target] = 1;
+                continue;
+            }
             if let Some(a) = self.asserted[target] {
                 if let Some(o) = self.judge(op.rule, a, CmpOp::Eq, sum, n) {
                     // Messages are formatted once per distinct pair of figures (edits are frequent).
@@ -44,7 +70,19 @@ impl Model<'_> {
                             f
                         }
                     };
-                    findings.push(f);
+                    let printed_sum = sum.saturating_sub(carry);
+                    let consequence = !o.tail
+                        && !carry.is_zero()
+                        && self
+                            .judge(op.rule, a, CmpOp::Eq, printed_sum, n)
+                            .is_none_or(|x| x.tail);
+                    if consequence {
+                        findings.push(self.consequence(f, from));
+                        root[target] = from;
+                    } else {
+                        findings.push(f);
+                        root[target] = Some(op.target);
+                    }
                     if o.tail {
                         // An official figure within the rounding tolerance stands (尾数误差).
                         value = a;
@@ -52,6 +90,10 @@ impl Model<'_> {
                 } else {
                     value = a;
                 }
+                carried[target] = value.saturating_sub(a);
+            } else {
+                carried[target] = carry;
+                root[target] = from;
             }
             counts[target] = if value == sum { n as u32 } else { 1 };
             if self.asserted[target].is_some_and(|a| a == value) {
@@ -67,24 +109,14 @@ impl Model<'_> {
                 blank[c.table] = false;
             }
         }
-        let mut waiting = vec![0usize; blank.len()];
+        self.unfilled = blank.clone();
         for i in 0..self.checks.len() {
             let c = &self.checks[i];
-            if blank.iter().any(|b| *b) {
-                let mut tables: Vec<usize> = c
-                    .lhs
-                    .iter()
-                    .chain(&c.rhs)
-                    .map(|(_, id)| self.cells[*id as usize].table)
-                    .collect();
-                tables.sort_unstable();
-                tables.dedup();
-                if tables.len() > 1 && tables.iter().any(|t| blank[*t]) {
-                    for t in tables.iter().filter(|t| blank[**t]) {
-                        waiting[*t] += 1;
-                    }
-                    continue;
+            if c.tables.len() > 1 && c.tables.iter().any(|t| blank[*t]) {
+                for t in c.tables.iter().filter(|t| blank[**t]) {
+                    waiting[*t] += 1;
                 }
+                continue;
             }
             let (l, nl) = sum_terms(&self.values, &counts, &c.lhs, c.lhs_k);
             let (r, nr) = sum_terms(&self.values, &counts, &c.rhs, c.rhs_k);
@@ -98,7 +130,24 @@ impl Model<'_> {
                         f
                     }
                 };
-                findings.push(f);
+                let (cl, fl) = carried_by(&carried, &root, &c.lhs);
+                let (cr, fr) = carried_by(&carried, &root, &c.rhs);
+                let consequence = !o.tail
+                    && !(cl.is_zero() && cr.is_zero())
+                    && self
+                        .judge(
+                            c.rule,
+                            l.saturating_sub(cl),
+                            c.op,
+                            r.saturating_sub(cr),
+                            nl.max(nr),
+                        )
+                        .is_none_or(|x| x.tail);
+                if consequence {
+                    findings.push(self.consequence(f, fl.or(fr)));
+                } else {
+                    findings.push(f);
+                }
             }
         }
         self.count_findings(&mut findings);
@@ -118,7 +167,7 @@ impl Model<'_> {
                     rhs: None,
                     tail: false,
                     message: format!(
-                        "{}（{}）未填写：与它核对的 {n} 项跨表检查暂缓，填入后自动核对；若本单位确无此表数据，公开时应注明原因",
+                        "{}（{}）未填写：与它核对的 {n} 项跨表检查暂缓，填入后自动核对；若本单位确无此表数据，请标注「本表无数据」并写明原因",
                         t.label, t.title
                     ),
                 });
@@ -229,6 +278,16 @@ impl Model<'_> {
         )
     }
 
+    /// A finding that holds among the printed figures and fails only by a difference reported
+    /// at `root`: a 提示 that names its root (连带).
+    fn consequence(&self, mut f: Finding, root: Option<CellId>) -> Finding {
+        f.severity = Severity::Info;
+        let at = root.map_or_else(|| "上游".to_string(), |r| self.cell_name(r));
+        f.message
+            .push_str(&format!("——连带：由{at}的差额引起，按印出的数此式成立"));
+        f
+    }
+
     #[allow(clippy::too_many_arguments)]
     pub(crate) fn bare_finding(
         &self,
@@ -291,6 +350,28 @@ impl Model<'_> {
     }
 }
 
+/// Σ sign × carried difference over `terms`, and the first root cell behind it.
+fn carried_by(
+    carried: &[Decimal],
+    root: &[Option<CellId>],
+    terms: &[(i8, CellId)],
+) -> (Decimal, Option<CellId>) {
+    let mut sum = Decimal::ZERO;
+    let mut from = None;
+    for &(sign, id) in terms {
+        let c = carried[id as usize];
+        if !c.is_zero() {
+            sum = if sign < 0 {
+                sum.saturating_sub(c)
+            } else {
+                sum.saturating_add(c)
+            };
+            from = from.or(root[id as usize]);
+        }
+    }
+    (sum, from)
+}
+
 /// Σ sign × value, and the number of independently rounded figures behind it.
 fn sum_terms(
     values: &[Decimal],
@@ -325,6 +406,32 @@ pub fn tolerance(set: &TemplateSet, addends: usize) -> Decimal {
     }
 }
 
+/// A finding about a row's 科目代码 itself (no cell, no figures).
+fn code_finding(
+    set: &TemplateSet,
+    table: usize,
+    rule_id: &str,
+    code: &str,
+    row_label: &str,
+    message: String,
+) -> Option<Finding> {
+    let t = &set.tables[table];
+    let rule = &set.rules[set.rule(rule_id)?];
+    Some(Finding {
+        rule: rule.id.clone(),
+        severity: rule.severity,
+        table: t.id.clone(),
+        table_label: t.label.clone(),
+        row: code.to_string(),
+        row_label: row_label.to_string(),
+        col: String::new(),
+        lhs: None,
+        rhs: None,
+        tail: false,
+        message,
+    })
+}
+
 pub(crate) fn unknown_code(
     set: &TemplateSet,
     table: usize,
@@ -332,28 +439,22 @@ pub(crate) fn unknown_code(
     user_name: Option<&str>,
     list: &str,
 ) -> Option<Finding> {
-    let t = &set.tables[table];
-    let rule = set.rule("CODE-1")?;
     let named = match user_name {
         Some(n) => format!("「{n}」"),
         None => "（未填写科目名称）".into(),
     };
-    Some(Finding {
-        rule: set.rules[rule].id.clone(),
-        severity: set.rules[rule].severity,
-        table: t.id.clone(),
-        table_label: t.label.clone(),
-        row: code.to_string(),
-        row_label: user_name.unwrap_or_default().to_string(),
-        col: String::new(),
-        lhs: None,
-        rhs: None,
-        tail: false,
-        message: format!(
-            "科目 {code}{named} 不在《{list}》中（首见于{}）：可能是本年新增科目，请核对代码；核对无误可确认此科目，不再提示",
-            t.label
-        ),
-    })
+    let msg = format!(
+        "科目 {code}{named} 不在《{list}》中（首见于{}）：可能是本年新增科目，请核对代码；核对无误可确认此科目，不再提示",
+        set.tables[table].label
+    );
+    code_finding(
+        set,
+        table,
+        "CODE-1",
+        code,
+        user_name.unwrap_or_default(),
+        msg,
+    )
 }
 
 pub(crate) fn renamed_code(
@@ -364,24 +465,11 @@ pub(crate) fn renamed_code(
     known: &str,
     list: &str,
 ) -> Option<Finding> {
-    let t = &set.tables[table];
-    let rule = set.rule("CODE-2")?;
-    Some(Finding {
-        rule: set.rules[rule].id.clone(),
-        severity: set.rules[rule].severity,
-        table: t.id.clone(),
-        table_label: t.label.clone(),
-        row: code.to_string(),
-        row_label: user_name.to_string(),
-        col: String::new(),
-        lhs: None,
-        rhs: None,
-        tail: false,
-        message: format!(
-            "科目 {code} 填写的名称「{user_name}」与《{list}》中的「{known}」不同（首见于{}）：表中按科目表名称印出；名称无误可确认此科目，不再提示",
-            t.label
-        ),
-    })
+    let msg = format!(
+        "科目 {code} 填写的名称「{user_name}」与《{list}》中的「{known}」不同（首见于{}）：表中按科目表名称印出；名称无误可确认此科目，不再提示",
+        set.tables[table].label
+    );
+    code_finding(set, table, "CODE-2", code, user_name, msg)
 }
 
 pub(crate) fn locked_value(m: &Model, at: CellId, v: Decimal) -> Finding {

@@ -53,6 +53,8 @@ pub(crate) struct Op {
     pub konst: Decimal,
     pub rule: usize,
     pub desc_child: String,
+    /// Tables other than the target's that the formula reads (a figure copied across tables).
+    pub others: Vec<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -65,7 +67,35 @@ pub(crate) struct CheckOp {
     pub op: CmpOp,
     pub rhs: Vec<(i8, CellId)>,
     pub rhs_k: Decimal,
+    /// Every table the check's expression names (also those whose rows are missing).
+    pub tables: Vec<usize>,
 }
+
+/// The tables an expression names (its own for the current row and children).
+fn tables_named(own: usize, e: &[(i8, RTerm)]) -> Vec<usize> {
+    e.iter()
+        .filter_map(|(_, t)| match t {
+            RTerm::Cell { table, .. } => Some(*table),
+            RTerm::Children => Some(own),
+            RTerm::Const(_) => None,
+        })
+        .collect()
+}
+
+/// The tables other than `own` an expression names.
+fn other_tables(own: usize, e: &[(i8, RTerm)]) -> Vec<usize> {
+    let mut v: Vec<usize> = tables_named(own, e)
+        .into_iter()
+        .filter(|t| *t != own)
+        .collect();
+    v.sort_unstable();
+    v.dedup();
+    v
+}
+
+/// Workbook text key declaring a table empty on purpose ("本表无数据/07" = the reason, may be
+/// blank): the table is then not 未填写 — its zeros are its figures.
+pub const NO_DATA: &str = "本表无数据/";
 
 /// Workbook text key marking a 科目代码 the user has confirmed ("科目确认/2240199" = its name): a
 /// code missing from the year's list, or printed under another name, is then not reported again.
@@ -109,6 +139,8 @@ pub struct Model<'s> {
     /// Per table: the workbook holds something for it (a figure, a printed total, a row). A table
     /// not entered whose every value is zero is 未填写: checks against other tables wait for it.
     pub(crate) entered: Vec<bool>,
+    /// Per table, after the last recalc: not entered and every value zero (未填写).
+    pub(crate) unfilled: Vec<bool>,
 }
 
 impl<'s> Model<'s> {
@@ -129,6 +161,7 @@ impl<'s> Model<'s> {
             derived_by: Vec::new(),
             count_cells: Vec::new(),
             entered: Vec::new(),
+            unfilled: Vec::new(),
         };
         for id in wb.tables.keys() {
             if set.table(id).is_none() {
@@ -329,7 +362,10 @@ impl<'s> Model<'s> {
             .set
             .tables
             .iter()
-            .map(|t| wb.tables.get(&t.id).is_some_and(|d| !d.rows.is_empty()))
+            .map(|t| {
+                wb.tables.get(&t.id).is_some_and(|d| !d.rows.is_empty())
+                    || wb.texts.contains_key(&format!("{NO_DATA}{}", t.id))
+            })
             .collect();
         for (tid, data) in &wb.tables {
             let ti = self.set.table(tid).expect("checked in build");
@@ -455,6 +491,7 @@ impl<'s> Model<'s> {
                                 konst,
                                 rule: *rule,
                                 desc_child: self.child_name(node.table, ri),
+                                others: other_tables(node.table, expr),
                             });
                         }
                     }
@@ -467,6 +504,7 @@ impl<'s> Model<'s> {
                                 konst,
                                 rule: *rule,
                                 desc_child: String::new(),
+                                others: other_tables(node.table, expr),
                             });
                         }
                     }
@@ -499,6 +537,7 @@ impl<'s> Model<'s> {
                             konst: Decimal::ZERO,
                             rule,
                             desc_child: self.child_name(node.table, ri),
+                            others: Vec::new(),
                         });
                     }
                 }
@@ -576,6 +615,10 @@ impl<'s> Model<'s> {
         if lhs.len() == 1 && self.derived_by[at as usize] == Some(ch.rule) {
             return None;
         }
+        let mut tables = tables_named(ti, &ch.lhs);
+        tables.extend(tables_named(ti, &ch.rhs));
+        tables.sort_unstable();
+        tables.dedup();
         Some(CheckOp {
             rule: ch.rule,
             at,
@@ -584,6 +627,7 @@ impl<'s> Model<'s> {
             op: ch.op,
             rhs,
             rhs_k,
+            tables,
         })
     }
 
@@ -628,6 +672,14 @@ impl<'s> Model<'s> {
         let ri = *self.tables[ti].by_key.get(row)?;
         let ci = self.set.tables[ti].col_index(col)?;
         self.tables[ti].rows[ri].cells[ci]
+    }
+
+    /// Whether table `table` (by id, "03") is 未填写: the workbook holds nothing for it and all
+    /// its values are zero (as of the last recalc).
+    pub fn is_unfilled(&self, table: &str) -> bool {
+        self.set
+            .table(table)
+            .is_some_and(|ti| self.unfilled.get(ti).copied().unwrap_or(false))
     }
 
     pub fn value_of(&self, id: CellId) -> Decimal {

@@ -182,6 +182,8 @@ pub fn generate_with(
                             n.id, p.id
                         ),
                     ),
+                    // Reported once for the table (EMPTY-1); the sentence shows 【…未填写】.
+                    Miss::Empty(_) => {}
                 }
             }
             let edited_text = wb
@@ -233,9 +235,15 @@ pub fn generate_with(
         let (Ok(l), Ok(r)) = (ctx.eval(&c.lhs, None), ctx.eval(&c.rhs, None)) else {
             continue;
         };
+        let tol = if c.rounding {
+            let n = ctx.addends(&c.lhs).max(ctx.addends(&c.rhs));
+            crate::engine::tolerance(model.set, n)
+        } else {
+            Decimal::ZERO
+        };
         let ok = match c.op.as_str() {
-            ">=" => l >= r,
-            _ => l == r,
+            ">=" => l.saturating_add(tol) >= r,
+            _ => l.saturating_sub(r).abs() <= tol,
         };
         if !ok {
             let fmt = |d: Decimal| {

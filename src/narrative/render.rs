@@ -24,6 +24,8 @@ pub enum Miss {
     Bad(String, String, String),
     /// The template names a cell the tables do not have.
     Cell(String),
+    /// The sentence is built on a table that is 未填写 (its printed label): no "0万元" from it.
+    Empty(String),
 }
 
 /// The row an `each` paragraph is on.
@@ -113,6 +115,31 @@ impl Ctx<'_> {
         }
     }
 
+    /// How many independently rounded figures an expression adds (an input group "@x.*" counts
+    /// its entered members).
+    pub fn addends(&self, expr: &str) -> usize {
+        expr.split(['+', '-'])
+            .map(|t| {
+                match t
+                    .trim()
+                    .strip_prefix('@')
+                    .and_then(|k| k.strip_suffix(".*"))
+                {
+                    Some(prefix) => {
+                        let full = format!("{INPUT}{prefix}.");
+                        self.wb
+                            .texts
+                            .range(full.clone()..)
+                            .take_while(|(k, _)| k.starts_with(&full))
+                            .filter(|(_, v)| !v.trim().is_empty())
+                            .count()
+                    }
+                    None => 1,
+                }
+            })
+            .sum()
+    }
+
     /// A value expression: terms joined by + and −.
     pub fn eval(&self, expr: &str, row: Option<&RowCtx>) -> Result<Decimal, Miss> {
         let mut total = Decimal::ZERO;
@@ -178,6 +205,15 @@ impl Ctx<'_> {
             let (tb, rk) = head.split_once('.').ok_or_else(|| Miss::Cell(t.into()))?;
             (tb.to_string(), rk.to_string())
         };
+        if self.model.is_unfilled(&table) {
+            let label = self
+                .model
+                .set
+                .table(&table)
+                .map(|ti| self.model.set.tables[ti].label.clone())
+                .unwrap_or(table);
+            return Err(Miss::Empty(label));
+        }
         match self.model.cell_id(&table, &key, col) {
             Some(id) => Ok(self.model.value_of(id)),
             // A 科目 row the workbook does not have counts as zero; an unknown table or 栏次 is a
@@ -296,6 +332,7 @@ impl Ctx<'_> {
                 self.n.format.missing.replace("{label}", label)
             }
             Miss::Cell(c) => format!("【模板错误：{c}】"),
+            Miss::Empty(t) => format!("【{t}未填写】"),
         }
     }
 

@@ -142,6 +142,10 @@ pub struct CheckSpec {
     /// Paragraph the finding points at.
     #[serde(default)]
     pub para: String,
+    /// Both sides are 万元 figures rounded on their own: a difference within the rounding
+    /// tolerance of the tables (RULES §3.6, by the number of figures added) is 尾数, not a finding.
+    #[serde(default)]
+    pub rounding: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -122,7 +122,43 @@ pub(crate) fn audit_form(
         );
         return;
     }
+    if f.is_unscored() {
+        sink.add(
+            "P-未评分",
+            "",
+            "",
+            "",
+            None,
+            None,
+            format!(
+                "表单「{}」{}未评分：没有执行率得分、指标得分和总分；程序给出的 {} 分（{}）只是按评分口径的建议分，不是本表的自评结果",
+                sink.table,
+                if s.name.is_empty() {
+                    String::new()
+                } else {
+                    format!("（{}）", s.name)
+                },
+                num(s.total),
+                s.grade
+            ),
+        );
+    }
     rate(sink, t, p, f, s);
+    if s.total > p.total {
+        sink.add(
+            "P-满分",
+            "总分",
+            "总分",
+            "得分",
+            Some(s.total),
+            Some(p.total),
+            format!(
+                "总分 {} 超过满分 {}：执行率得分与各一级指标得分之和不能超过满分，等级无从评定",
+                num(s.total),
+                num(p.total)
+            ),
+        );
+    }
     let tol = p.override_tolerance;
     for b in &s.blocks {
         if b.weight.is_zero()
@@ -549,7 +585,11 @@ fn ledgers(sink: &mut Sink, t: &FormTemplate, f: &PerfForm) {
     }
 }
 
-/// Reads "97.5%(10分)", "预算执行率100%（10分）", "96%  8", "8" → (rate %, score).
+/// Reads a printed 执行率 cell as a person does → (rate %, score).
+/// "97.5%(10分)", "预算执行率100%（10分）", "96%  8", "8" (a score alone), and sentences such as
+/// "2024年预算执行率=实际支出/预算数×100%=98.10%": the rate is the percentage stated as the result
+/// (a factor "×100%" is part of the formula), a score is only a number marked 分, a lone number,
+/// or a bare number right after the rate; years, amounts and counts are never scores.
 pub fn parse_rate_text(text: &str) -> (Option<Decimal>, Option<Decimal>) {
     let s: String = text
         .chars()
@@ -557,22 +597,115 @@ pub fn parse_rate_text(text: &str) -> (Option<Decimal>, Option<Decimal>) {
             '％' => '%',
             '（' => '(',
             '）' => ')',
+            '＝' => '=',
             c => c,
         })
         .collect();
     let nums = numbers_in(&s);
-    let mut rate = None;
+    // Byte offset where the number ending at `end` starts (its digits are ASCII).
+    let start_of = |end: usize| {
+        end - s[..end]
+            .bytes()
+            .rev()
+            .take_while(|b| b.is_ascii_digit() || *b == b'.')
+            .count()
+    };
+    let mut rates: Vec<(Decimal, usize, bool)> = Vec::new();
+    for (value, end) in &nums {
+        if !s[*end..].trim_start().starts_with('%') {
+            continue;
+        }
+        let before = s[..start_of(*end)].trim_end();
+        let factor = ['×', '*', 'x', 'X', '✕']
+            .iter()
+            .any(|c| before.ends_with(*c))
+            || before.ends_with("乘以");
+        if factor {
+            continue;
+        }
+        let stated = ['=', '为', '是', ':', '：', '达']
+            .iter()
+            .any(|c| before.ends_with(*c));
+        rates.push((*value, *end, stated));
+    }
+    let rate = rates
+        .iter()
+        .rev()
+        .find(|r| r.2)
+        .or(rates.last())
+        .map(|r| (r.0, r.1));
     let mut score = None;
     for (value, end) in &nums {
         let rest = s[*end..].trim_start();
-        if rest.starts_with('%') && rate.is_none() {
-            rate = Some(*value);
-        } else if score.is_none() && (rest.starts_with('分') || rate.is_some() || nums.len() == 1)
-        {
+        let marked = rest.starts_with('分') && !rest.starts_with("分之");
+        let lone = nums.len() == 1 && rest.is_empty() && !s.contains('%');
+        // "96% 8": nothing but the rate, then the score, then nothing.
+        let after_rate = rate.is_some_and(|(_, re)| {
+            let st = start_of(*end);
+            st >= re && s[re..st].trim_start_matches('%').trim().is_empty() && rest.is_empty()
+        });
+        if marked || lone || after_rate {
             score = Some(*value);
+            break;
         }
     }
-    (rate, score)
+    (rate.map(|r| r.0), score)
+}
+
+#[cfg(test)]
+mod rate_text_tests {
+    use super::parse_rate_text;
+    use rust_decimal::Decimal;
+
+    fn d(s: &str) -> Option<Decimal> {
+        Some(s.parse().unwrap())
+    }
+
+    #[test]
+    fn reads_printed_rate_cells_as_a_person_does() {
+        assert_eq!(parse_rate_text("97.5%(10分)"), (d("97.5"), d("10")));
+        assert_eq!(
+            parse_rate_text("预算执行率100%（10分）"),
+            (d("100"), d("10"))
+        );
+        assert_eq!(parse_rate_text("96% 8"), (d("96"), d("8")));
+        assert_eq!(parse_rate_text("8"), (None, d("8")));
+        assert_eq!(parse_rate_text("100.00%"), (d("100.00"), None));
+        // The formula's ×100% is no rate; the year and the amounts are no score.
+        assert_eq!(
+            parse_rate_text("2024年预算执行率=实际支出89.97万元/预算数91.71万元×100%=98.10%"),
+            (d("98.10"), None)
+        );
+        assert_eq!(
+            parse_rate_text("执行率为98.10%（计算方法：执行数÷预算数×100%）"),
+            (d("98.10"), None)
+        );
+        assert_eq!(parse_rate_text("2024年度执行率99%"), (d("99"), None));
+    }
+
+    #[test]
+    fn states_in_conclusions_are_read() {
+        use super::{stated_rate, stated_total};
+        assert_eq!(stated_total("单位总分95分，等级为良"), d("95"));
+        assert_eq!(stated_total("自评得分为 88.5 分"), d("88.5"));
+        assert_eq!(stated_total("2024年项目完成"), None);
+        assert_eq!(
+            stated_rate("项目执行率99%，到位率100%"),
+            Some((d("99").unwrap(), 0))
+        );
+        assert_eq!(
+            stated_rate("预算执行率为98.10%"),
+            Some((d("98.10").unwrap(), 2))
+        );
+        assert_eq!(stated_rate("执行率=执行数/预算数×100%"), None);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn never_panics_on_any_text(s in "[0-9.%％分 ×*=为是：年（）()a-z]{0,24}|\\PC{0,30}") {
+            let _ = parse_rate_text(&s);
+        }
+    }
 }
 
 /// Numbers in a text with the byte offset where each ends.
@@ -623,12 +756,8 @@ fn rate(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &FormSc
     let (printed_rate, printed_score) = parse_rate_text(&f.rate_text);
     if let (Some(pr), Some(r)) = (printed_rate, s.rate) {
         if (pr - r).abs() > p.rate.text_tolerance {
-            let n = f.money.get(&p.rate.numerator).copied().unwrap_or_default();
-            let d = f
-                .money
-                .get(&p.rate.denominator)
-                .copied()
-                .unwrap_or_default();
+            let n = super::score::money_col(f, &p.rate.numerator).unwrap_or_default();
+            let d = super::score::money_col(f, &p.rate.denominator).unwrap_or_default();
             sink.add(
                 "P-执行率",
                 "执行率",
@@ -708,6 +837,52 @@ fn conclusion(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &
                 );
             }
         }
+        let label = if fd.label.is_empty() {
+            &fd.key
+        } else {
+            &fd.label
+        };
+        // A score and a grade stated together must agree with each other, whatever the cells say
+        // (when the score stated is the form's 总分, the check above already names it).
+        if let (Some(g), Some(n)) = (grade_in(text, p), stated_total(text)) {
+            let by_score = grade_of(n, p);
+            if by_score != g && n != s.total {
+                sink.add(
+                    "P-等级",
+                    &fd.key,
+                    label,
+                    "等级",
+                    Some(n),
+                    None,
+                    format!(
+                        "文字自相矛盾：写明 {} 分，等级却为「{g}」；按评分口径「{}」{} 分应为「{by_score}」",
+                        num(n),
+                        p.name,
+                        num(n)
+                    ),
+                );
+            }
+        }
+        // A 执行率 stated in the text is checked against the money block, at the precision written.
+        if let (Some((said, dp)), Some(r)) = (stated_rate(text), s.rate) {
+            if crate::amount::round_half_up(r, dp) != said {
+                sink.add(
+                    "P-结论执行率",
+                    &fd.key,
+                    label,
+                    "执行率",
+                    Some(said),
+                    Some(r),
+                    format!(
+                        "文字中写的执行率 {}% ≠ {} ÷ {} = {}%",
+                        num(said),
+                        p.rate.numerator,
+                        p.rate.denominator,
+                        num(r)
+                    ),
+                );
+            }
+        }
         if let Some(n) = total_in(text) {
             if n != s.total {
                 sink.add(
@@ -726,6 +901,50 @@ fn conclusion(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &
             }
         }
     }
+}
+
+/// A total score stated in text: "总分95分", "自评得分为95分", "单位总分 95 分".
+pub fn stated_total(text: &str) -> Option<Decimal> {
+    for key in ["总分", "自评得分", "得分", "自评"] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(key) {
+            let rest =
+                text[from + i + key.len()..].trim_start_matches(['为', '是', '：', ':', ' ', '达']);
+            if let Some((d, end)) = numbers_in(rest).into_iter().next() {
+                let head = &rest[..end];
+                if head.chars().all(|c| c.is_ascii_digit() || c == '.')
+                    && rest[end..].trim_start().starts_with('分')
+                {
+                    return Some(d);
+                }
+            }
+            from += i + key.len();
+        }
+    }
+    None
+}
+
+/// A 执行率 (or 支出率 / 预算执行率) stated in text, with its decimals: "执行率99%", "预算执行率为
+/// 98.10%", "支出率为60%". The formula's "×100%" is not a rate.
+pub fn stated_rate(text: &str) -> Option<(Decimal, u32)> {
+    for key in ["执行率", "支出率"] {
+        let mut from = 0;
+        while let Some(i) = text[from..].find(key) {
+            let after = &text[from + i + key.len()..];
+            let rest =
+                after.trim_start_matches(['为', '是', '：', ':', ' ', '达', '到', '=', '＝']);
+            // Only a rate that follows its name directly (not one further on in the sentence).
+            if rest.starts_with(|c: char| c.is_ascii_digit()) {
+                if let Some((d, end)) = numbers_in(rest).into_iter().next() {
+                    if rest[end..].trim_start().starts_with(['%', '％']) {
+                        return Some((d, d.scale()));
+                    }
+                }
+            }
+            from += i + key.len();
+        }
+    }
+    None
 }
 
 /// A grade named in text: the whole text is a grade, or "等级" (为/是/：) followed by one.

@@ -111,6 +111,16 @@ impl PerfForm {
             && self.rate_score.is_none()
     }
 
+    /// Filled in but with no score of its own anywhere (no 执行率得分, block or indicator 得分,
+    /// printed 总分): every score shown for it is a suggestion, and it has no grade of its own.
+    pub fn is_unscored(&self) -> bool {
+        !self.is_blank()
+            && self.rate_score.is_none()
+            && self.blocks.is_empty()
+            && self.printed_total.is_none()
+            && self.indicators.iter().all(|i| i.score.is_none())
+    }
+
     /// Positions in `reviewers` of the people with `role`, in order.
     pub fn reviewers_of(&self, role: &str) -> Vec<usize> {
         self.reviewers

@@ -423,8 +423,9 @@ pub fn summary(scored: &[Scored]) -> Summary {
                 order.push(g.name.clone());
             }
         }
-        // A form nothing has been entered in yet has no grade to count (not 差).
-        if !s.form.is_blank() {
+        // A form nothing has been entered in yet, or one without scores of its own, has no grade
+        // to count (not 差, and not the program's suggestion).
+        if !s.form.is_blank() && !s.form.is_unscored() {
             *counts.entry(s.score.grade.clone()).or_default() += 1;
         }
     }

@@ -107,14 +107,37 @@ pub fn grade_of(total: Decimal, p: &Profile) -> &str {
         .unwrap_or("")
 }
 
-/// 执行率 in percent (2 dp, half-up) from the profile's columns.
-pub fn rate_of(form: &PerfForm, p: &Profile) -> Option<Decimal> {
-    let n = form
+/// A money column as the form states it: its own figure, or — when that is blank or 0 while
+/// its 其中 rows hold money (the total row left at 0, P-资金分解) — the sum of those rows.
+/// None when nothing is entered: a blank amount is 未填写, never 0.
+pub fn money_col(form: &PerfForm, col: &str) -> Option<Decimal> {
+    let own = form.money.get(col).copied();
+    if own.is_some_and(|v| !v.is_zero()) {
+        return own;
+    }
+    let prefix = format!("{col}/");
+    let parts: Vec<Decimal> = form
         .money
-        .get(&p.rate.numerator)
-        .copied()
-        .unwrap_or_default();
-    let d = form.money.get(&p.rate.denominator).copied()?;
+        .iter()
+        .filter(|(k, _)| k.starts_with(&prefix))
+        .map(|(_, v)| *v)
+        .collect();
+    if parts.iter().any(|v| !v.is_zero()) {
+        Some(
+            parts
+                .iter()
+                .fold(Decimal::ZERO, |a, v| a.saturating_add(*v)),
+        )
+    } else {
+        own
+    }
+}
+
+/// 执行率 in percent (2 dp, half-up) from the profile's columns; None when either is 未填写 or
+/// the denominator is 0.
+pub fn rate_of(form: &PerfForm, p: &Profile) -> Option<Decimal> {
+    let n = money_col(form, &p.rate.numerator)?;
+    let d = money_col(form, &p.rate.denominator)?;
     if d <= Decimal::ZERO {
         return None;
     }
@@ -193,7 +216,10 @@ pub fn score_form(id: &str, t: &FormTemplate, p: &Profile, f: &PerfForm) -> Form
                 p.rate.numerator, p.rate.denominator
             );
         } else {
-            out.rate_formula = format!("{}为空或为 0，无法计算执行率", p.rate.denominator);
+            out.rate_formula = format!(
+                "{}或{}未填写（或为 0），无法计算执行率",
+                p.rate.numerator, p.rate.denominator
+            );
         }
         out.rate_score = out.rate_entered.or(out.rate_suggested).unwrap_or_default();
     }

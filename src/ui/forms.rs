@@ -42,8 +42,8 @@ pub(crate) fn entries(scored: &[crate::perf::Scored]) -> Vec<FormEntry> {
             id: s.id.clone(),
             label: crate::perf::audit::label_of(s.template, &s.score),
             grade: s.score.grade.clone(),
-            // A blank form has no grade yet.
-            scored: s.score.scored && !s.form.is_blank(),
+            // A blank or unscored form has no grade of its own yet.
+            scored: s.score.scored && !s.form.is_blank() && !s.form.is_unscored(),
         })
         .collect()
 }
@@ -578,6 +578,16 @@ impl App {
                 RichText::new("总分、等级：尚未填写（先填资金和指标）")
                     .strong()
                     .size(18.0),
+            );
+        } else if sc.scored && form.is_unscored() {
+            ui.label(
+                RichText::new(format!(
+                    "总分、等级：未评分（按评分口径建议 {} 分，{}；请填入自评得分）",
+                    num(sc.total_suggested),
+                    sc.grade
+                ))
+                .strong()
+                .size(18.0),
             );
         } else if sc.scored {
             ui.horizontal(|ui| {
