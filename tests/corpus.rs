@@ -107,3 +107,30 @@ fn real_documents_raise_only_their_real_defects() {
     assert!(problems.is_empty(), "{}\n{}", problems.join("\n"), table);
     assert!(docs.len() >= 10, "corpus has {} documents", docs.len());
 }
+
+#[test]
+fn real_documents_print_and_round_trip_through_excel() {
+    // Every corpus document (other regions' layouts and form kinds included) is laid out as a PDF
+    // without refusal, and its Excel export reads back to the same workbook.
+    let reg = Registry::builtin();
+    for dir in documents() {
+        let name = dir.file_name().unwrap().to_string_lossy().into_owned();
+        let text = std::fs::read_to_string(dir.join("workbook.json")).unwrap();
+        let wb = gongkai::io::json::from_json(&text).unwrap();
+        let set = reg.set(&wb.template_set).unwrap();
+        let full = gongkai::evaluate::evaluate_full(reg, set, &wb).unwrap();
+        let src = gongkai::print::doc::Source::new(reg, &wb, &full);
+        let pdf = gongkai::print::export(&src, &gongkai::print::Options::default())
+            .unwrap_or_else(|e| panic!("{name}: PDF refused: {e}"));
+        assert!(pdf.pages > 0 && pdf.bytes.starts_with(b"%PDF"), "{name}");
+        let x = gongkai::xlsx::export(&full.ev.model, &wb, &full.scored)
+            .unwrap_or_else(|e| panic!("{name}: Excel refused: {e}"));
+        let back = gongkai::xlsx::import(reg, &x, None)
+            .unwrap_or_else(|e| panic!("{name}: Excel not read back: {e}"));
+        assert_eq!(
+            gongkai::engine::diff(&wb, &back.workbook),
+            vec![],
+            "{name}: the Excel round trip changed the workbook"
+        );
+    }
+}

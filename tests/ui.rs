@@ -882,6 +882,30 @@ fn subject_rows_are_added_by_code_and_removed_with_their_figures() {
         .findings()
         .iter()
         .any(|f| f.rule == "CODE-1" && f.row == "2089988"));
+    // Confirmed from the findings list (提示 shown): kept in the workbook, not reported again,
+    // and one undo step.
+    h.get_by_label("提示").click();
+    h.run();
+    h.get_by_label("确认科目 2089988").click();
+    h.run();
+    assert!(!h
+        .state()
+        .findings()
+        .iter()
+        .any(|f| f.rule.starts_with("CODE-") && f.row == "2089988"));
+    assert_eq!(
+        h.state()
+            .store()
+            .workbook()
+            .texts
+            .get("科目确认/2089988")
+            .map(String::as_str),
+        Some("其他退役军人支出")
+    );
+    assert_eq!(
+        h.state().store().undo_label().as_deref(),
+        Some("确认科目 2089988")
+    );
     // A bad code is refused (Enter in the code box adds too).
     type_into(&mut h, "新科目代码", "20808");
     h.get_by_label_contains("应为 7 位数字");

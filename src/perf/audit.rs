@@ -122,6 +122,30 @@ pub(crate) fn audit_form(
         );
         return;
     }
+    // The blank form's own fill-in prompts left in a text cell.
+    for fd in &t.fields {
+        let text = f.field(&fd.key);
+        if let Some(pr) = t
+            .prompts
+            .iter()
+            .find(|p| !p.is_empty() && text.contains(p.as_str()))
+        {
+            let label = if fd.label.is_empty() {
+                &fd.key
+            } else {
+                &fd.label
+            };
+            sink.add(
+                "P-提示语",
+                &fd.key,
+                label,
+                "",
+                None,
+                None,
+                format!("「{label}」印的是空白表的填写提示（含「{pr}」），实际内容未填写"),
+            );
+        }
+    }
     if f.is_unscored() {
         sink.add(
             "P-未评分",

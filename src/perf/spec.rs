@@ -50,6 +50,10 @@ pub struct FormTemplate {
     /// Notes printed under the form ("说明：…").
     #[serde(default)]
     pub note: String,
+    /// Fill-in prompts the blank form prints in its text cells ("（200字以内）", "结合自评情况，
+    /// 说明"): left in a published form they are 未填写 (P-提示语).
+    #[serde(default)]
+    pub prompts: Vec<String>,
     /// Date field checked for plausibility ("填报日期"); empty = none.
     #[serde(default)]
     pub date_field: String,

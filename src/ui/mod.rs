@@ -725,6 +725,7 @@ impl App {
                 });
                 let this = self.set.tables[self.table].id.clone();
                 let mut jump = None;
+                let mut confirm: Option<(String, String)> = None;
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for f in &self.findings {
                         let idx = match f.severity {
@@ -741,20 +742,40 @@ impl App {
                             Severity::Info => ui.visuals().weak_text_color(),
                         };
                         let text = format!("[{}] {} {}", f.severity.label(), f.rule, f.message);
-                        if ui
-                            .add(
-                                egui::Label::new(RichText::new(text).color(color))
-                                    .sense(egui::Sense::click()),
-                            )
-                            .on_hover_text("点击定位到该单元格")
-                            .clicked()
-                        {
-                            jump = Some(f.clone());
-                        }
+                        ui.horizontal_wrapped(|ui| {
+                            if ui
+                                .add(
+                                    egui::Label::new(RichText::new(text).color(color))
+                                        .sense(egui::Sense::click()),
+                                )
+                                .on_hover_text("点击定位到该单元格")
+                                .clicked()
+                            {
+                                jump = Some(f.clone());
+                            }
+                            // A 科目 missing from the year's list or printed under another name:
+                            // confirmed once, kept in the workbook, not reported again.
+                            if f.rule.starts_with("CODE-")
+                                && ui
+                                    .small_button(format!("确认科目 {}", f.row))
+                                    .on_hover_text("核对无误：记入本草稿，不再提示此科目")
+                                    .clicked()
+                            {
+                                confirm = Some((f.row.clone(), f.row_label.clone()));
+                            }
+                        });
                     }
                 });
                 if let Some(f) = jump {
                     self.jump_to(&f);
+                }
+                if let Some((code, name)) = confirm {
+                    let key = format!("{}{code}", crate::engine::ACCEPTED_CODE);
+                    self.apply(
+                        &format!("确认科目 {code}"),
+                        &[Change::text(&key, Some(&name))],
+                        None,
+                    );
                 }
             });
     }

@@ -160,7 +160,17 @@ pub fn export_part(
                             continue;
                         }
                         let v = model.value_of(*id);
-                        if v.is_zero() {
+                        // A typed 0 is a figure (0.00), not a blank: it comes back as typed.
+                        let typed = info.kind == CellKind::Input && {
+                            let tt = &model.set.tables[info.table];
+                            wb.value(
+                                &tt.id,
+                                &model.tables[info.table].rows[info.row].key,
+                                &tt.columns[info.col].no,
+                            )
+                            .is_some()
+                        };
+                        if v.is_zero() && !typed {
                             ws.write_blank(rr, c, &num).map_err(err)?;
                         } else {
                             ws.write_number_with_format(rr, c, f64_of(v), &num)
