@@ -502,3 +502,126 @@ fn application_id_is_in_the_header() {
         SCHEMA_VERSION
     );
 }
+
+/// A workbook file changed behind Gongkai's back with raw SQL (as a crafted file would be).
+fn craft(name: &str, sql: &str) -> PathBuf {
+    let (p, s) = sample_store(name);
+    drop(s);
+    let c = rusqlite::Connection::open(&p).unwrap();
+    c.execute_batch(sql).unwrap();
+    c.execute_batch("PRAGMA journal_mode=DELETE;").unwrap();
+    drop(c);
+    p
+}
+
+#[test]
+fn files_from_elsewhere_with_anything_but_our_schema_are_refused_untouched() {
+    // A trigger that would write when a cell changes, a view, a table of its own, an index.
+    for (name, sql, what) in [
+        (
+            "trigger",
+            "CREATE TRIGGER t AFTER INSERT ON cells BEGIN DELETE FROM texts; END;",
+            "触发器「t」",
+        ),
+        ("view", "CREATE VIEW v AS SELECT * FROM cells;", "视图「v」"),
+        ("table", "CREATE TABLE extra (x);", "数据表「extra」"),
+        ("index", "CREATE INDEX ix ON texts (value);", "索引「ix」"),
+    ] {
+        let p = craft(&format!("craft-{name}"), sql);
+        assert_refused(&p, |e| matches!(e, StoreError::Tampered { .. }), what);
+    }
+}
+
+#[test]
+fn an_oversized_value_is_refused_not_loaded() {
+    // 20 MB in one text: above the 16 MB a workbook value may have.
+    let (p, s) = sample_store("craft-blob");
+    drop(s);
+    let c = rusqlite::Connection::open(&p).unwrap();
+    c.execute(
+        "INSERT INTO texts (key, value) VALUES ('x', ?1)",
+        [&"字".repeat(7_000_000)],
+    )
+    .unwrap();
+    c.execute_batch("PRAGMA journal_mode=DELETE;").unwrap();
+    drop(c);
+    let before = fingerprint(&p);
+    for read_only in [false, true] {
+        let e = if read_only {
+            Store::open_read_only(&p).err()
+        } else {
+            Store::open(&p).err()
+        }
+        .expect("refused");
+        let msg = e.to_string();
+        assert!(msg.contains("超长"), "{msg}");
+        assert_eq!(fingerprint(&p), before);
+    }
+}
+
+#[test]
+fn a_file_refused_for_its_content_keeps_every_byte() {
+    // Passes the integrity check, fails when its content is read: before, the file had already
+    // been switched to WAL (its header changed) when the refusal came.
+    let p = craft(
+        "craft-content",
+        "UPDATE cells SET value = 'abc' WHERE tbl = '01' AND row_key = '1';",
+    );
+    let before = fingerprint(&p);
+    assert_eq!(
+        before.1[18..20],
+        [1, 1],
+        "rollback journal mode in the header"
+    );
+    for read_only in [false, true] {
+        let e = if read_only {
+            Store::open_read_only(&p).err()
+        } else {
+            Store::open(&p).err()
+        };
+        assert!(e.is_some(), "a cell holding abc is refused");
+        assert_eq!(fingerprint(&p), before, "file or folder changed");
+    }
+}
+
+#[test]
+fn readers_never_change_the_file_and_see_a_leftover_log() {
+    // A writer that died leaves its committed edits in the -wal beside the file.
+    let (p, mut s) = sample_store("leftover-wal");
+    s.apply("改", &[Change::value("01", "29", "1", Some(d("31")))])
+        .unwrap();
+    let dir = p.parent().unwrap().to_path_buf();
+    let crash = dir.join("crashed");
+    std::fs::create_dir_all(&crash).unwrap();
+    let q = crash.join("w.sqlite");
+    // Copy the file and its log while the writer holds them: what a killed process leaves.
+    std::fs::copy(&p, &q).unwrap();
+    let mut wal = p.as_os_str().to_owned();
+    wal.push("-wal");
+    let mut qwal = q.as_os_str().to_owned();
+    qwal.push("-wal");
+    std::fs::copy(&wal, &qwal).unwrap();
+    drop(s);
+    let before = fingerprint(&q);
+    let wal_before = std::fs::read(&qwal).unwrap();
+    assert!(!wal_before.is_empty());
+    let r = Store::open_read_only(&q).unwrap();
+    assert_eq!(r.workbook().value("01", "29", "1"), Some(d("31")));
+    drop(r);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["check", q.to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_ne!(out.status.code(), Some(2));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai"))
+        .args(["export", q.to_str().unwrap(), "--json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        fingerprint(&q),
+        before,
+        "a reader changed the file or its folder"
+    );
+    assert_eq!(std::fs::read(&qwal).unwrap(), wal_before);
+}

@@ -6,10 +6,12 @@
 //! a writer holds an OS lock on `FILE-lock` so a second writer is refused; every edit is one
 //! transaction in WAL mode with `synchronous=FULL`, durable when [`Store::apply`] returns.
 
+mod guard;
 pub mod schema;
 
 use crate::engine::{diff, Slot, SlotDiff, Workbook};
 use crate::io::json;
+use guard::Cause;
 use rusqlite::{params, Connection, OpenFlags, OptionalExtension};
 use schema::{Migration, APPLICATION_ID, MIGRATIONS, SCHEMA_V1, SCHEMA_VERSION};
 use std::collections::BTreeMap;
@@ -39,6 +41,8 @@ pub enum StoreError {
     },
     #[error("{path} 已损坏（{detail}），无法打开。文件未作任何修改；请从备份或导出的 JSON 恢复。")]
     Corrupt { path: String, detail: String },
+    #[error("{path} 含有 Gongkai 草稿不会有的内容（{what}），可能被其他程序改动过或被人为构造。为安全起见不予打开。文件未作任何修改。")]
+    Tampered { path: String, what: String },
     #[error("{path} 正在被另一个 Gongkai 窗口或程序编辑。为避免互相覆盖，不能同时编辑：请先关闭另一处，或以只读方式打开。")]
     Locked { path: String },
     #[error("{path} 已存在，不会覆盖。请换一个文件名。")]
@@ -134,6 +138,8 @@ pub struct Store {
     /// Number of undone steps (the redo stack), so a plain edit skips the purge.
     redo_len: i64,
     _lock: Option<WriterLock>,
+    /// A reader's private copy of the file (removed with the store).
+    _copy: Option<guard::ReadCopy>,
 }
 
 fn now() -> String {
@@ -155,13 +161,9 @@ fn read_err(path: &Path, e: rusqlite::Error) -> StoreError {
             detail: "数据库结构损坏".into(),
         },
         Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => StoreError::Locked { path: p },
-        Some(ErrorCode::CannotOpen) => StoreError::Io {
+        _ => StoreError::Io {
             path: p,
-            msg: "无法打开（请检查文件权限）".into(),
-        },
-        _ => StoreError::Corrupt {
-            path: p,
-            detail: e.to_string(),
+            msg: e.cause(),
         },
     }
 }
@@ -171,10 +173,10 @@ fn other(msg: String) -> rusqlite::Error {
     rusqlite::Error::ToSqlConversionFailure(msg.into())
 }
 
-fn write_err(path: &Path, e: impl std::fmt::Display) -> StoreError {
+fn write_err(path: &Path, e: impl Cause) -> StoreError {
     StoreError::Write {
         path: disp(path),
-        msg: e.to_string(),
+        msg: e.cause(),
     }
 }
 
@@ -249,10 +251,14 @@ fn verify(conn: &Connection, path: &Path, supported: i32) -> Result<i32, StoreEr
         .query_row("PRAGMA quick_check(1)", [], |r| r.get(0))
         .map_err(|e| read_err(path, e))?;
     if check != "ok" {
+        // SQLite's own words ("Tree 6 page 6 cell 0 …") mean nothing to the user.
         return Err(StoreError::Corrupt {
             path: p,
-            detail: check,
+            detail: "内部结构校验未通过".into(),
         });
+    }
+    if let Some(what) = guard::foreign_object(conn).map_err(|e| read_err(path, e))? {
+        return Err(StoreError::Tampered { path: p, what });
     }
     Ok(version)
 }
@@ -391,17 +397,20 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .map_err(|e| read_err(path, e))?;
+        guard::harden(&conn).map_err(|e| read_err(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(2))
             .map_err(|e| read_err(path, e))?;
         let version = verify(&conn, path, target)?;
         if version < target {
             migrate(&mut conn, path, version, target, migrations)?;
         }
+        // Everything is read and checked before the first write (the switch to WAL), so a file
+        // refused for its content keeps every byte.
+        let wb = load(&conn).map_err(|e| read_err(path, e))?;
         conn.query_row("PRAGMA journal_mode=WAL", [], |_| Ok(()))
             .map_err(|e| write_err(path, e))?;
         conn.execute_batch("PRAGMA synchronous=FULL;")
             .map_err(|e| write_err(path, e))?;
-        let wb = load(&conn).map_err(|e| read_err(path, e))?;
         let redo_len = conn
             .query_row("SELECT count(*) FROM steps WHERE undone = 1", [], |r| {
                 r.get(0)
@@ -414,24 +423,32 @@ impl Store {
             read_only: false,
             redo_len,
             _lock: Some(lock),
+            _copy: None,
         })
     }
 
     /// Opens a workbook for reading only (check, export, diff; a second window). Works while
-    /// another process edits it and sees that process's last saved edit.
+    /// another process edits it and sees that process's last saved edit. The file's bytes never
+    /// change: when nobody is editing, the reader takes the writer lock for the duration and
+    /// works on a private copy (with the committed -wal, if one was left); otherwise it opens the
+    /// file truly read-only (the editing process owns the side files).
     pub fn open_read_only(path: &Path) -> Result<Store, StoreError> {
         precheck(path, SCHEMA_VERSION)?;
-        // When nobody is editing, take the writer lock for the duration and open read-write with
-        // writes disabled: SQLite then removes its -wal/-shm side files on close, leaving the
-        // folder as it was. Otherwise (someone is editing; read-only medium) open truly read-only.
         let lock = WriterLock::acquire(path).ok();
-        let flags = if lock.is_some() {
-            OpenFlags::SQLITE_OPEN_READ_WRITE
-        } else {
-            OpenFlags::SQLITE_OPEN_READ_ONLY
+        let copy = match &lock {
+            Some(_) => Some(guard::ReadCopy::make(path).map_err(|e| StoreError::Io {
+                path: disp(path),
+                msg: e.cause(),
+            })?),
+            None => None,
         };
-        let conn = Connection::open_with_flags(path, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        let (at, flags) = match &copy {
+            Some(c) => (c.db.as_path(), OpenFlags::SQLITE_OPEN_READ_WRITE),
+            None => (path, OpenFlags::SQLITE_OPEN_READ_ONLY),
+        };
+        let conn = Connection::open_with_flags(at, flags | OpenFlags::SQLITE_OPEN_NO_MUTEX)
             .map_err(|e| read_err(path, e))?;
+        guard::harden(&conn).map_err(|e| read_err(path, e))?;
         conn.busy_timeout(std::time::Duration::from_secs(2))
             .map_err(|e| read_err(path, e))?;
         conn.execute_batch("PRAGMA query_only=1;")
@@ -448,19 +465,20 @@ impl Store {
                     path: disp(path),
                     from: version,
                     to: SCHEMA_VERSION,
-                    msg: e.to_string(),
+                    msg: e.cause(),
                     backup: "（未创建：只读打开）".into(),
                 }
             })?;
-            return Self::finish_read_only(mem, path, lock);
+            return Self::finish_read_only(mem, path, lock, None);
         }
-        Self::finish_read_only(conn, path, lock)
+        Self::finish_read_only(conn, path, lock, copy)
     }
 
     fn finish_read_only(
         conn: Connection,
         path: &Path,
         lock: Option<WriterLock>,
+        copy: Option<guard::ReadCopy>,
     ) -> Result<Store, StoreError> {
         let wb = load(&conn).map_err(|e| read_err(path, e))?;
         Ok(Store {
@@ -470,6 +488,7 @@ impl Store {
             read_only: true,
             redo_len: 0,
             _lock: lock,
+            _copy: copy,
         })
     }
 
