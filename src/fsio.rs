@@ -19,7 +19,7 @@ pub struct WriteError {
 /// The cause of an I/O failure in plain Chinese, with what to do.
 pub fn cause(e: &io::Error) -> String {
     match e.kind() {
-        ErrorKind::StorageFull | ErrorKind::QuotaExceeded => {
+        ErrorKind::StorageFull | ErrorKind::QuotaExceeded | ErrorKind::FileTooLarge => {
             "磁盘空间已满。请清理磁盘或换一个位置保存；原有文件没有改动".into()
         }
         ErrorKind::PermissionDenied => {

@@ -176,3 +176,26 @@ fn a_broken_template_folder_exits_2_naming_the_file() {
         "{err}"
     );
 }
+
+#[test]
+fn command_line_mistakes_are_told_in_chinese() {
+    for (args, want) in [
+        (
+            vec!["new", "x.sqlite", "--unit", "a", "--year", "abc"],
+            "年度应为四位整数",
+        ),
+        (vec!["frobnicate"], "没有「frobnicate」这个命令"),
+        (
+            vec!["check", "--bogus", "x.json"],
+            "不认识的参数「--bogus」",
+        ),
+    ] {
+        let (code, out, err) = run(&args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        assert!(!err.contains("error:") && !err.contains("Usage"), "{err}");
+    }
+    let (code, out, _) = run(&["--help"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("Usage") || out.contains("用法"));
+}

@@ -94,7 +94,10 @@ impl Cause for rusqlite::Error {
             Some(ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked) => {
                 "文件正被其他程序使用，请稍后再试".into()
             }
-            Some(ErrorCode::SystemIoFailure) => "磁盘读写出错（磁盘、U 盘或网络盘故障）".into(),
+            Some(ErrorCode::SystemIoFailure) => {
+                "磁盘写入失败（多为磁盘空间已满或超出配额，也可能是 U 盘或网络盘故障）。请清理磁盘或换一个位置后再试"
+                    .into()
+            }
             Some(ErrorCode::DatabaseCorrupt | ErrorCode::NotADatabase) => "文件内部结构损坏".into(),
             Some(ErrorCode::TooBig) => "文件中有超长的内容，不像是 Gongkai 草稿".into(),
             _ => match self {

@@ -330,6 +330,31 @@ impl Drop for WriterLock {
     }
 }
 
+impl Drop for Store {
+    /// A writer leaves one file behind: the log is folded into the workbook and the side files
+    /// go. When that cannot be done (a full disk), the log keeps what it holds and stays.
+    fn drop(&mut self) {
+        if self.read_only || self._lock.is_none() {
+            return;
+        }
+        let done = self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .is_ok_and(|busy| busy == 0);
+        let side = |ext: &str| {
+            let mut n = self.path.as_os_str().to_owned();
+            n.push(ext);
+            PathBuf::from(n)
+        };
+        if done && std::fs::metadata(side("-wal")).is_ok_and(|m| m.len() == 0) {
+            // Leaving WAL mode on close removes -wal and -shm; the next open turns it back on.
+            let _ = self.conn.execute_batch("PRAGMA journal_mode=DELETE;");
+        }
+    }
+}
+
 impl Store {
     /// Creates a new workbook file holding `wb` (refuses to overwrite). The file is built under
     /// a temporary name and renamed into place, so a crash never leaves a half-made workbook.

@@ -279,7 +279,14 @@ fn read_xlsx_cells(owned: Vec<u8>) -> Result<Sheets, String> {
             if matches!(v, Data::Empty) {
                 continue;
             }
-            if r >= MAX_ROWS || col >= MAX_COLS {
+            if r >= MAX_ROWS {
+                // Rows come in order: nothing further down belongs to a table either, so the
+                // rest of the sheet is not read at all (a million-row sheet costs no more).
+                far += 1;
+                first_far.get_or_insert((r, col));
+                break;
+            }
+            if col >= MAX_COLS {
                 far += 1;
                 first_far.get_or_insert((r, col));
                 continue;
@@ -295,10 +302,18 @@ fn read_xlsx_cells(owned: Vec<u8>) -> Result<Sheets, String> {
         }
         drop(reader);
         if let Some((r, c)) = first_far {
-            notes.push(format!(
-                "工作表「{name}」：{far} 个单元格远在表格范围之外（如 {}），已忽略",
-                col_name(c) + &(r + 1).to_string()
-            ));
+            notes.push(if r >= MAX_ROWS {
+                format!(
+                    "工作表「{name}」：第 {} 行起（如 {}）远在表格范围之外，已忽略",
+                    MAX_ROWS + 1,
+                    col_name(c) + &(r + 1).to_string()
+                )
+            } else {
+                format!(
+                    "工作表「{name}」：{far} 个单元格远在表格范围之外（如 {}），已忽略",
+                    col_name(c) + &(r + 1).to_string()
+                )
+            });
         }
         out.push((name.clone(), bounded_range(&name, cells)?));
     }
