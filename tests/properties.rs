@@ -113,6 +113,25 @@ proptest! {
         let _ = from_json(&s);
     }
 
+    /// Amounts at the edges of what is accepted (15 integer digits, 6 decimals, negative) in any
+    /// input cells: the whole evaluation (tables, forms, 情况说明) never panics or overflows.
+    #[test]
+    fn amounts_at_the_bound_never_crash_the_evaluation(edits in prop::collection::vec((any::<prop::sample::Index>(), prop_oneof![
+        Just("999999999999999.999999"), Just("-999999999999999.999999"), Just("0.000001"),
+        Just("-0.000001"), Just("500000000000000"), Just("0")
+    ]), 1..60)) {
+        let cells = input_cells();
+        let mut wb = from_json(SAMPLE).unwrap();
+        for (ix, v) in &edits {
+            let (t, r, c) = &cells[ix.index(cells.len())];
+            wb.set_value(t, r, c, Some(v.parse().unwrap()));
+        }
+        let reg = Registry::builtin();
+        let set = reg.set("shanxi-juesuan-2023").unwrap();
+        let full = gongkai::evaluate::evaluate_full(reg, set, &wb).unwrap();
+        prop_assert!(!full.ev.findings.is_empty());
+    }
+
     #[test]
     fn mutated_sample_never_panics(pos in 0usize..SAMPLE.len(), byte in any::<u8>(), cut in any::<bool>()) {
         let mut bytes = SAMPLE.as_bytes().to_vec();

@@ -1401,3 +1401,41 @@ fn the_window_title_names_the_file_and_the_unit() {
         "w.sqlite — 阳泉市退役军人事务局 2023年度 — Gongkai 公开"
     );
 }
+
+#[test]
+fn a_read_only_second_window_follows_the_editing_one() {
+    // The first window edits; the second, opened while the file is locked, is read-only.
+    let p = dir("second-window").join("w.sqlite");
+    let mut writer = open_or_create_default(&p).unwrap();
+    let reader = gongkai::store::Store::open_read_only(&p).unwrap();
+    assert!(reader.is_read_only());
+    let app = App::new(reader).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 900.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    h.run();
+    let before = h.state().count(Severity::Error);
+    assert!(!h.state_mut().refresh_if_changed(), "nothing changed yet");
+    // The first window types a wrong figure into 公开03表: saved at once.
+    writer
+        .apply(
+            "改",
+            &[gongkai::store::Change::value(
+                "03",
+                "2080901",
+                "3",
+                Some(d("124.38")),
+            )],
+        )
+        .unwrap();
+    assert!(h.state_mut().refresh_if_changed(), "the saved edit is seen");
+    h.run();
+    assert!(h.state().count(Severity::Error) > before);
+    assert!(h.state().store().is_read_only());
+    h.get_by_label_contains("已载入另一窗口保存的修改");
+    assert_eq!(
+        h.state().store().workbook().value("03", "2080901", "3"),
+        Some(d("124.38"))
+    );
+}

@@ -281,8 +281,11 @@ fn pct_value(a: Decimal, b: Decimal, f: &Format) -> Option<Decimal> {
     if b.is_zero() {
         return None;
     }
-    // From the displayed 万元 figures (RULES.md §5.1).
+    // From the displayed 万元 figures (RULES.md §5.1); a base that displays as 0.00 has no share.
     let (a, b) = (round_half_up(a, 2), round_half_up(b, 2));
+    if b.is_zero() {
+        return None;
+    }
     Some(round_half_up(a / b * Decimal::ONE_HUNDRED, f.pct_dp))
 }
 

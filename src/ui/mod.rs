@@ -97,6 +97,9 @@ pub struct App {
     pub(crate) show: [bool; 3],
     pub(crate) only_this_table: bool,
     pub view: View,
+    /// Read-only window: what the file looked like when loaded, and when that was last checked.
+    pub(crate) stamp: Option<FileStamp>,
+    pub(crate) stamp_checked: f64,
     /// The generated 情况说明 (None: the set has no narrative template).
     pub narrative: Option<crate::narrative::Narrative>,
     /// Texts being typed (text key → text), committed when the box is left.
@@ -153,6 +156,7 @@ impl App {
     /// Builds the app over an open store. Fails (in words) if the workbook's template set is
     /// unknown or its data do not fit the templates.
     pub fn new(store: Store) -> Result<App, String> {
+        let stamp = store.is_read_only().then(|| file_stamp(store.path()));
         let reg = Registry::builtin();
         let wb = store.workbook();
         let set = reg.set(&wb.template_set).ok_or_else(|| {
@@ -190,6 +194,8 @@ impl App {
             show: [true, true, false],
             only_this_table: false,
             view: View::Table,
+            stamp,
+            stamp_checked: 0.0,
             narrative,
             drafts: HashMap::new(),
             focus_para: None,
@@ -523,8 +529,50 @@ impl App {
     }
 
     /// Draws one frame.
+    /// A read-only window (another window or program is editing the file) follows the file:
+    /// when what is saved changes, it reloads and says so. True when it reloaded.
+    pub fn refresh_if_changed(&mut self) -> bool {
+        if !self.store.is_read_only() {
+            return false;
+        }
+        let stamp = file_stamp(self.store.path());
+        let known = self.stamp.get_or_insert_with(|| stamp.clone()).clone();
+        if stamp == known {
+            return false;
+        }
+        let path = self.store.path().to_path_buf();
+        let reloaded = Store::open_read_only(&path)
+            .map_err(|e| e.to_string())
+            .and_then(App::new);
+        match reloaded {
+            Ok(mut next) => {
+                std::mem::swap(&mut next.dialogs, &mut self.dialogs);
+                next.view = self.view.clone();
+                next.table = self.table;
+                next.stamp = Some(stamp);
+                next.message = Some(("已载入另一窗口保存的修改（本窗口只读）".to_string(), false));
+                *self = next;
+                true
+            }
+            Err(e) => {
+                self.stamp = Some(stamp);
+                self.message = Some((format!("文件已被修改，但无法重新载入：{e}"), true));
+                false
+            }
+        }
+    }
+
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        if self.store.is_read_only() {
+            // Checked about once a second; the window repaints to keep following.
+            let now = ctx.input(|i| i.time);
+            if now - self.stamp_checked >= 1.0 {
+                self.stamp_checked = now;
+                self.refresh_if_changed();
+            }
+            ctx.request_repaint_after(std::time::Duration::from_secs(1));
+        }
         self.export_window(&ctx);
         self.files_window(&ctx);
         self.new_form_window(&ctx);
@@ -779,6 +827,22 @@ impl App {
                 }
             });
     }
+}
+
+/// Size and modification time of a workbook and its log: changes when another process saves.
+pub(crate) type FileStamp = Vec<(u64, Option<std::time::SystemTime>)>;
+
+fn file_stamp(path: &std::path::Path) -> FileStamp {
+    ["", "-wal"]
+        .iter()
+        .map(|ext| {
+            let mut n = path.as_os_str().to_owned();
+            n.push(ext);
+            std::fs::metadata(std::path::PathBuf::from(n))
+                .map(|m| (m.len(), m.modified().ok()))
+                .unwrap_or((0, None))
+        })
+        .collect()
 }
 
 impl eframe::App for App {
