@@ -1146,3 +1146,27 @@ fn spreadsheet_numbers_are_bounded_like_typed_ones() {
     assert_eq!(p.workbook.value("03", "2080901", "2"), None);
     assert_eq!(p.workbook.value("03", "2080904", "2"), Some(dec("0.3")));
 }
+
+#[test]
+fn an_xls_with_cells_far_apart_is_measured_before_it_is_read() {
+    // tests/fixtures/far-cell.xls (5.6 KB, written with Python's xlwt): a title at A1 and one
+    // figure at IV65536. Read as a grid it cost 1.08 GB; it is refused from its records first.
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/far-cell.xls"
+    ))
+    .unwrap();
+    let e = xlsx::import(reg(), &bytes, None).unwrap_err();
+    assert!(
+        e.contains("65536 行 × 256 栏") && e.contains("超出可读取的大小"),
+        "{e}"
+    );
+    assert!(plain_chinese(&e), "{e}");
+    // An ordinary .xls still reads.
+    let ok = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/foreign-2023-03.xls"
+    ))
+    .unwrap();
+    assert!(xlsx::import(reg(), &ok, None).is_ok());
+}

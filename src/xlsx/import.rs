@@ -238,6 +238,16 @@ fn read_sheets(bytes: &[u8]) -> Result<Sheets, String> {
         if is_encrypted_ole(bytes) {
             return Err("文件已加密（设置了打开密码）：请在 Excel 中取消密码后另存，再导入".into());
         }
+        let owned = bytes.to_vec();
+        if let Ok(Ok((area, h, w))) =
+            crate::guard::quietly(move || super::xls_scan::largest_sheet_area(&owned))
+        {
+            if area > MAX_AREA as u64 {
+                return Err(format!(
+                    "工作表的数据分散在 {h} 行 × {w} 栏的范围里，超出可读取的大小；请删去表格以外的内容后再导入（文件未作任何修改）"
+                ));
+            }
+        }
     } else {
         return Err("不是 Excel 工作簿（.xlsx 或 .xls）".into());
     }
@@ -371,24 +381,36 @@ fn bounds(r: &Range<Data>) -> (u32, u32, u32, u32) {
 /// Finds tables by title (year prefix ignored) or 表号 label.
 fn locate(sheets: &[(String, Range<Data>)], set: &TemplateSet) -> Vec<Option<Found>> {
     let mut out: Vec<Option<Found>> = set.tables.iter().map(|_| None).collect();
+    // Titles and 表号 normalised once, not once per cell (a sheet may hold a million cells).
+    let keys: Vec<(String, String)> = set
+        .tables
+        .iter()
+        .map(|t| (norm(&t.title), norm(&t.label)))
+        .collect();
     for (si, (_, r)) in sheets.iter().enumerate() {
-        let (r0, c0, r1, c1) = bounds(r);
-        for row in r0..r1 {
-            for col in c0..c1 {
-                let t = norm(&text(cell(r, row, col)));
-                if t.is_empty() || t.len() > 120 {
-                    continue;
+        let (r0, _, _, _) = bounds(r);
+        // Only text cells can be a title; used_cells runs row by row, as the first match must.
+        for (row, _, d) in r.used_cells() {
+            let Data::String(s) = d else { continue };
+            if s.len() > 360 {
+                continue;
+            }
+            let t = norm(s);
+            if t.is_empty() || t.len() > 120 {
+                continue;
+            }
+            let bare = strip_year(&t);
+            for (ti, (title, label)) in keys.iter().enumerate() {
+                if out[ti].is_none() && (bare == title || t == *label) {
+                    // A label right under the title belongs to the same table.
+                    out[ti] = Some(Found {
+                        sheet: si,
+                        row: r0 + row as u32,
+                    });
                 }
-                let bare = strip_year(&t);
-                for (ti, tt) in set.tables.iter().enumerate() {
-                    if out[ti].is_some() {
-                        continue;
-                    }
-                    if bare == norm(&tt.title) || t == norm(&tt.label) {
-                        // A label right under the title belongs to the same table.
-                        out[ti] = Some(Found { sheet: si, row });
-                    }
-                }
+            }
+            if out.iter().all(Option::is_some) {
+                return out;
             }
         }
     }
