@@ -107,10 +107,20 @@ fn writing_commands_on_a_full_disk_fail_in_words_and_damage_nothing() {
     let json = d.join("in.json");
     std::fs::copy(SAMPLE, &json).unwrap();
     let js = json.to_str().unwrap().to_string();
+    // A step to undo and one to redo, made with room on the disk.
+    let edited = d.join("edited.json");
+    let text = std::fs::read_to_string(SAMPLE).unwrap();
+    std::fs::write(&edited, text.replacen("\"24.38\"", "\"34.38\"", 1)).unwrap();
+    let es = edited.to_str().unwrap().to_string();
+    let (code, _, err) = run(&["import", &es, "--into", &ws]);
+    assert_eq!(code, 0, "{err}");
+    std::fs::remove_file(&edited).unwrap();
     for args in [
         vec!["new", &news, "--unit", "新单位", "--year", "2024"],
         vec!["import", &js, "--into", &news],
         vec!["versions", &ws, "--add", "报审稿"],
+        vec!["undo", &ws],
+        vec!["import", &js, "--into", &ws],
     ] {
         let before = snapshot(&d);
         let (code, out, err) = run_limited(&args, 2048);
