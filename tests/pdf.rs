@@ -237,6 +237,16 @@ fn the_same_workbook_gives_byte_identical_files() {
     let (code, _, se, _) = export(&["--date", "2024-13-01"], "det4");
     assert_eq!(code, 2);
     assert!(se.contains("YYYY-MM-DD"), "{se}");
+    // Without --date the document is dated the day it is made (not 1 January of next year).
+    let before = chrono::Local::now().format("D:%Y%m%d").to_string();
+    let (code, _, se, today) = export(&[], "det5");
+    let after = chrono::Local::now().format("D:%Y%m%d").to_string();
+    assert_eq!(code, 0, "{se}");
+    let raw = String::from_utf8_lossy(&today);
+    assert!(
+        raw.contains(&before) || raw.contains(&after),
+        "creation date is today"
+    );
 }
 
 #[test]

@@ -129,7 +129,7 @@ pub enum Command {
         /// 在有错误的情况下定稿的原因（写入 PDF 文档信息和页脚）
         #[arg(long = "override", value_name = "原因")]
         override_reason: Option<String>,
-        /// 文档日期 YYYY-MM-DD（默认：次年 1 月 1 日）
+        /// 文档日期 YYYY-MM-DD（默认：导出当天）
         #[arg(long)]
         date: Option<String>,
     },

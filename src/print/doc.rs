@@ -102,7 +102,8 @@ pub struct Options {
     /// Final copy: refused while there are error findings, unless `override_reason` is given.
     pub final_copy: bool,
     pub override_reason: Option<String>,
-    /// Document date; default 1 January of the year after the workbook's year.
+    /// Document date; default the day of the export (the same workbook and date give the same
+    /// bytes).
     pub date: Option<(i32, u8, u8)>,
 }
 
@@ -399,7 +400,11 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             }
         }
     }
-    let date = opts.date.unwrap_or((year + 1, 1, 1));
+    let date = opts.date.unwrap_or_else(|| {
+        use chrono::Datelike;
+        let t = chrono::Local::now().date_naive();
+        (t.year(), t.month() as u8, t.day() as u8)
+    });
     let pages = l.pages.len();
     Ok(Built {
         doc: Document {
