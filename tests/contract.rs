@@ -367,3 +367,48 @@ fn every_table_lays_out_on_its_own_columns() {
         }
     }
 }
+
+#[test]
+fn every_economic_code_the_tables_print_is_in_the_list_of_their_year() {
+    // 公开06表 (决算) and 预算公开表6 print 部门预算支出经济分类 rows by code: each code is in the
+    // 经济分类 list of the set's year (assets/codes/jingji-bumen-YEAR.toml).
+    let reg = Registry::builtin();
+    for (set_id, table) in [
+        ("shanxi-juesuan-2023", "06"),
+        ("shanxi-juesuan-2024", "06"),
+        ("shanxi-yusuan-2024", "06"),
+    ] {
+        let set = reg.set(set_id).unwrap();
+        let list = reg
+            .code_list(&format!("部门经济分类-{}", set.year))
+            .unwrap_or_else(|| panic!("no 部门经济分类 list for {}", set.year));
+        let t = &set.tables[set.table(table).unwrap()];
+        let mut n = 0;
+        for r in &t.rows {
+            if let Some(code) = &r.code {
+                assert!(
+                    list.name_of(code).is_some(),
+                    "{set_id} {} {code} {} is not in {}",
+                    t.label,
+                    r.label,
+                    list.id
+                );
+                n += 1;
+            }
+        }
+        assert!(n > 50, "{set_id}: {n} coded rows");
+    }
+    // And every 功能分类 code the seeds' samples print is in the list their set names.
+    for sample in ["juesuan-2023-yangquan.json", "yusuan-2024-yangquan.json"] {
+        let path = format!("{}/assets/samples/{sample}", env!("CARGO_MANIFEST_DIR"));
+        let wb = gongkai::io::json::from_json(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let set = reg.set(&wb.template_set).unwrap();
+        let ev = gongkai::engine::evaluate(set, &wb).unwrap();
+        let unknown: Vec<_> = ev
+            .findings
+            .iter()
+            .filter(|f| f.rule.starts_with("CODE-"))
+            .collect();
+        assert!(unknown.is_empty(), "{sample}: {unknown:#?}");
+    }
+}
