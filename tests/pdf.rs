@@ -441,3 +441,76 @@ fn an_amount_is_never_broken_across_lines_and_one_that_cannot_fit_is_refused() {
     );
     assert!(!o.exists());
 }
+
+/// Exports `wb` (written to a temporary JSON) with `args`.
+fn export_wb(wb: &gongkai::engine::Workbook, args: &[&str], name: &str) -> (i32, String, bool) {
+    let d = fresh_dir("pdf", name);
+    let src = d.join("w.json");
+    std::fs::write(&src, gongkai::io::json::to_json(wb)).unwrap();
+    let o = d.join("out.pdf");
+    let mut a = vec![
+        "export-pdf",
+        src.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+    ];
+    a.extend_from_slice(args);
+    let (code, _, se) = run(&a);
+    (code, se, o.exists())
+}
+
+#[test]
+fn the_final_copy_refuses_anything_unfinished_and_the_draft_still_prints() {
+    let base = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let fin = ["--final", "--override", "自评表的问题已与财政沟通"];
+    // The sample as it is: its 8 errors are overridden with a reason, and it prints as 定稿.
+    let (code, se, made) = export_wb(&base, &fin, "gate-ok");
+    assert_eq!(code, 0, "{se}");
+    assert!(made);
+    // Each class of unfinished content refuses the 定稿, whatever the override, naming its place;
+    // the 草稿 still prints.
+    let mut placeholder = base.clone();
+    placeholder.texts.remove("输入/原因.总体");
+    let mut overview = base.clone();
+    overview.texts.remove("概况/职责");
+    let mut text_cell = base.clone();
+    text_cell.texts.insert(
+        format!("{}03/2080901/3", gongkai::engine::UNREAD),
+        "abc".into(),
+    );
+    let mut broken = base.clone();
+    broken
+        .texts
+        .insert("情况说明/总体".into(), "公用经费0万元，主要包括等。".into());
+    for (name, wb, want) in [
+        ("gate-placeholder", &placeholder, "占位文字"),
+        (
+            "gate-overview",
+            &overview,
+            "概况「一、本部门（单位）职责」未填写",
+        ),
+        ("gate-text", &text_cell, "「abc」不是金额"),
+        ("gate-broken", &broken, "句子不完整"),
+    ] {
+        let (code, se, made) = export_wb(wb, &fin, name);
+        assert_eq!(code, 2, "{name}: {se}");
+        assert!(
+            se.contains("不能导出定稿") && se.contains(want),
+            "{name}: {se}"
+        );
+        assert!(!made, "{name}: nothing written");
+        let (code, se, made) = export_wb(wb, &[], &format!("{name}-draft"));
+        assert_eq!(code, 0, "{name} draft: {se}");
+        assert!(made);
+    }
+    // Text in an amount cell is an error finding in `check` too.
+    let d = fresh_dir("pdf", "gate-check");
+    let src = d.join("w.json");
+    std::fs::write(&src, gongkai::io::json::to_json(&text_cell)).unwrap();
+    let (code, out, _) = run(&["check", src.to_str().unwrap()]);
+    assert_eq!(code, 1);
+    assert!(
+        out.contains("[错误] TEXT-1") && out.contains("公开03表 2080901 退役士兵安置 栏3"),
+        "{out}"
+    );
+}

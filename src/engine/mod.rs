@@ -8,13 +8,13 @@ pub mod workbook;
 
 pub use audit::tolerance;
 pub use finding::Finding;
-pub use model::{CellId, CellKind, Model, ACCEPTED_CODE, NO_DATA};
+pub use model::{CellId, CellKind, Model, ACCEPTED_CODE, NO_DATA, UNREAD};
 pub use workbook::{
     diff, slot_label, Record, RowData, Slot, SlotDiff, SlotError, TableData, UnitMeta, Workbook,
 };
 
 /// Rule IDs the engine itself reports; every rule catalogue must define them.
-pub const BUILTIN_RULES: &[&str] = &["CODE-1", "CODE-2", "LOCK-1", "INT-1", "EMPTY-1"];
+pub const BUILTIN_RULES: &[&str] = &["CODE-1", "CODE-2", "LOCK-1", "INT-1", "EMPTY-1", "TEXT-1"];
 
 /// Inputs that address no input cell of the template set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -93,6 +93,10 @@ fn other_tables(own: usize, e: &[(i8, RTerm)]) -> Vec<usize> {
     v
 }
 
+/// Workbook text key holding what was typed into an amount cell and is not an amount
+/// ("未识别输入/03/2080901/3" = "abc"): kept so nothing typed is lost, and an error until fixed.
+pub const UNREAD: &str = "未识别输入/";
+
 /// Workbook text key declaring a table empty on purpose ("本表无数据/07" = the reason, may be
 /// blank): the table is then not 未填写 — its zeros are its figures.
 pub const NO_DATA: &str = "本表无数据/";
@@ -176,6 +180,7 @@ impl<'s> Model<'s> {
             m.tables.push(rows);
         }
         m.fill_inputs(wb)?;
+        m.unread_findings(wb);
         m.compile_ops();
         m.compile_checks();
         m.count_cells = m
@@ -672,6 +677,52 @@ impl<'s> Model<'s> {
         let ri = *self.tables[ti].by_key.get(row)?;
         let ci = self.set.tables[ti].col_index(col)?;
         self.tables[ti].rows[ri].cells[ci]
+    }
+
+    /// Text kept in an amount cell because it is not an amount: one error per cell (TEXT-1), so
+    /// the window, `check`, Excel and the PDF gate all count it.
+    fn unread_findings(&mut self, wb: &Workbook) {
+        let Some(rule) = self.set.rule("TEXT-1") else {
+            return;
+        };
+        for (k, text) in wb.texts.range(UNREAD.to_string()..) {
+            let Some(rest) = k.strip_prefix(UNREAD) else {
+                break;
+            };
+            let mut it = rest.splitn(3, '/');
+            let (Some(t), Some(r), Some(c)) = (it.next(), it.next(), it.next()) else {
+                continue;
+            };
+            let shown = crate::amount::quote_input(text);
+            match self.cell_id(t, r, c) {
+                Some(id) => {
+                    let msg = format!(
+                        "{}：填入的「{shown}」不是金额（原文已保留），请改为数字",
+                        self.cell_name(id)
+                    );
+                    let f = self.bare_finding(rule, id, None, None, false, msg, None);
+                    self.static_findings.push(f);
+                }
+                None => {
+                    let r_ = &self.set.rules[rule];
+                    self.static_findings.push(Finding {
+                        rule: r_.id.clone(),
+                        severity: r_.severity,
+                        table: t.to_string(),
+                        table_label: t.to_string(),
+                        row: r.to_string(),
+                        row_label: String::new(),
+                        col: c.to_string(),
+                        lhs: None,
+                        rhs: None,
+                        tail: false,
+                        message: format!(
+                            "表 {t} 行 {r} 栏 {c}：填入的「{shown}」不是金额，请改为数字"
+                        ),
+                    });
+                }
+            }
+        }
     }
 
     /// Whether table `table` (by id, "03") is 未填写: the workbook holds nothing for it and all

@@ -195,6 +195,39 @@ pub fn generate_with(
             if let Some(e) = edited_text {
                 check_edit(&mut sink, &p.id, &s.title, e, &r.text);
             }
+            // What the 定稿 gate refuses: placeholders that would be printed, and sentences left
+            // broken by inputs that are empty ("主要包括等。").
+            let holes = text.matches('【').count();
+            if holes > 0 {
+                let first: String = text[text.find('【').unwrap_or(0)..]
+                    .chars()
+                    .take_while(|c| *c != '】')
+                    .chain(std::iter::once('】'))
+                    .collect();
+                sink.add(
+                    "N-占位",
+                    &p.id,
+                    &s.title,
+                    "",
+                    None,
+                    None,
+                    format!(
+                        "{}：文中还有 {holes} 处占位文字（如「{first}」），定稿前须填写",
+                        s.title
+                    ),
+                );
+            }
+            if let Some(b) = n.lint.broken.iter().find(|b| text.contains(b.as_str())) {
+                sink.add(
+                    "N-断句",
+                    &p.id,
+                    &s.title,
+                    "",
+                    None,
+                    None,
+                    format!("{}：句子不完整（「{b}」），多因相关输入项为空", s.title),
+                );
+            }
             for msg in lint::lint(&text, &n.lint) {
                 sink.add(
                     "N-用语",

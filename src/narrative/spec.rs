@@ -198,6 +198,9 @@ pub struct Lint {
     /// [old name, current name] of renamed 科目.
     #[serde(default)]
     pub renamed: Vec<[String; 2]>,
+    /// Word sequences that only occur when a sentence lost its content ("包括等", "用于。").
+    #[serde(default)]
+    pub broken: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -227,6 +230,8 @@ pub const FUNCTIONS: &[&str] = &[
 pub const NARRATIVE_RULES: &[&str] = &[
     "N-模板",
     "N-缺输入",
+    "N-占位",
+    "N-断句",
     "N-输入",
     "N-改写",
     "N-校验",

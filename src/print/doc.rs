@@ -198,6 +198,37 @@ struct Toc {
     entries: Vec<(usize, String, usize)>,
 }
 
+/// 第一部分 概况: the workbook text after "概况/" and its printed heading.
+const OVERVIEW_PARTS: [(&str, &str); 2] = [
+    ("职责", "一、本部门（单位）职责"),
+    ("机构设置", "二、机构设置情况"),
+];
+
+/// Rules whose findings mean the document is not finished: no override makes them printable as
+/// a 定稿 (a placeholder, a broken sentence or text in an amount cell is never what a unit means
+/// to publish).
+pub const GATE_RULES: &[&str] = &["N-占位", "N-断句", "TEXT-1"];
+
+/// What keeps `src` from being a 定稿: unfinished findings, and the 概况 texts the document
+/// would print as （未填写）.
+pub fn unfinished(src: &Source, opts: &Options) -> Vec<String> {
+    let mut open: Vec<String> = src
+        .findings
+        .iter()
+        .filter(|f| GATE_RULES.contains(&f.rule.as_str()))
+        .map(|f| f.message.clone())
+        .collect();
+    if opts.part == Part::All {
+        for (key, title) in OVERVIEW_PARTS {
+            let key = format!("{}{key}", crate::narrative::render::OVERVIEW);
+            if src.wb.texts.get(&key).is_none_or(|t| t.trim().is_empty()) {
+                open.push(format!("第一部分 概况「{title}」未填写"));
+            }
+        }
+    }
+    open
+}
+
 /// Lays out the document for `opts.part`.
 pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
     let f = fonts().ok_or("内置字体文件缺失或无法读取（assets/fonts）")?;
@@ -218,6 +249,22 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         return Err(format!(
             "工作簿还有 {errors} 条错误，不能导出定稿；请先改正（gongkai check 列出），或用 --override \"原因\" 记录确认后定稿"
         ));
+    }
+    if opts.final_copy {
+        let open = unfinished(src, opts);
+        if !open.is_empty() {
+            let shown: Vec<&str> = open.iter().take(8).map(String::as_str).collect();
+            return Err(format!(
+                "还有 {} 处未完成，不能导出定稿（草稿仍可导出，并标明未完成处）：{}{}",
+                open.len(),
+                shown.join("；"),
+                if open.len() > shown.len() {
+                    "……"
+                } else {
+                    ""
+                }
+            ));
+        }
     }
     let draft = !opts.final_copy;
     let mut l = Layout::new(f);
@@ -244,10 +291,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         l.new_page(false);
         toc.entries.push((0, "第一部分 概况".into(), l.page_no()));
         l.heading("第一部分 概况", 16.0, true);
-        for (key, title) in [
-            ("职责", "一、本部门（单位）职责"),
-            ("机构设置", "二、机构设置情况"),
-        ] {
+        for (key, title) in OVERVIEW_PARTS {
             toc.entries.push((1, title.to_string(), l.page_no()));
             l.heading(title, 12.0, false);
             let key = format!("{}{key}", crate::narrative::render::OVERVIEW);

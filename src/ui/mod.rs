@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 
 /// Prefix of the text slots that keep an amount the user typed but that could not be read
 /// (「12a」): kept, shown and saved until corrected, never silently dropped.
-pub const UNREAD_PREFIX: &str = "未识别输入/";
+pub const UNREAD_PREFIX: &str = crate::engine::UNREAD;
 
 /// Registers the bundled CJK font as a fallback of both families. Every test harness calls it too.
 pub fn install_fonts(ctx: &egui::Context) {
