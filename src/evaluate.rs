@@ -45,5 +45,8 @@ pub fn evaluate_full<'s, 'r>(
     if let Some(t) = text.as_ref().filter(|_| tables_entered) {
         ev.findings.extend(t.findings.iter().cloned());
     }
+    // Errors first, then warnings, then 提示, across tables, forms and narrative alike (stable:
+    // within a severity, the order of the tables and forms).
+    ev.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(Full { ev, text, scored })
 }

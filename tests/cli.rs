@@ -199,3 +199,22 @@ fn command_line_mistakes_are_told_in_chinese() {
     assert_eq!(code, 0);
     assert!(out.contains("Usage") || out.contains("用法"));
 }
+
+#[test]
+fn findings_come_errors_first_then_warnings_then_hints() {
+    let (_, out, _) = run(&["check", SAMPLE, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let rank = |s: &str| match s {
+        "error" => 0,
+        "warning" => 1,
+        _ => 2,
+    };
+    let order: Vec<i32> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| rank(f["severity"].as_str().unwrap()))
+        .collect();
+    assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
+    assert!(order.contains(&0) && order.contains(&1) && order.contains(&2));
+}

@@ -110,15 +110,7 @@ pub(crate) fn audit_form(
             "",
             None,
             None,
-            format!(
-                "表单「{}」{}尚未填写：没有资金、指标和得分",
-                sink.table,
-                if s.name.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}）", s.name)
-                }
-            ),
+            format!("{}尚未填写：没有资金、指标和得分", form_named(sink, s)),
         );
         return;
     }
@@ -155,13 +147,8 @@ pub(crate) fn audit_form(
             None,
             None,
             format!(
-                "表单「{}」{}未评分：没有执行率得分、指标得分和总分；程序给出的 {} 分（{}）只是按评分口径的建议分，不是本表的自评结果",
-                sink.table,
-                if s.name.is_empty() {
-                    String::new()
-                } else {
-                    format!("（{}）", s.name)
-                },
+                "{}未评分：没有执行率得分、指标得分和总分；程序给出的 {} 分（{}）只是按评分口径的建议分，不是本表的自评结果",
+                form_named(sink, s),
                 num(s.total),
                 s.grade
             ),
@@ -606,6 +593,15 @@ fn ledgers(sink: &mut Sink, t: &FormTemplate, f: &PerfForm) {
                 }
             }
         }
+    }
+}
+
+/// 「表单「自评03」（项目名称）」 as a finding names its form.
+fn form_named(sink: &Sink, s: &FormScore) -> String {
+    if s.name.is_empty() {
+        format!("表单「{}」", sink.table)
+    } else {
+        format!("表单「{}」（{}）", sink.table, s.name)
     }
 }
 
