@@ -138,9 +138,18 @@ fn long_tables_repeat_their_header_and_empty_tables_say_so() {
     let cont = find(&ps, "公开03表 支出决算表（续）").expect("03 continues");
     assert!(cont > first);
     assert!(ps[cont].text().contains("本年支出合计") && ps[cont].text().contains("栏次"));
-    // 公开07表 has no data in the sample.
+    // 公开07表 has no data in the sample: the reason is printed in the set's wording.
     let p07 = find(&ps, "政府性基金预算财政拨款收入支出决算表").unwrap();
-    assert!(ps[p07].text().contains("本表无数据"), "{}", ps[p07].text());
+    let t07: String = ps[p07]
+        .text()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        t07.contains("本单位2023年度没有政府性基金预算财政拨款收入")
+            && t07.contains("故本表无数据"),
+        "{t07}"
+    );
     // Locked cells print ——; the 注 under the table.
     assert!(ps.iter().any(|p| p.runs.iter().any(|r| r == "——")));
     assert!(
@@ -512,5 +521,38 @@ fn the_final_copy_refuses_anything_unfinished_and_the_draft_still_prints() {
     assert!(
         out.contains("[错误] TEXT-1") && out.contains("公开03表 2080901 退役士兵安置 栏3"),
         "{out}"
+    );
+}
+
+#[test]
+fn an_empty_table_prints_the_units_own_reason() {
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    wb.texts.insert(
+        format!("{}08", gongkai::engine::NO_DATA),
+        "本部门2023年度无国有资本经营预算安排".into(),
+    );
+    let d = fresh_dir("pdf", "reason");
+    let src = d.join("w.json");
+    std::fs::write(&src, gongkai::io::json::to_json(&wb)).unwrap();
+    let o = d.join("08.pdf");
+    let (code, _, se) = run(&[
+        "export-pdf",
+        src.to_str().unwrap(),
+        "-o",
+        o.to_str().unwrap(),
+        "--part",
+        "table:公开08表",
+    ]);
+    assert_eq!(code, 0, "{se}");
+    let text: String = pages(&std::fs::read(&o).unwrap())
+        .iter()
+        .map(|p| p.text())
+        .collect::<String>()
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(
+        text.contains("说明：本部门2023年度无国有资本经营预算安排"),
+        "{text}"
     );
 }

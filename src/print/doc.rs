@@ -314,7 +314,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             first = false;
             toc.entries
                 .push((1, format!("{} {}", t.label, t.title), l.page_no()));
-            table(&mut l, src.model, ti, &unit, year);
+            table(&mut l, src.model, wb, ti, &unit, year);
         }
     }
     // 第三部分 情况说明, 第四部分 名词解释.
@@ -472,7 +472,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
 }
 
 /// One 公开表 from its template: 表号, title, 部门/年度/单位 line, merged header, rows, note.
-fn table(l: &mut Layout, model: &Model, ti: usize, unit: &str, year: i32) {
+fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, year: i32) {
     let t = &model.set.tables[ti];
     let sh = sheet(model, ti);
     let w = l.content_width();
@@ -522,11 +522,25 @@ fn table(l: &mut Layout, model: &Model, ti: usize, unit: &str, year: i32) {
         })
     });
     if empty {
-        let text = if t.empty_text.is_empty() {
-            "说明：本表无数据"
-        } else {
-            &t.empty_text
+        // The unit's own reason if it gave one, else the set's wording (with the year).
+        let own = wb
+            .texts
+            .get(&format!("{}{}", crate::engine::NO_DATA, t.id))
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+            .map(|r| {
+                if r.starts_with("说明") || r.starts_with("注") {
+                    r.to_string()
+                } else {
+                    format!("说明：{r}")
+                }
+            });
+        let text = match own {
+            Some(r) => r,
+            None if t.empty_text.is_empty() => "说明：本表无数据".to_string(),
+            None => t.empty_text.replace("{year}", &model.year.to_string()),
         };
+        let text = text.as_str();
         l.row(
             &widths,
             &[Cell::new(text, Align::Center).span(widths.len())],
