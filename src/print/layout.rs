@@ -26,6 +26,9 @@ pub struct Cell {
     pub nowrap: bool,
 }
 
+/// Opening brackets and quotes that may not end a line.
+const OPENERS: &str = "（《“「『【〔(‘";
+
 impl Cell {
     pub fn new(text: impl Into<String>, align: Align) -> Cell {
         Cell {
@@ -233,7 +236,8 @@ impl<'f> Layout<'f> {
         self.text(x, baseline, size, face, text);
     }
 
-    /// Splits text into lines no wider than `w` mm: CJK breaks anywhere, runs of Latin letters,
+    /// Splits text into lines no wider than `w` mm (kinsoku: no line starts with closing
+    /// punctuation, none ends with an opening bracket or quote): CJK breaks anywhere, runs of Latin letters,
     /// digits and number punctuation stay together unless longer than a line.
     pub fn wrap(&self, text: &str, w: f32, size: f32, face: Face) -> Vec<String> {
         let mut out = Vec::new();
@@ -255,19 +259,30 @@ impl<'f> Layout<'f> {
                     _ => tokens.push(c.to_string()),
                 }
             }
+            // No line ends with an opening bracket or quote: it goes down with what it opens.
+            let break_line = |line: &mut String, lw: &mut f32, out: &mut Vec<String>| {
+                let carry = match line.chars().last() {
+                    Some(c) if OPENERS.contains(c) && line.chars().count() > 1 => line.pop(),
+                    _ => None,
+                };
+                out.push(std::mem::take(line));
+                *lw = 0.0;
+                if let Some(c) = carry {
+                    line.push(c);
+                    *lw = self.f.advance_pt(face, c, size) * super::fonts::PT_MM;
+                }
+            };
             for t in tokens {
                 let tw = self.f.width_mm(face, &t, size);
                 if lw + tw > w + 0.01 && !line.is_empty() {
-                    out.push(std::mem::take(&mut line));
-                    lw = 0.0;
+                    break_line(&mut line, &mut lw, &mut out);
                 }
                 if tw > w + 0.01 {
                     // A token longer than the line: break it by character.
                     for c in t.chars() {
                         let cw = self.f.advance_pt(face, c, size) * super::fonts::PT_MM;
                         if lw + cw > w + 0.01 && !line.is_empty() {
-                            out.push(std::mem::take(&mut line));
-                            lw = 0.0;
+                            break_line(&mut line, &mut lw, &mut out);
                         }
                         line.push(c);
                         lw += cw;
@@ -612,5 +627,33 @@ impl<'f> Layout<'f> {
                 }));
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn no_line_ends_with_an_opening_bracket_or_starts_with_a_closing_one() {
+        let l = Layout::new(super::super::fonts::fonts().unwrap());
+        let text = "产出指标（50分）效益指标（30分）满意度指标（10分）说明《办法》与“口径”";
+        let mut tried = 0;
+        for w in 12..80 {
+            let lines = l.wrap(text, w as f32, 10.5, Face::Serif);
+            assert_eq!(lines.concat(), text, "nothing lost at {w} mm");
+            for (i, line) in lines.iter().enumerate() {
+                if i + 1 < lines.len() {
+                    let last = line.chars().last().unwrap();
+                    assert!(!OPENERS.contains(last), "{w} mm: {lines:?}");
+                }
+                if i > 0 {
+                    let first = line.chars().next().unwrap();
+                    assert!(!"，。；、：）》”！？".contains(first), "{w} mm: {lines:?}");
+                }
+            }
+            tried += lines.len();
+        }
+        assert!(tried > 100);
     }
 }
