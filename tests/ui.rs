@@ -1448,3 +1448,21 @@ fn a_read_only_second_window_follows_the_editing_one() {
         Some(d("124.38"))
     );
 }
+
+#[test]
+fn the_about_window_shows_the_version_the_template_sets_and_the_licences() {
+    let (mut h, _p) = harness("about");
+    h.get_by_label("关于").click();
+    h.run();
+    let text = gongkai::cli::about_text(gongkai::template::Registry::builtin());
+    assert!(text.contains(env!("CARGO_PKG_VERSION")) && text.contains("山西 2024年度 预算"));
+    h.get_by_label_contains("SIL Open Font License");
+    h.get_by_label_contains("shanxi-juesuan-2024  山西 2024年度 决算");
+    h.get_by_label("关闭").click();
+    h.run();
+    assert!(h.query_by_label_contains("SIL Open Font License").is_none());
+    // The command line says the same.
+    let (code, out, _) = common::run(&["--version"]);
+    assert_eq!(code, 0);
+    assert_eq!(out, text);
+}

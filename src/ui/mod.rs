@@ -100,6 +100,8 @@ pub struct App {
     /// Read-only window: what the file looked like when loaded, and when that was last checked.
     pub(crate) stamp: Option<FileStamp>,
     pub(crate) stamp_checked: f64,
+    /// The 关于 window is open.
+    pub(crate) about: bool,
     /// The generated 情况说明 (None: the set has no narrative template).
     pub narrative: Option<crate::narrative::Narrative>,
     /// Texts being typed (text key → text), committed when the box is left.
@@ -196,6 +198,7 @@ impl App {
             view: View::Table,
             stamp,
             stamp_checked: 0.0,
+            about: false,
             narrative,
             drafts: HashMap::new(),
             focus_para: None,
@@ -574,6 +577,7 @@ impl App {
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
         self.export_window(&ctx);
+        self.about_window(&ctx);
         self.files_window(&ctx);
         self.new_form_window(&ctx);
         self.file_drops(&ctx);
@@ -589,6 +593,26 @@ impl App {
             View::Terms => self.terms_view(ui),
             View::Form(id) => self.form_view(ui, &id),
         });
+    }
+
+    /// 关于: the same text as `gongkai --version` (version, template sets, licences).
+    fn about_window(&mut self, ctx: &egui::Context) {
+        if !self.about {
+            return;
+        }
+        let mut open = true;
+        let mut close = false;
+        egui::Window::new("关于 Gongkai")
+            .open(&mut open)
+            .collapsible(false)
+            .resizable(false)
+            .show(ctx, |ui| {
+                ui.label(crate::cli::about_text(Registry::builtin()));
+                if ui.button("关闭").clicked() {
+                    close = true;
+                }
+            });
+        self.about = open && !close;
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
@@ -620,6 +644,9 @@ impl App {
                 ui.separator();
                 if ui.button("导出 PDF…").clicked() {
                     self.open_export();
+                }
+                if ui.button("关于").clicked() {
+                    self.about = true;
                 }
                 ui.separator();
                 let wb = self.store.workbook();
