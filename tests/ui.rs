@@ -1466,3 +1466,28 @@ fn the_about_window_shows_the_version_the_template_sets_and_the_licences() {
     assert_eq!(code, 0);
     assert_eq!(out, text);
 }
+
+#[test]
+fn f1_opens_the_guide_and_ctrl_page_keys_switch_tables() {
+    let (mut h, _p) = harness("help");
+    h.key_press(Key::F1);
+    h.run();
+    h.get_by_label_contains("定稿 PDF 只有在下列都满足时才能导出");
+    let n = h.query_all_by_label("关闭").count();
+    assert_eq!(n, 1, "one 关闭 button");
+    h.get_by_label("关闭").click();
+    h.run();
+    h.run();
+    assert!(h
+        .query_by_label_contains("定稿 PDF 只有在下列都满足时才能导出")
+        .is_none());
+    assert_eq!(h.state().set_table_id(), "01");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageDown);
+    h.run();
+    assert_eq!(h.state().set_table_id(), "02");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageUp);
+    h.key_press_modifiers(Modifiers::COMMAND, Key::PageUp);
+    h.run();
+    // Before the first table comes the last.
+    assert_eq!(h.state().set_table_id(), "10");
+}

@@ -27,6 +27,9 @@ use std::path::{Path, PathBuf};
 /// (「12a」): kept, shown and saved until corrected, never silently dropped.
 pub const UNREAD_PREFIX: &str = crate::engine::UNREAD;
 
+/// The F1 guide, in Chinese.
+const HELP: &str = include_str!("../../assets/help/guide.md");
+
 /// Registers the bundled CJK font as a fallback of both families. Every test harness calls it too.
 pub fn install_fonts(ctx: &egui::Context) {
     let mut fonts = egui::FontDefinitions::default();
@@ -102,6 +105,8 @@ pub struct App {
     pub(crate) stamp_checked: f64,
     /// The 关于 window is open.
     pub(crate) about: bool,
+    /// The 帮助 (F1) window is open.
+    pub(crate) help: bool,
     /// The generated 情况说明 (None: the set has no narrative template).
     pub narrative: Option<crate::narrative::Narrative>,
     /// Texts being typed (text key → text), committed when the box is left.
@@ -199,6 +204,7 @@ impl App {
             stamp,
             stamp_checked: 0.0,
             about: false,
+            help: false,
             narrative,
             drafts: HashMap::new(),
             focus_para: None,
@@ -578,6 +584,8 @@ impl App {
         }
         self.export_window(&ctx);
         self.about_window(&ctx);
+        self.help_keys(&ctx);
+        self.help_window(&ctx);
         self.files_window(&ctx);
         self.new_form_window(&ctx);
         self.file_drops(&ctx);
@@ -593,6 +601,66 @@ impl App {
             View::Terms => self.terms_view(ui),
             View::Form(id) => self.form_view(ui, &id),
         });
+    }
+
+    /// F1 opens the guide; Ctrl+PgUp / Ctrl+PgDn switch to the previous / next table, as in Excel
+    /// and the 决算 client.
+    fn help_keys(&mut self, ctx: &egui::Context) {
+        let (f1, prev, next) = ctx.input_mut(|i| {
+            (
+                i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::PageUp),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::PageDown),
+            )
+        });
+        if f1 {
+            self.help = true;
+        }
+        let n = self.set.tables.len();
+        if n > 0 && (prev || next) {
+            let ti = if self.view != View::Table {
+                self.table
+            } else if next {
+                (self.table + 1) % n
+            } else {
+                (self.table + n - 1) % n
+            };
+            self.select_table(ti);
+        }
+    }
+
+    /// 帮助: a short guide (assets/help/guide.md) — what to fill in which order, colours, keys, the
+    /// 定稿 gate.
+    fn help_window(&mut self, ctx: &egui::Context) {
+        if !self.help {
+            return;
+        }
+        let mut open = true;
+        let mut close = false;
+        egui::Window::new("使用帮助")
+            .open(&mut open)
+            .collapsible(false)
+            .default_width(560.0)
+            .show(ctx, |ui| {
+                if ui.button("关闭").clicked() {
+                    close = true;
+                }
+                egui::ScrollArea::vertical()
+                    .max_height(420.0)
+                    .show(ui, |ui| {
+                        for line in HELP.lines() {
+                            if let Some(h) = line.strip_prefix("## ") {
+                                ui.add_space(6.0);
+                                ui.strong(h);
+                            } else if let Some(h) = line.strip_prefix("# ") {
+                                ui.heading(h);
+                            } else if !line.trim().is_empty() {
+                                ui.label(line);
+                            }
+                        }
+                    });
+            });
+        self.help = open && !close;
     }
 
     /// 关于: the same text as `gongkai --version` (version, template sets, licences).
@@ -644,6 +712,9 @@ impl App {
                 ui.separator();
                 if ui.button("导出 PDF…").clicked() {
                     self.open_export();
+                }
+                if ui.button("帮助").on_hover_text("F1").clicked() {
+                    self.help = true;
                 }
                 if ui.button("关于").clicked() {
                     self.about = true;
