@@ -771,12 +771,25 @@ fn save_as_then_open_switches_files_and_a_bad_file_changes_nothing() {
 #[test]
 fn a_new_workbook_for_next_year_is_created_and_opened() {
     let (mut h, p) = harness("new");
+    // Another unit: nothing is carried over unless asked for.
     h.get_by_label("新建").click();
     h.run();
     type_into(&mut h, "单位名称", "阳泉市退役军人服务中心");
     type_into(&mut h, "年度", "2024");
-    let target = p.with_file_name("2024.sqlite");
-    type_into(&mut h, "文件路径", target.to_str().unwrap());
+    let fresh = p.with_file_name("服务中心 2024.sqlite");
+    type_into(&mut h, "文件路径", fresh.to_str().unwrap());
+    // Asking to carry another unit's figures over needs a confirmation that names it.
+    h.get_by_label_contains("沿用「阳泉市退役军人事务局」2023年度的数据")
+        .click();
+    h.run();
+    h.get_by_label("确定").click();
+    h.run();
+    h.get_by_label_contains("沿用的数据来自另一个单位「阳泉市退役军人事务局」");
+    assert!(!fresh.exists());
+    // Unticked again: created empty of the other unit's figures and words.
+    h.get_by_label_contains("沿用「阳泉市退役军人事务局」2023年度的数据")
+        .click();
+    h.run();
     h.get_by_label("确定").click();
     h.run();
     let wb = h.state().store().workbook();
@@ -784,9 +797,27 @@ fn a_new_workbook_for_next_year_is_created_and_opened() {
         (wb.unit.name.as_str(), wb.unit.year),
         ("阳泉市退役军人服务中心", 2024)
     );
+    assert!(wb.texts.is_empty(), "{:?}", wb.texts);
+    // Back to the sample; next year's workbook of the same unit, carried over when ticked.
+    let (mut h, p) = harness("new-same");
+    h.get_by_label("新建").click();
+    h.run();
+    type_into(&mut h, "年度", "2024");
+    let target = p.with_file_name("2024.sqlite");
+    type_into(&mut h, "文件路径", target.to_str().unwrap());
+    h.get_by_label_contains("沿用「阳泉市退役军人事务局」2023年度的数据")
+        .click();
+    h.run();
+    h.get_by_label("确定").click();
+    h.run();
+    let wb = h.state().store().workbook();
+    assert_eq!(
+        (wb.unit.name.as_str(), wb.unit.year),
+        ("阳泉市退役军人事务局", 2024)
+    );
     assert_eq!(wb.template_set, "shanxi-juesuan-2024");
     assert_eq!(h.state().store().path(), target.as_path());
-    // This year's figures became next year's 上年 inputs (the box is ticked by default).
+    // This year's figures became next year's 上年 inputs.
     assert_eq!(
         wb.texts.get("输入/上年.收入总计").map(String::as_str),
         Some("3598.36")

@@ -73,8 +73,10 @@ pub struct FileWindow {
     pub preview: Option<crate::xlsx::Preview>,
     /// 导出 Excel: 0 all, 1 the tables, 2 the table or form on screen, 3 the 绩效 forms.
     pub part: usize,
-    /// 新建: carry this workbook's figures into the new one's 上年 inputs (情况说明).
+    /// 新建: carry this workbook's figures into the new one's 上年 inputs (情况说明). Off unless
+    /// the user ticks it; from another unit only with `carry_other` confirmed.
     pub carry: bool,
+    pub carry_other: bool,
 }
 
 impl App {
@@ -102,7 +104,8 @@ impl App {
             message: None,
             preview: None,
             part: 0,
-            carry: true,
+            carry: false,
+            carry_other: false,
         });
     }
 
@@ -168,6 +171,15 @@ impl App {
                 // Next year's 上年 inputs from this workbook (the same family, an earlier year).
                 let mut wb = wb;
                 let mut carried = 0;
+                let from = self.store.workbook().unit.clone();
+                if w.carry && from.name.trim() != w.unit.trim() && !w.carry_other {
+                    return Err(format!(
+                        "沿用的数据来自另一个单位「{}」（{}年度），与新草稿的单位「{}」不同：请确认后再新建，或取消沿用",
+                        from.name,
+                        from.year,
+                        w.unit.trim()
+                    ));
+                }
                 if w.carry
                     && set.family == self.set.family
                     && self.store.workbook().unit.year < year
@@ -315,10 +327,25 @@ impl App {
                                 );
                             }
                         });
+                    let from = self.store.workbook().unit.clone();
                     ui.checkbox(
                         &mut w.carry,
-                        "沿用本草稿：本年数带入新草稿的上年数，用途等说明一并带入（情况说明输入项）",
+                        format!(
+                            "沿用「{}」{}年度的数据：本年数带入新草稿的上年数，用途等说明一并带入（情况说明输入项）",
+                            from.name, from.year
+                        ),
                     );
+                    if w.carry && from.name.trim() != w.unit.trim() {
+                        ui.label(
+                            RichText::new(format!(
+                                "注意：「{}」与新草稿的单位「{}」不是同一单位",
+                                from.name,
+                                w.unit.trim()
+                            ))
+                            .color(egui::Color32::from_rgb(190, 30, 30)),
+                        );
+                        ui.checkbox(&mut w.carry_other, "确认沿用其他单位的数据");
+                    }
                 }
                 if action == FileAction::Versions {
                     ui.label("已保存的版本（报送、审核前各存一份，可与当前比较）");
