@@ -121,7 +121,7 @@ fn the_seed_tail_is_fixed_with_the_keyboard_and_the_warning_disappears() {
     h.get_by_label("提示").click();
     h.get_by_label("仅本表").click();
     h.run();
-    h.get_by_label_contains("[提示] H1 公开03表 20809 退役安置 栏1")
+    h.get_by_label_contains("[提示] 公开03表 20809 退役安置 栏1")
         .click();
     h.run();
     let name = "公开03表 20809 退役安置 栏1";
@@ -203,7 +203,7 @@ fn clicking_a_finding_goes_to_its_cell() {
     h.get_by_label("提示").click();
     h.get_by_label("仅本表").click();
     h.run();
-    h.get_by_label_contains("[提示] H1 公开03表 20809 退役安置 栏1")
+    h.get_by_label_contains("[提示] 公开03表 20809 退役安置 栏1")
         .click();
     h.run();
     let app = h.state();
@@ -1129,7 +1129,10 @@ fn a_form_is_added_opened_undone_and_deleted_from_the_window() {
     // It is open, listed without a grade (nothing entered: no 0 / 差), and its indicators can be
     // added like any other form's.
     assert_eq!(h.state().view, View::Form("自评17".into()));
-    h.get_by_label("自评17 项目支出绩效自评表「退役军人就业创业培训经费」");
+    h.get_by_label_contains("自评17 项目支出绩效自评表「退役军人就业创业培训经费」");
+    assert!(h
+        .query_by_label_contains("自评17 项目支出绩效自评表「退役军人就业创业培训经费」 · ")
+        .is_none());
     h.get_by_label("总分、等级：尚未填写（先填资金和指标）");
     let reg = gongkai::template::Registry::builtin();
     let (scored, _) = gongkai::perf::score_workbook(reg, h.state().store().workbook());
@@ -1275,7 +1278,10 @@ fn a_form_finding_opens_the_form_at_its_indicator() {
     // The list is sorted errors first: hide the errors to reach the warnings.
     h.get_by_label("错误").click();
     h.run();
-    h.get_by_label_contains("P-未完成原因 产出指标·数量指标「花篮制作」")
+    // A 绩效 finding names its form; the message leads, the rule code is in the hover.
+    assert!(h.query_all_by_label_contains("[警告] 自评01「").count() > 0);
+    assert_eq!(h.query_all_by_label_contains("[警告] P-").count(), 0);
+    h.get_by_label_contains("产出指标·数量指标「花篮制作」")
         .click();
     h.run();
     h.run();

@@ -838,9 +838,23 @@ impl App {
                     {
                         for f in &self.forms {
                             let v = View::Form(f.id.clone());
-                            let mut text = RichText::new(format!("{} {}", f.id, f.label));
+                            // Each form's errors and warnings, as for the tables.
+                            let n = self
+                                .findings
+                                .iter()
+                                .filter(|x| x.table == f.id && x.severity >= Severity::Warning)
+                                .count();
+                            let count = if n > 0 {
+                                format!("（{n}）")
+                            } else {
+                                String::new()
+                            };
+                            let mut text = RichText::new(format!("{} {}{count}", f.id, f.label));
                             if f.scored {
-                                text = RichText::new(format!("{} {} · {}", f.id, f.label, f.grade));
+                                text = RichText::new(format!(
+                                    "{} {} · {}{count}",
+                                    f.id, f.label, f.grade
+                                ));
                             }
                             if ui.selectable_label(self.view == v, text).clicked() {
                                 go = Some(v);
@@ -869,7 +883,11 @@ impl App {
                     ui.checkbox(&mut self.show[2], "提示");
                     ui.checkbox(&mut self.only_this_table, "仅本表");
                 });
-                let this = self.set.tables[self.table].id.clone();
+                // 仅本表: the table on screen, or the form on screen.
+                let this = match &self.view {
+                    View::Form(id) => id.clone(),
+                    _ => self.set.tables[self.table].id.clone(),
+                };
                 let mut jump = None;
                 let mut confirm: Option<(String, String)> = None;
                 egui::ScrollArea::vertical().show(ui, |ui| {
@@ -887,14 +905,29 @@ impl App {
                             Severity::Warning => Color32::from_rgb(190, 120, 0),
                             Severity::Info => ui.visuals().weak_text_color(),
                         };
-                        let text = format!("[{}] {} {}", f.severity.label(), f.rule, f.message);
+                        // Place and meaning first; a 绩效 finding names its form; the rule
+                        // code is in the hover.
+                        let place = if self.set.table(&f.table).is_some()
+                            || f.table == crate::narrative::TABLE
+                            || f.message.contains(&f.table_label)
+                        {
+                            String::new()
+                        } else {
+                            // 「自评03「项目名称」：」 as the users asked.
+                            let name = f
+                                .table_label
+                                .find('「')
+                                .map_or(f.table_label.as_str(), |i| &f.table_label[i..]);
+                            format!("{}{name}：", f.table)
+                        };
+                        let text = format!("[{}] {place}{}", f.severity.label(), f.message);
                         ui.horizontal_wrapped(|ui| {
                             if ui
                                 .add(
                                     egui::Label::new(RichText::new(text).color(color))
                                         .sense(egui::Sense::click()),
                                 )
-                                .on_hover_text("点击定位到该单元格")
+                                .on_hover_text(format!("规则 {}；点击定位", f.rule))
                                 .clicked()
                             {
                                 jump = Some(f.clone());
