@@ -180,9 +180,9 @@ fn one_changed_amount_changes_every_sentence_bound_to_it() {
         "{}",
         after["一般公共预算结构"]
     );
-    assert!(after["一般公共预算结构"].contains("社会保障和就业支出(类)3,341.41万元，占比98.47%"));
+    assert!(after["一般公共预算结构"].contains("社会保障和就业支出（类）3,341.41万元，占比98.47%"));
     // A share that depends on the new total moves too.
-    assert!(after["一般公共预算结构"].contains("住房保障支出(类)36.04万元，占比1.06%"));
+    assert!(after["一般公共预算结构"].contains("住房保障支出（类）36.04万元，占比1.06%"));
     assert!(
         after["一般公共预算具体"].contains("完成年初预算的181.56%"),
         "{}",

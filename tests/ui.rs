@@ -1528,3 +1528,40 @@ fn f1_opens_the_guide_and_ctrl_page_keys_switch_tables() {
     // Before the first table comes the last.
     assert_eq!(h.state().set_table_id(), "10");
 }
+
+#[test]
+fn half_width_punctuation_is_fixed_with_one_click() {
+    let (mut h, _p) = harness("fullwidth");
+    h.get_by_label_contains("情况说明（").click();
+    h.run();
+    h.get_by_label("改写「收入」").click();
+    h.run();
+    retype(
+        &mut h,
+        "改写「收入」",
+        "2023年度收入合计3,598.36万元,其中财政拨款收入(一般公共预算)3,383.31万元。",
+        true,
+    );
+    assert!(h
+        .state()
+        .findings()
+        .iter()
+        .any(|f| f.rule == "N-用语" && f.message.contains("半角标点「,」")));
+    h.get_by_label("改为全角标点「收入」").click();
+    h.run();
+    assert_eq!(
+        h.state()
+            .store()
+            .workbook()
+            .texts
+            .get("情况说明/收入")
+            .map(String::as_str),
+        Some("2023年度收入合计3,598.36万元，其中财政拨款收入（一般公共预算）3,383.31万元。")
+    );
+    assert!(!h
+        .state()
+        .findings()
+        .iter()
+        .any(|f| f.message.contains("半角标点")));
+    assert!(h.query_by_label("改为全角标点「收入」").is_none());
+}

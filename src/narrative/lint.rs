@@ -55,9 +55,76 @@ pub fn lint(text: &str, rules: &Lint) -> Vec<String> {
             out.push(format!("「{num}元」：本说明的金额单位是万元"));
         }
     }
+    if let Some((i, c)) = halfwidth_punct(text).first() {
+        out.push(format!(
+            "中文里用了半角标点「{c}」（…{}…），应为全角「{}」",
+            around(text, *i, c.len_utf8()),
+            full_of(*c)
+        ));
+    }
     for [old, new] in &rules.renamed {
         if text.contains(old.as_str()) && !text.contains(new.as_str()) {
             out.push(format!("「{old}」是旧科目名称，现为「{new}」"));
+        }
+    }
+    out
+}
+
+/// ASCII , ; : ( ) ! ? written inside Chinese text (a neighbour, spaces aside, is a CJK
+/// character or full-width punctuation), with their byte offsets. A comma between digits is a
+/// thousands separator and stays.
+pub fn halfwidth_punct(text: &str) -> Vec<(usize, char)> {
+    let cs: Vec<(usize, char)> = text.char_indices().collect();
+    let chinese = |c: char| is_cjk(c) || "，。；：、（）《》“”！？".contains(c);
+    let mut out = Vec::new();
+    for (k, &(i, c)) in cs.iter().enumerate() {
+        if !",;:()!?".contains(c) {
+            continue;
+        }
+        let prev = cs[..k].iter().rev().map(|x| x.1).find(|c| *c != ' ');
+        let next = cs[k + 1..].iter().map(|x| x.1).find(|c| *c != ' ');
+        if c == ','
+            && prev.is_some_and(|p| p.is_ascii_digit())
+            && next.is_some_and(|n| n.is_ascii_digit())
+        {
+            continue;
+        }
+        if prev.is_some_and(chinese) || next.is_some_and(chinese) {
+            out.push((i, c));
+        }
+    }
+    out
+}
+
+fn full_of(c: char) -> char {
+    match c {
+        ',' => '，',
+        ';' => '；',
+        ':' => '：',
+        '(' => '（',
+        ')' => '）',
+        '!' => '！',
+        '?' => '？',
+        c => c,
+    }
+}
+
+/// The text with the half-width punctuation of [`halfwidth_punct`] made full-width (the spaces
+/// around it dropped): the one-click fix the window offers.
+pub fn to_fullwidth(text: &str) -> String {
+    let at: std::collections::HashSet<usize> =
+        halfwidth_punct(text).into_iter().map(|x| x.0).collect();
+    let mut out = String::with_capacity(text.len());
+    for (i, c) in text.char_indices() {
+        if at.contains(&i) {
+            while out.ends_with(' ') {
+                out.pop();
+            }
+            out.push(full_of(c));
+        } else if c == ' ' && out.ends_with(|p: char| "，；：（）！？".contains(p)) {
+            continue;
+        } else {
+            out.push(c);
         }
     }
     out
@@ -107,4 +174,29 @@ pub fn numbers(text: &str) -> Vec<(&str, usize, &str)> {
         out.push((&text[s..], text.len(), &text[..s]));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn halfwidth_punctuation_in_chinese_is_found_and_fixed() {
+        let t = "资金2.5万元,0.3万元用于培训(类)；合计1,234.56万元。Total: 3";
+        let found: Vec<char> = halfwidth_punct(t).into_iter().map(|x| x.1).collect();
+        assert_eq!(found, vec![',', '(', ')']);
+        assert_eq!(
+            to_fullwidth(t),
+            "资金2.5万元，0.3万元用于培训（类）；合计1,234.56万元。Total: 3"
+        );
+        let rules = Lint {
+            placeholders: vec![],
+            renamed: vec![],
+            broken: vec![],
+        };
+        assert!(lint(t, &rules).iter().any(|m| m.contains("半角标点「,」")));
+        assert!(lint(&to_fullwidth(t), &rules)
+            .iter()
+            .all(|m| !m.contains("半角")));
+    }
 }

@@ -261,6 +261,22 @@ impl App {
                                     );
                                 }
                             }
+                            // One click makes half-width punctuation inside the Chinese full-width
+                            // (the paragraph becomes an edit; its numbers stay checked).
+                            if !crate::narrative::lint::halfwidth_punct(&p.text).is_empty()
+                                && ui
+                                    .button(format!("改为全角标点「{}」", p.id))
+                                    .on_hover_text("把中文里的半角 , ; : ( ) 改为全角")
+                                    .clicked()
+                            {
+                                let fixed = crate::narrative::lint::to_fullwidth(&p.text);
+                                self.drafts.remove(&key);
+                                self.set_text(
+                                    &key,
+                                    Some(&fixed),
+                                    &format!("改为全角标点「{}」", p.id),
+                                );
+                            }
                             let mine: Vec<&Finding> = self
                                 .findings
                                 .iter()
