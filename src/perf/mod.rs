@@ -5,6 +5,7 @@
 pub mod audit;
 pub mod form;
 pub mod indicator;
+pub mod read;
 pub mod score;
 pub mod sheet;
 pub mod spec;
