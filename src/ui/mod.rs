@@ -2,6 +2,8 @@
 //! Shell code: every edit goes through the store (autosaved) and the engine recomputes; the screen
 //! is drawn from the template's [`crate::layout::Sheet`], so a new form family is data, not a screen.
 
+mod dialogs;
+use dialogs::{file_stamp, FileStamp};
 mod export;
 mod files;
 mod forms;
@@ -26,9 +28,6 @@ use std::path::{Path, PathBuf};
 /// Prefix of the text slots that keep an amount the user typed but that could not be read
 /// (「12a」): kept, shown and saved until corrected, never silently dropped.
 pub const UNREAD_PREFIX: &str = crate::engine::UNREAD;
-
-/// The F1 guide, in Chinese.
-const HELP: &str = include_str!("../../assets/help/guide.md");
 
 /// Registers the bundled CJK font as a fallback of both families. Every test harness calls it too.
 pub fn install_fonts(ctx: &egui::Context) {
@@ -538,39 +537,6 @@ impl App {
     }
 
     /// Draws one frame.
-    /// A read-only window (another window or program is editing the file) follows the file:
-    /// when what is saved changes, it reloads and says so. True when it reloaded.
-    pub fn refresh_if_changed(&mut self) -> bool {
-        if !self.store.is_read_only() {
-            return false;
-        }
-        let stamp = file_stamp(self.store.path());
-        let known = self.stamp.get_or_insert_with(|| stamp.clone()).clone();
-        if stamp == known {
-            return false;
-        }
-        let path = self.store.path().to_path_buf();
-        let reloaded = Store::open_read_only(&path)
-            .map_err(|e| e.to_string())
-            .and_then(App::new);
-        match reloaded {
-            Ok(mut next) => {
-                std::mem::swap(&mut next.dialogs, &mut self.dialogs);
-                next.view = self.view.clone();
-                next.table = self.table;
-                next.stamp = Some(stamp);
-                next.message = Some(("已载入另一窗口保存的修改（本窗口只读）".to_string(), false));
-                *self = next;
-                true
-            }
-            Err(e) => {
-                self.stamp = Some(stamp);
-                self.message = Some((format!("文件已被修改，但无法重新载入：{e}"), true));
-                false
-            }
-        }
-    }
-
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         if self.store.is_read_only() {
@@ -601,86 +567,6 @@ impl App {
             View::Terms => self.terms_view(ui),
             View::Form(id) => self.form_view(ui, &id),
         });
-    }
-
-    /// F1 opens the guide; Ctrl+PgUp / Ctrl+PgDn switch to the previous / next table, as in Excel
-    /// and the 决算 client.
-    fn help_keys(&mut self, ctx: &egui::Context) {
-        let (f1, prev, next) = ctx.input_mut(|i| {
-            (
-                i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
-                i.consume_key(egui::Modifiers::COMMAND, egui::Key::PageUp),
-                i.consume_key(egui::Modifiers::COMMAND, egui::Key::PageDown),
-            )
-        });
-        if f1 {
-            self.help = true;
-        }
-        let n = self.set.tables.len();
-        if n > 0 && (prev || next) {
-            let ti = if self.view != View::Table {
-                self.table
-            } else if next {
-                (self.table + 1) % n
-            } else {
-                (self.table + n - 1) % n
-            };
-            self.select_table(ti);
-        }
-    }
-
-    /// 帮助: a short guide (assets/help/guide.md) — what to fill in which order, colours, keys, the
-    /// 定稿 gate.
-    fn help_window(&mut self, ctx: &egui::Context) {
-        if !self.help {
-            return;
-        }
-        let mut open = true;
-        let mut close = false;
-        egui::Window::new("使用帮助")
-            .open(&mut open)
-            .collapsible(false)
-            .default_width(560.0)
-            .show(ctx, |ui| {
-                if ui.button("关闭").clicked() {
-                    close = true;
-                }
-                egui::ScrollArea::vertical()
-                    .max_height(420.0)
-                    .show(ui, |ui| {
-                        for line in HELP.lines() {
-                            if let Some(h) = line.strip_prefix("## ") {
-                                ui.add_space(6.0);
-                                ui.strong(h);
-                            } else if let Some(h) = line.strip_prefix("# ") {
-                                ui.heading(h);
-                            } else if !line.trim().is_empty() {
-                                ui.label(line);
-                            }
-                        }
-                    });
-            });
-        self.help = open && !close;
-    }
-
-    /// 关于: the same text as `gongkai --version` (version, template sets, licences).
-    fn about_window(&mut self, ctx: &egui::Context) {
-        if !self.about {
-            return;
-        }
-        let mut open = true;
-        let mut close = false;
-        egui::Window::new("关于 Gongkai")
-            .open(&mut open)
-            .collapsible(false)
-            .resizable(false)
-            .show(ctx, |ui| {
-                ui.label(crate::cli::about_text(Registry::builtin()));
-                if ui.button("关闭").clicked() {
-                    close = true;
-                }
-            });
-        self.about = open && !close;
     }
 
     fn toolbar(&mut self, ui: &mut egui::Ui) {
@@ -958,22 +844,6 @@ impl App {
                 }
             });
     }
-}
-
-/// Size and modification time of a workbook and its log: changes when another process saves.
-pub(crate) type FileStamp = Vec<(u64, Option<std::time::SystemTime>)>;
-
-fn file_stamp(path: &std::path::Path) -> FileStamp {
-    ["", "-wal"]
-        .iter()
-        .map(|ext| {
-            let mut n = path.as_os_str().to_owned();
-            n.push(ext);
-            std::fs::metadata(std::path::PathBuf::from(n))
-                .map(|m| (m.len(), m.modified().ok()))
-                .unwrap_or((0, None))
-        })
-        .collect()
 }
 
 impl eframe::App for App {

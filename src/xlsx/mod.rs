@@ -7,6 +7,7 @@ pub mod export;
 mod form;
 mod forms_in;
 pub mod import;
+mod sheets;
 mod xls_scan;
 
 pub use export::{export, export_part};
