@@ -538,14 +538,24 @@ fn export_pdf_from_the_window_writes_the_file_and_shows_its_path() {
     let (mut h, p) = harness("export");
     h.get_by_label("导出 PDF…").click();
     h.run();
-    // The default path sits next to the workbook.
-    let want = p.with_extension("pdf");
+    // The default path sits next to the workbook, named 单位-年度-部分, and follows the part.
+    assert_eq!(
+        h.state().export.as_ref().unwrap().path,
+        p.with_file_name("阳泉市退役军人事务局-2023年度-部门公开.pdf")
+            .display()
+            .to_string()
+    );
+    h.get_by_label("仅公开表").click();
+    h.run();
+    let want = p.with_file_name("阳泉市退役军人事务局-2023年度-公开表.pdf");
     assert_eq!(
         h.state().export.as_ref().unwrap().path,
         want.display().to_string()
     );
-    h.get_by_label("仅公开表").click();
+    // 浏览… with no system dialog says so instead of doing nothing.
+    h.get_by_label("浏览…").click();
     h.run();
+    h.get_by_label_contains("请在“保存到”里直接填写路径");
     h.get_by_role_and_label(egui::accesskit::Role::Button, "导出")
         .click();
     // The export runs on a worker thread: step frames until it reports.
@@ -575,6 +585,11 @@ fn export_pdf_from_the_window_writes_the_file_and_shows_its_path() {
     );
     let pages = gongkai::print::verify::read(&std::fs::read(&want).unwrap()).unwrap();
     assert!(pages.len() >= 10 && pages[0].text().contains("收入支出决算总表"));
+    // 打开文件 / 打开所在文件夹 are offered; without a program to open them, the window says so.
+    h.get_by_label("打开所在文件夹").click();
+    h.run();
+    h.get_by_label_contains("此处没有打开文件的程序");
+    h.get_by_label("打开文件");
     // 定稿 with errors and no reason is refused, and says why.
     h.get_by_label("定稿").click();
     h.run();

@@ -17,20 +17,40 @@ pub struct ExportDialog {
     pub reason: String,
     pub running: Option<mpsc::Receiver<Result<String, String>>>,
     pub result: Option<Result<String, String>>,
+    /// The file the last export wrote (for 打开文件 / 打开所在文件夹).
+    pub done: Option<PathBuf>,
+    /// The path the dialog suggested (followed when the part changes, until the user edits it).
+    pub suggested: String,
+}
+
+/// 「单位-2023年度-公开表.pdf」 beside the workbook: the default name of an export.
+fn default_pdf(store_path: &std::path::Path, unit: &str, year: i32, part: usize) -> String {
+    let what = ["部门公开", "公开表", "单表", "情况说明", "附件"][part.min(4)];
+    let safe: String = unit
+        .chars()
+        .map(|c| if "/\\:*?\"<>|".contains(c) { '_' } else { c })
+        .collect();
+    store_path
+        .with_file_name(format!("{safe}-{year}年度-{what}.pdf"))
+        .display()
+        .to_string()
 }
 
 impl App {
     pub fn open_export(&mut self) {
         self.commit_edit();
         self.commit_drafts();
-        let path = self.store.path().with_extension("pdf");
+        let wb = self.store.workbook();
+        let path = default_pdf(self.store.path(), &wb.unit.name, wb.unit.year, 0);
         self.export = Some(ExportDialog {
-            path: path.display().to_string(),
+            suggested: path.clone(),
+            path,
             part: 0,
             final_copy: false,
             reason: String::new(),
             running: None,
             result: None,
+            done: None,
         });
     }
 
@@ -87,6 +107,8 @@ impl App {
         let errors = self.count(Severity::Error);
         let mut start = false;
         let mut close = false;
+        // The result goes to the status line once, when it arrives.
+        let mut got: Option<Result<String, String>> = None;
         let Some(d) = self.export.as_mut() else {
             return;
         };
@@ -94,6 +116,8 @@ impl App {
             match rx.try_recv() {
                 Ok(r) => {
                     d.running = None;
+                    d.done = r.is_ok().then(|| PathBuf::from(d.path.trim()));
+                    got = Some(r.clone());
                     d.result = Some(r);
                 }
                 Err(mpsc::TryRecvError::Empty) => ctx.request_repaint(),
@@ -103,13 +127,26 @@ impl App {
                 }
             }
         }
+        let (store_path, unit, year) = {
+            let wb = self.store.workbook();
+            (
+                self.store.path().to_path_buf(),
+                wb.unit.name.clone(),
+                wb.unit.year,
+            )
+        };
+        let mut browse = false;
+        let mut open_what: Option<PathBuf> = None;
         egui::Window::new("导出 PDF")
             .collapsible(false)
             .resizable(false)
             .show(ctx, |ui| {
                 ui.label("内容");
                 for (i, label) in ["全部（封面、目录、各部分、附件）", "仅公开表", "当前屏幕上的表或表单", "情况说明和名词解释", "附件（绩效自评表）"].iter().enumerate() {
-                    ui.radio_value(&mut d.part, i, *label);
+                    if ui.radio_value(&mut d.part, i, *label).changed() && d.path == d.suggested {
+                        d.path = default_pdf(&store_path, &unit, year, i);
+                        d.suggested = d.path.clone();
+                    }
                 }
                 ui.separator();
                 ui.radio_value(&mut d.final_copy, false, "草稿（带“草稿”水印）");
@@ -122,9 +159,14 @@ impl App {
                 }
                 ui.separator();
                 ui.label("保存到");
-                ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(420.0))
-                    .accessible_name("保存到")
-                    .on_hover_text("PDF 文件的完整路径");
+                ui.horizontal(|ui| {
+                    ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(380.0))
+                        .accessible_name("保存到")
+                        .on_hover_text("PDF 文件的完整路径");
+                    if ui.button("浏览…").clicked() {
+                        browse = true;
+                    }
+                });
                 ui.horizontal(|ui| {
                     let busy = d.running.is_some();
                     if ui.add_enabled(!busy, egui::Button::new("导出")).clicked() {
@@ -141,6 +183,16 @@ impl App {
                 match &d.result {
                     Some(Ok(m)) => {
                         ui.label(RichText::new(m).color(Color32::from_rgb(30, 130, 60)));
+                        if let Some(done) = &d.done {
+                            ui.horizontal(|ui| {
+                                if ui.button("打开文件").clicked() {
+                                    open_what = Some(done.clone());
+                                }
+                                if ui.button("打开所在文件夹").clicked() {
+                                    open_what = done.parent().map(|p| p.to_path_buf());
+                                }
+                            });
+                        }
                     }
                     Some(Err(e)) => {
                         ui.label(RichText::new(format!("无法导出：{e}")).color(Color32::from_rgb(190, 30, 30)));
@@ -148,11 +200,41 @@ impl App {
                     None => {}
                 }
             });
-        if let Some(Some(r)) = self.export.as_ref().map(|d| d.result.clone()) {
+        if let Some(r) = got {
             self.message = Some(match r {
                 Ok(m) => (m, false),
                 Err(e) => (format!("无法导出：{e}"), true),
             });
+        }
+        if browse {
+            let suggested = self
+                .export
+                .as_ref()
+                .and_then(|d| {
+                    PathBuf::from(d.path.trim())
+                        .file_name()
+                        .map(|n| n.to_string_lossy().into_owned())
+                })
+                .unwrap_or_default();
+            match self.dialogs.pick_save(&suggested) {
+                Some(p) => {
+                    if let Some(d) = self.export.as_mut() {
+                        d.path = p.display().to_string();
+                    }
+                }
+                None => {
+                    self.message = Some((
+                        "没有打开系统的文件对话框（本机没有或已取消）：请在“保存到”里直接填写路径"
+                            .into(),
+                        true,
+                    ));
+                }
+            }
+        }
+        if let Some(p) = open_what {
+            if let Err(e) = self.dialogs.open_path(&p) {
+                self.message = Some((e, true));
+            }
         }
         if start {
             self.start_export();

@@ -14,6 +14,35 @@ pub trait Dialogs {
     /// A file to open: `what` names the kind ("Gongkai 草稿"), `ext` its extensions.
     fn pick_open(&self, what: &str, ext: &[&str]) -> Option<PathBuf>;
     fn pick_save(&self, suggested: &str) -> Option<PathBuf>;
+    /// Opens a file or folder with the system's program for it (a PDF reader, the file manager).
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
+        system_open(path)
+    }
+}
+
+/// The system's "open" verb: xdg-open on Linux, open on macOS, start on Windows.
+pub fn system_open(path: &std::path::Path) -> Result<(), String> {
+    let mut c = if cfg!(windows) {
+        let mut c = std::process::Command::new("cmd");
+        c.args(["/C", "start", ""]);
+        c
+    } else if cfg!(target_os = "macos") {
+        std::process::Command::new("open")
+    } else {
+        std::process::Command::new("xdg-open")
+    };
+    c.arg(path)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+        .map_err(|_| {
+            format!(
+                "本机没有可以打开它的程序（未找到 xdg-open）；文件在 {}",
+                path.display()
+            )
+        })
 }
 
 /// No system dialog: the path is typed.
@@ -25,6 +54,9 @@ impl Dialogs for NoDialogs {
     }
     fn pick_save(&self, _: &str) -> Option<PathBuf> {
         None
+    }
+    fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
+        Err(format!("此处没有打开文件的程序；文件在 {}", path.display()))
     }
 }
 
