@@ -464,3 +464,25 @@ fn an_edited_term_shows_what_differs_from_the_default() {
     assert_eq!(code, 0, "{e}");
     assert!(out.contains("改动：删去「」，加入「（含追加）」"), "{out}");
 }
+
+#[test]
+fn a_share_of_nothing_is_not_printed_as_zero_percent() {
+    // The sample's 因公出国（境）费 has no budget (09表 栏2 = 0): the seed printed
+    // "完成全年预算的0%"; the clause is left out instead.
+    let text = generate(&sample()).plain();
+    let start = text.find("其中：因公出国（境）费支出").unwrap();
+    let clause: String = text[start..].chars().take(40).collect();
+    assert!(
+        clause.starts_with("其中：因公出国（境）费支出0万元，与上年相同"),
+        "{clause}"
+    );
+    assert!(!text.contains("完成全年预算的0%"), "{text}");
+    // With a budget the share is stated again.
+    let mut wb = sample();
+    wb.set_value("09", "1", "2", Some("2".parse().unwrap()));
+    let text = generate(&wb).plain();
+    assert!(
+        text.contains("因公出国（境）费支出0万元，完成全年预算的0%"),
+        "{text}"
+    );
+}

@@ -183,7 +183,7 @@ pub fn generate_with(
                         ),
                     ),
                     // Reported once for the table (EMPTY-1); the sentence shows 【…未填写】.
-                    Miss::Empty(_) => {}
+                    Miss::Empty(_) | Miss::NoBase => {}
                 }
             }
             let edited_text = wb

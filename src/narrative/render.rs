@@ -26,6 +26,8 @@ pub enum Miss {
     Cell(String),
     /// The sentence is built on a table that is 未填写 (its printed label): no "0万元" from it.
     Empty(String),
+    /// A share whose base is 0: there is nothing to be a share of.
+    NoBase,
 }
 
 /// The row an `each` paragraph is on.
@@ -336,6 +338,7 @@ impl Ctx<'_> {
             }
             Miss::Cell(c) => format!("【模板错误：{c}】"),
             Miss::Empty(t) => format!("【{t}未填写】"),
+            Miss::NoBase => String::new(),
         }
     }
 
@@ -385,7 +388,15 @@ impl Ctx<'_> {
                 .map(|d| round_half_up(d, 0).normalize().to_string())
                 .unwrap_or_default(),
             "pct" => match (val(0), val(1)) {
-                (Some(a), Some(b)) => pct_text(pct_value(a, b, f), f),
+                (Some(a), Some(b)) => {
+                    let p = pct_value(a, b, f);
+                    if p.is_none() {
+                        // A share of nothing: an optional clause holding it is left out
+                        // ("完成全年预算的0%" when there was no budget is not printed).
+                        missing.push(Miss::NoBase);
+                    }
+                    pct_text(p, f)
+                }
                 _ => String::new(),
             },
             "chg" => match (val(0), val(1)) {
@@ -456,8 +467,9 @@ impl Ctx<'_> {
             }
         };
         let text = match missing.first() {
+            // Outside an optional clause a share of nothing still reads as the set's zero share.
+            Some(Miss::NoBase) | None => text,
             Some(m) => self.missing_text(m),
-            None => text,
         };
         Rendered { text, missing }
     }
