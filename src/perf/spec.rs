@@ -92,6 +92,17 @@ pub struct FieldSpec {
     pub kind: String,
 }
 
+impl FieldSpec {
+    /// The label the form prints (the key when it has none).
+    pub fn shown(&self) -> &str {
+        if self.label.is_empty() {
+            &self.key
+        } else {
+            &self.label
+        }
+    }
+}
+
 fn default_group() -> String {
     "header".into()
 }

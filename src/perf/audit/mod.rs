@@ -130,11 +130,7 @@ pub(crate) fn audit_form(
             .iter()
             .find(|p| !p.is_empty() && text.contains(p.as_str()))
         {
-            let label = if fd.label.is_empty() {
-                &fd.key
-            } else {
-                &fd.label
-            };
+            let label = fd.shown();
             sink.add(
                 "P-提示语",
                 &fd.key,
@@ -609,11 +605,7 @@ fn conclusion(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &
                 sink.add(
                     "P-等级",
                     &fd.key,
-                    if fd.label.is_empty() {
-                        &fd.key
-                    } else {
-                        &fd.label
-                    },
+                    fd.shown(),
                     "等级",
                     Some(s.total),
                     None,
@@ -625,11 +617,7 @@ fn conclusion(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &
                 );
             }
         }
-        let label = if fd.label.is_empty() {
-            &fd.key
-        } else {
-            &fd.label
-        };
+        let label = fd.shown();
         // A score and a grade stated together must agree with each other, whatever the cells say
         // (when the score stated is the form's 总分, the check above already names it).
         if let (Some(g), Some(n)) = (grade_in(text, p), stated_total(text)) {
@@ -676,11 +664,7 @@ fn conclusion(sink: &mut Sink, t: &FormTemplate, p: &Profile, f: &PerfForm, s: &
                 sink.add(
                     "P-结论分",
                     &fd.key,
-                    if fd.label.is_empty() {
-                        &fd.key
-                    } else {
-                        &fd.label
-                    },
+                    fd.shown(),
                     "总分",
                     Some(n),
                     Some(s.total),
