@@ -47,10 +47,10 @@ fn fingerprint(p: &Path) -> (Vec<(String, u64)>, Vec<u8>) {
     (names, std::fs::read(p).unwrap())
 }
 
-fn total_01_row1(wb: &Workbook) -> Decimal {
+fn total_01_row31(wb: &Workbook) -> Decimal {
     let set = Registry::builtin().set(&wb.template_set).unwrap();
     let ev = evaluate(set, wb).unwrap();
-    ev.model.value("01", "27", "1").unwrap()
+    ev.model.value("01", "31", "1").unwrap()
 }
 
 #[test]
@@ -97,23 +97,23 @@ fn texts_and_records_survive_the_round_trip() {
 #[test]
 fn an_edit_is_saved_when_apply_returns_and_totals_follow_on_reopen() {
     let (p, mut s) = sample_store("edit");
-    assert_eq!(total_01_row1(s.workbook()), d("3573.41"));
+    assert_eq!(total_01_row31(s.workbook()), d("3598.36"));
     let applied = s
         .apply(
-            "修改 公开01表 行1",
-            &[Change::value("01", "1", "1", Some(d("3400.00")))],
+            "修改 公开01表 行29",
+            &[Change::value("01", "29", "1", Some(d("100.00")))],
         )
         .unwrap();
     assert_eq!(applied.len(), 1);
-    assert_eq!(applied[0].old.as_deref(), Some("3383.31"));
+    assert_eq!(applied[0].old.as_deref(), Some("24.95"));
     // Another process (here: a read-only connection) sees it at once: it is committed.
     let other = Store::open_read_only(&p).unwrap();
-    assert_eq!(other.workbook().value("01", "1", "1"), Some(d("3400.00")));
+    assert_eq!(other.workbook().value("01", "29", "1"), Some(d("100.00")));
     drop(other);
     drop(s);
     let s = Store::open(&p).unwrap();
-    assert_eq!(s.workbook().value("01", "1", "1"), Some(d("3400.00")));
-    assert_eq!(total_01_row1(s.workbook()), d("3590.10"));
+    assert_eq!(s.workbook().value("01", "29", "1"), Some(d("100.00")));
+    assert_eq!(total_01_row31(s.workbook()), d("3673.41"));
 }
 
 #[test]
@@ -211,7 +211,7 @@ fn invalid_changes_are_refused_and_nothing_is_written() {
     // No-op edits make no history step.
     let mut s = Store::open(&p).unwrap();
     let n = s.history(100).unwrap().len();
-    s.apply("同值", &[Change::value("01", "1", "1", Some(d("3383.31")))])
+    s.apply("同值", &[Change::value("01", "29", "1", Some(d("24.95")))])
         .unwrap();
     assert_eq!(s.history(100).unwrap().len(), n);
 }
@@ -472,16 +472,22 @@ fn the_committed_v1_fixture_opens_with_this_build() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/store-v1.sqlite");
     let p = dir("fixture").join("v1.sqlite");
     std::fs::copy(&src, &p).unwrap();
-    let s = Store::open(&p).unwrap();
+    let mut s = Store::open(&p).unwrap();
+    // Written when 公开01表 行1 was typed: it is now computed from 公开02表, and the typed
+    // figure settles into the printed figure it is checked against.
+    let set = Registry::builtin().set("shanxi-juesuan-2023").unwrap();
+    assert_eq!(s.settle(set).unwrap(), ["公开01表 行1 栏1"]);
     let wb = s.workbook();
     assert_eq!(wb.unit.name, "阳泉市退役军人事务局");
     assert_eq!(wb.value("03", "2080901", "3"), Some(d("25.00")));
     assert_eq!(s.versions().unwrap()[0].name, "报财政审核稿");
     // The fixture predates the 自评表 in the bundled sample: its tables are the sample's.
     let v = s.version_workbook("报财政审核稿").unwrap();
-    assert_eq!(v.tables, sample().tables);
+    let mut settled = v.clone();
+    settled.settle(set);
+    assert_eq!(settled.tables, sample().tables);
     assert!(v.records.is_empty());
-    assert_eq!(s.undo_label().as_deref(), Some("修改 公开03表 2080901 栏3"));
+    assert!(s.undo_label().unwrap().starts_with("模板更新"));
     let set = Registry::builtin().set(&wb.template_set).unwrap();
     let ev = evaluate(set, wb).unwrap();
     assert!(ev.findings.iter().any(|f| f.severity >= Severity::Warning));

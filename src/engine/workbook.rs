@@ -46,7 +46,16 @@ pub struct Workbook {
     pub records: BTreeMap<String, Record>,
 }
 
+/// The workbook text that marks a bundled sample: the title bar, the PDF watermark and the 定稿
+/// gate say 样例, whatever the file is called or wherever it was copied.
+pub const SAMPLE_KEY: &str = "样例";
+
 impl Workbook {
+    /// A bundled sample (see [`SAMPLE_KEY`]).
+    pub fn is_sample(&self) -> bool {
+        self.texts.contains_key(SAMPLE_KEY)
+    }
+
     pub fn new(template_set: &str, unit: UnitMeta) -> Self {
         Self {
             unit,
@@ -78,6 +87,52 @@ impl Workbook {
             .rows
             .entry(row.to_string())
             .or_default()
+    }
+
+    /// Figures stored as typed inputs in cells the template now computes (a template update
+    /// made 公开01表 行1 derived from 公开02表): (table, row, 栏次, figure). Such a figure is what
+    /// the unit had typed or printed, so it is kept as the printed figure the computed value is
+    /// checked against, not lost and not a reason to refuse the file.
+    pub fn typed_on_derived(
+        &self,
+        set: &crate::template::TemplateSet,
+    ) -> Vec<(String, String, String, Decimal)> {
+        let mut out = Vec::new();
+        for (tid, data) in &self.tables {
+            let Some(t) = set.table(tid).map(|i| &set.tables[i]) else {
+                continue;
+            };
+            for (rkey, rd) in &data.rows {
+                let Some(row) = t.row_index(rkey).map(|i| &t.rows[i]) else {
+                    continue;
+                };
+                for (col, v) in &rd.values {
+                    let derived = t
+                        .col_index(col)
+                        .and_then(|c| row.cell(c))
+                        .is_some_and(|c| matches!(c, crate::template::CellSpec::Formula { .. }));
+                    if derived {
+                        out.push((tid.clone(), rkey.clone(), col.clone(), *v));
+                    }
+                }
+            }
+        }
+        out
+    }
+
+    /// Moves [`Workbook::typed_on_derived`] figures to the asserted (printed) figures; a figure
+    /// already asserted there wins. Returns what moved.
+    pub fn settle(
+        &mut self,
+        set: &crate::template::TemplateSet,
+    ) -> Vec<(String, String, String, Decimal)> {
+        let moved = self.typed_on_derived(set);
+        for (t, r, c, v) in &moved {
+            let rd = self.row_mut(t, r);
+            rd.values.remove(c);
+            rd.asserted.entry(c.clone()).or_insert(*v);
+        }
+        moved
     }
 
     pub fn value(&self, table: &str, row: &str, col: &str) -> Option<Decimal> {

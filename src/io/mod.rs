@@ -104,9 +104,13 @@ pub fn check_file<'r>(
     reg: &'r Registry,
     path: &Path,
 ) -> Result<(Workbook, crate::evaluate::Full<'r, 'r>), OpenError> {
-    let wb = read_workbook(path)?;
+    let mut wb = read_workbook(path)?;
     let p = path.display().to_string();
     let set = template_for(reg, &wb, &p)?;
+    if is_sqlite(path) {
+        // A workbook file written before a template update (crate::store::Store::settle).
+        wb.settle(set);
+    }
     let full = crate::evaluate::evaluate_full(reg, set, &wb)
         .map_err(|source| OpenError::Structure { path: p, source })?;
     Ok((wb, full))

@@ -8,6 +8,7 @@
 
 mod guard;
 pub mod schema;
+mod settle;
 
 use crate::engine::{diff, Slot, SlotDiff, Workbook};
 use crate::io::json;
