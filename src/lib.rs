@@ -11,6 +11,7 @@ pub mod layout;
 pub mod narrative;
 pub mod perf;
 pub mod print;
+pub mod session;
 pub mod store;
 pub mod template;
 pub mod ui;

@@ -426,6 +426,30 @@ fn a_new_year_carries_last_years_figures_and_uses() {
     ]);
     assert_eq!(code, 2);
     assert!(err.contains("不早于"), "{err}");
+    // Another unit's workbook is carried only with --other-unit, which names nothing silently.
+    let w3 = d.join("服务中心-2024.gongkai");
+    let args = [
+        "new",
+        w3.to_str().unwrap(),
+        "--unit",
+        "阳泉市退役军人服务中心",
+        "--year",
+        "2024",
+        "--from",
+        SAMPLE,
+    ];
+    let (code, _, err) = run(&args);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("另一个单位「阳泉市退役军人事务局」"),
+        "{err}"
+    );
+    assert!(!w3.exists());
+    let mut confirmed = args.to_vec();
+    confirmed.push("--other-unit");
+    let (code, out, err) = run(&confirmed);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("阳泉市退役军人事务局 2023年度"), "{out}");
 }
 
 #[test]

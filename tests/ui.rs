@@ -748,7 +748,7 @@ fn save_as_then_open_switches_files_and_a_bad_file_changes_nothing() {
     let (mut h, p) = harness("saveas");
     h.get_by_label("另存为…").click();
     h.run();
-    let copy = p.with_file_name("w-副本.sqlite");
+    let copy = p.with_file_name("w-副本.gongkai");
     assert_eq!(
         h.state().files.as_ref().unwrap().path,
         copy.display().to_string()
@@ -786,26 +786,26 @@ fn save_as_then_open_switches_files_and_a_bad_file_changes_nothing() {
 #[test]
 fn a_new_workbook_for_next_year_is_created_and_opened() {
     let (mut h, p) = harness("new");
-    // Another unit: nothing is carried over unless asked for.
+    // Another unit: this workbook is not carried over unless picked, and then only when the
+    // other unit is confirmed by name.
     h.get_by_label("新建").click();
     h.run();
     type_into(&mut h, "单位名称", "阳泉市退役军人服务中心");
     type_into(&mut h, "年度", "2024");
-    let fresh = p.with_file_name("服务中心 2024.sqlite");
-    type_into(&mut h, "文件路径", fresh.to_str().unwrap());
-    // Asking to carry another unit's figures over needs a confirmation that names it.
-    h.get_by_label_contains("沿用「阳泉市退役军人事务局」2023年度的数据")
+    let fresh = p.with_file_name("服务中心 2024.gongkai");
+    type_into(&mut h, "保存到", fresh.to_str().unwrap());
+    h.get_by_label_contains("不沿用：新工作簿从空白开始");
+    h.get_by_label("沿用 阳泉市退役军人事务局 2023年度（当前打开）")
         .click();
     h.run();
-    h.get_by_label("确定").click();
+    h.get_by_label("新建并打开").click();
     h.run();
     h.get_by_label_contains("沿用的数据来自另一个单位「阳泉市退役军人事务局」");
     assert!(!fresh.exists());
-    // Unticked again: created empty of the other unit's figures and words.
-    h.get_by_label_contains("沿用「阳泉市退役军人事务局」2023年度的数据")
-        .click();
+    // 不沿用 again: created empty of the other unit's figures and words.
+    h.get_by_label("不沿用（从空白开始）").click();
     h.run();
-    h.get_by_label("确定").click();
+    h.get_by_label("新建并打开").click();
     h.run();
     let wb = h.state().store().workbook();
     assert_eq!(
@@ -813,17 +813,15 @@ fn a_new_workbook_for_next_year_is_created_and_opened() {
         ("阳泉市退役军人服务中心", 2024)
     );
     assert!(wb.texts.is_empty(), "{:?}", wb.texts);
-    // Back to the sample; next year's workbook of the same unit, carried over when ticked.
+    assert_eq!(h.state().store().path(), fresh.as_path());
+    // Back to the sample: next year of the same unit carries this workbook by default.
     let (mut h, p) = harness("new-same");
     h.get_by_label("新建").click();
     h.run();
-    type_into(&mut h, "年度", "2024");
-    let target = p.with_file_name("2024.sqlite");
-    type_into(&mut h, "文件路径", target.to_str().unwrap());
-    h.get_by_label_contains("沿用「阳泉市退役军人事务局」2023年度的数据")
-        .click();
-    h.run();
-    h.get_by_label("确定").click();
+    let target = p.with_file_name("2024.gongkai");
+    type_into(&mut h, "保存到", target.to_str().unwrap());
+    h.get_by_label_contains("将带入：「阳泉市退役军人事务局」2023年度");
+    h.get_by_label("新建并打开").click();
     h.run();
     let wb = h.state().store().workbook();
     assert_eq!(
@@ -842,21 +840,13 @@ fn a_new_workbook_for_next_year_is_created_and_opened() {
     h.get_by_label("新建").click();
     h.run();
     type_into(&mut h, "年度", "二〇二五");
-    let other = p.with_file_name("2025.sqlite");
-    type_into(&mut h, "文件路径", other.to_str().unwrap());
-    h.get_by_label("确定").click();
+    let other = p.with_file_name("2025.gongkai");
+    type_into(&mut h, "保存到", other.to_str().unwrap());
+    h.get_by_label("新建并打开").click();
     h.run();
     assert!(!other.exists());
-    assert!(h
-        .state()
-        .files
-        .as_ref()
-        .unwrap()
-        .message
-        .as_ref()
-        .unwrap()
-        .0
-        .contains("不是数字"));
+    let w = h.state().files.as_ref().unwrap();
+    assert!(w.message.as_ref().unwrap().0.contains("不是数字"));
 }
 
 #[test]

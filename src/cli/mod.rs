@@ -142,7 +142,7 @@ pub enum Command {
     Open { file: PathBuf },
     /// 在终端审核内置样例（不打开窗口）
     Sample,
-    /// 新建草稿文件（.sqlite）
+    /// 新建工作簿文件（.gongkai）
     New {
         file: PathBuf,
         /// 单位名称 / 部门名称
@@ -157,9 +157,12 @@ pub enum Command {
         /// 模板集（默认：该年度的决算模板集；`gongkai templates` 列出可用的）
         #[arg(long = "set", value_name = "SET")]
         set: Option<String>,
-        /// 上年草稿（.sqlite 或 .json）：带入上年数和用途等情况说明输入项
+        /// 上年工作簿（.gongkai 或 .json）：带入上年数和用途等情况说明输入项
         #[arg(long = "from", value_name = "LAST_YEAR")]
         from: Option<PathBuf>,
+        /// 确认沿用的是另一个单位的工作簿（否则单位不同时拒绝）
+        #[arg(long = "other-unit", requires = "from")]
+        other_unit: bool,
     },
     /// 导入交换格式 JSON 到草稿文件（文件不存在则新建；已存在则作为一步可撤销的修改替换全部数据）
     Import {
@@ -277,7 +280,23 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             profile,
             set,
             from,
-        }) => new(reg, &file, unit, year, profile, set, from, out, err),
+            other_unit,
+        }) => {
+            let kind = match set.as_deref().and_then(|s| reg.set(s)) {
+                Some(s) if s.family == "预算" => crate::session::Kind::Yusuan,
+                _ => crate::session::Kind::Juesuan,
+            };
+            let spec = crate::session::NewSpec {
+                unit,
+                year,
+                kind,
+                set,
+                profile,
+                from,
+                other_unit_confirmed: other_unit,
+            };
+            new(reg, &file, &spec, out, err)
+        }
         Some(Command::Import {
             file,
             into,

@@ -1,114 +1,40 @@
 //! CLI commands on workbook files: new, import, export, versions, diff, history, undo, redo.
 
-use crate::engine::{SlotDiff, UnitMeta, Workbook};
+use crate::engine::{SlotDiff, Workbook};
 use crate::io::{self, json};
 use crate::store::Store;
 use crate::template::Registry;
 use std::io::Write;
 use std::path::Path;
 
-/// Chooses the template set for a new workbook: the one named, else the 决算 set of that year,
-/// else the newest earlier 决算 set (templates change rarely; the choice is printed).
-fn pick_set<'r>(
-    reg: &'r Registry,
-    year: i32,
-    set: Option<&str>,
-) -> Result<&'r crate::template::TemplateSet, String> {
-    let known = || {
-        reg.sets
-            .iter()
-            .map(|s| s.id.as_str())
-            .collect::<Vec<_>>()
-            .join("、")
-    };
-    if let Some(id) = set {
-        return reg
-            .set(id)
-            .ok_or_else(|| format!("找不到模板集「{id}」（已安装：{}）", known()));
-    }
-    reg.sets
-        .iter()
-        .filter(|s| s.family == "决算" && s.year <= year)
-        .max_by_key(|s| s.year)
-        .ok_or_else(|| {
-            format!(
-                "没有 {year} 年度或更早的决算模板集，请用 --set 指定（已安装：{}）",
-                known()
-            )
-        })
-}
-
-#[allow(clippy::too_many_arguments)]
+/// `gongkai new`: [`crate::session::create`], reported in words.
 pub fn new(
     reg: &Registry,
     file: &Path,
-    unit: String,
-    year: i32,
-    profile: Option<String>,
-    set: Option<String>,
-    from: Option<std::path::PathBuf>,
+    spec: &crate::session::NewSpec,
     out: &mut dyn Write,
     err: &mut dyn Write,
 ) -> i32 {
-    let set = match pick_set(reg, year, set.as_deref()) {
-        Ok(s) => s,
-        Err(e) => {
-            let _ = writeln!(err, "无法新建：{e}");
-            return 2;
-        }
-    };
-    if unit.trim().is_empty() {
-        let _ = writeln!(err, "无法新建：单位名称不能为空（--unit）");
-        return 2;
-    }
-    let mut wb = Workbook::new(
-        &set.id,
-        UnitMeta {
-            name: unit.trim().to_string(),
-            year,
-            profile: profile.unwrap_or_else(|| set.region.clone()),
-        },
-    );
-    let mut carried = 0;
-    if let Some(last) = &from {
-        let (last_wb, full) = match io::check_file(reg, last) {
-            Ok(x) => x,
-            Err(e) => {
-                let _ = writeln!(err, "无法读取上年草稿：{e}");
-                return 2;
-            }
-        };
-        if last_wb.unit.year >= year {
-            let _ = writeln!(
-                err,
-                "无法新建：上年草稿是 {} 年度的，不早于 {year} 年度",
-                last_wb.unit.year
-            );
-            return 2;
-        }
-        if let Some(n) = crate::narrative::template_for(reg, &set.id) {
-            let texts = crate::narrative::carry_over(reg, n, &full.ev.model, &last_wb);
-            carried = texts.len();
-            wb.texts.extend(texts);
-        }
-    }
-    match Store::create(file, &wb) {
-        Ok(_) => {
-            if let Some(last) = &from {
+    match crate::session::create(reg, file, spec) {
+        Ok(c) => {
+            if let Some(from) = &c.from {
                 let _ = writeln!(
                     out,
-                    "已从 {} 带入情况说明输入项 {carried} 项（上年数、用途等）",
-                    last.display()
+                    "已从 {}（{} {}年度）带入情况说明输入项 {} 项（上年数、用途等）",
+                    from.path.display(),
+                    from.unit,
+                    from.year,
+                    c.carried
                 );
             }
+            let set = reg.set(&c.set).map(|s| s.name.as_str()).unwrap_or_default();
             let _ = writeln!(
                 out,
-                "已新建 {}：{} {}年度，模板集 {}（{}）",
+                "已新建 {}：{} {}年度，模板集 {}（{set}）",
                 file.display(),
-                wb.unit.name,
-                year,
-                set.id,
-                set.name
+                spec.unit.trim(),
+                spec.year,
+                c.set
             );
             0
         }

@@ -218,15 +218,28 @@ pub fn unfinished(src: &Source, opts: &Options) -> Vec<String> {
         .filter(|f| GATE_RULES.contains(&f.rule.as_str()))
         .map(|f| f.message.clone())
         .collect();
+    if src.wb.is_sample() {
+        open.insert(
+            0,
+            "这是程序自带的样例，不能作为定稿导出（请新建本单位的工作簿）".into(),
+        );
+    }
     if opts.part == Part::All {
-        for (key, title) in OVERVIEW_PARTS {
-            let key = format!("{}{key}", crate::narrative::render::OVERVIEW);
-            if src.wb.texts.get(&key).is_none_or(|t| t.trim().is_empty()) {
-                open.push(format!("第一部分 概况「{title}」未填写"));
-            }
-        }
+        open.extend(overview_missing(src.wb));
     }
     open
+}
+
+/// The 第一部分 概况 texts a whole document would print as （未填写）.
+pub fn overview_missing(wb: &crate::engine::Workbook) -> Vec<String> {
+    OVERVIEW_PARTS
+        .iter()
+        .filter(|(key, _)| {
+            let key = format!("{}{key}", crate::narrative::render::OVERVIEW);
+            wb.texts.get(&key).is_none_or(|t| t.trim().is_empty())
+        })
+        .map(|(_, title)| format!("第一部分 概况「{title}」未填写"))
+        .collect()
 }
 
 /// Lays out the document for `opts.part`.
@@ -414,7 +427,9 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         l.unnumbered = (0..=toc_pages).collect();
     }
     let numbered_from = if whole { l.unnumbered.len() } else { 0 };
-    let note = if draft && errors > 0 {
+    let note = if wb.is_sample() {
+        "样例：程序自带的示例文件，不能作为公开件使用".to_string()
+    } else if draft && errors > 0 {
         format!("草稿：工作簿尚有 {errors} 条错误，不能作为公开件使用")
     } else if draft {
         "草稿".to_string()
@@ -426,7 +441,14 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
     } else {
         String::new()
     };
-    l.finish(numbered_from, draft, &note);
+    let mark = if wb.is_sample() {
+        Some("样例")
+    } else if draft {
+        Some("草稿")
+    } else {
+        None
+    };
+    l.finish(numbered_from, mark, &note);
     // Preflight: characters the fonts lack, blank pages, page sizes.
     let mut missing = Vec::new();
     for (i, p) in l.pages.iter().enumerate() {

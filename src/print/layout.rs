@@ -581,12 +581,12 @@ impl<'f> Layout<'f> {
         }
     }
 
-    /// Page numbers and the 草稿 watermark, after layout.
-    pub fn finish(&mut self, first_numbered: usize, draft: bool, footnote: &str) {
+    /// Page numbers and the watermark (草稿, or 样例 on a bundled sample), after layout.
+    pub fn finish(&mut self, first_numbered: usize, watermark: Option<&str>, footnote: &str) {
         let mut n = 0;
         for (i, p) in self.pages.iter_mut().enumerate() {
             let (w, h) = (p.width, p.height);
-            if draft {
+            if let Some(mark) = watermark {
                 // Drawn first, under the content.
                 p.items.insert(
                     0,
@@ -595,7 +595,7 @@ impl<'f> Layout<'f> {
                         y: h * 0.62,
                         size: 110.0,
                         face: Face::Sans,
-                        text: "草稿".into(),
+                        text: mark.into(),
                         grey: 0.85,
                         angle: 30.0,
                     }),

@@ -4,7 +4,7 @@
 use super::*;
 
 /// The F1 guide, in Chinese.
-const HELP: &str = include_str!("../../assets/help/guide.md");
+pub(crate) const HELP: &str = include_str!("../../assets/help/guide.md");
 
 /// Size and modification time of a workbook and its log: changes when another process saves.
 pub(crate) type FileStamp = Vec<(u64, Option<std::time::SystemTime>)>;
@@ -41,6 +41,7 @@ impl App {
         match reloaded {
             Ok(mut next) => {
                 std::mem::swap(&mut next.dialogs, &mut self.dialogs);
+                std::mem::swap(&mut next.recent, &mut self.recent);
                 next.view = self.view.clone();
                 next.table = self.table;
                 next.stamp = Some(stamp);

@@ -3,6 +3,7 @@
 //! export runs on a worker thread with a spinner; the result path or the refusal is shown.
 
 use super::{App, View};
+use crate::engine::Finding;
 use crate::print::{doc::Source, Options, Part};
 use crate::template::{Registry, Severity};
 use egui::{Color32, RichText};
@@ -103,8 +104,47 @@ impl App {
         d.running = Some(rx);
     }
 
+    /// What keeps the workbook from a 定稿, each with where it jumps: a sample, empty 概况
+    /// texts, error findings (while no 定稿原因 is given), and the gate's findings (placeholders,
+    /// broken sentences, text in amount cells: no reason lets them out).
+    pub fn gate_items(&self, with_reason: bool) -> Vec<(String, Option<Finding>)> {
+        let mut out = Vec::new();
+        let wb = self.store.workbook();
+        if wb.is_sample() {
+            out.push((
+                "这是程序自带的样例，不能作为定稿导出（请新建本单位的工作簿）".to_string(),
+                None,
+            ));
+        }
+        for m in crate::print::doc::overview_missing(wb) {
+            out.push((m, None));
+        }
+        for f in &self.findings {
+            let gate = crate::print::doc::GATE_RULES.contains(&f.rule.as_str());
+            if gate || (f.severity == Severity::Error && !with_reason) {
+                out.push((self.finding_text(f), Some(f.clone())));
+            }
+        }
+        out
+    }
+
     pub(crate) fn export_window(&mut self, ctx: &egui::Context) {
         let errors = self.count(Severity::Error);
+        let with_reason = self
+            .export
+            .as_ref()
+            .is_some_and(|d| !d.reason.trim().is_empty());
+        let whole = self.export.as_ref().is_some_and(|d| d.part == 0);
+        let gate: Vec<(String, Option<Finding>)> =
+            if self.export.as_ref().is_some_and(|d| d.final_copy) {
+                self.gate_items(with_reason)
+                    .into_iter()
+                    .filter(|(m, f)| whole || f.is_some() || !m.starts_with("第一部分"))
+                    .collect()
+            } else {
+                Vec::new()
+            };
+        let mut go_to: Option<Option<Finding>> = None;
         let mut start = false;
         let mut close = false;
         // The result goes to the status line once, when it arrives.
@@ -156,6 +196,27 @@ impl App {
                     ui.label("定稿原因");
                     ui.add(egui::TextEdit::singleline(&mut d.reason).desired_width(360.0))
                         .accessible_name("定稿原因");
+                }
+                if !gate.is_empty() {
+                    let red = Color32::from_rgb(190, 30, 30);
+                    ui.label(
+                        RichText::new(format!("定稿前还有 {} 处未完成（点击定位）：", gate.len()))
+                            .color(red)
+                            .strong(),
+                    );
+                    egui::ScrollArea::vertical()
+                        .id_salt("gate")
+                        .max_height(160.0)
+                        .show(ui, |ui| {
+                            for (m, f) in &gate {
+                                let l = egui::Label::new(RichText::new(format!("· {m}")).color(red))
+                                    .sense(egui::Sense::click());
+                                if ui.add(l).on_hover_text("点击定位").clicked() {
+                                    go_to = Some(f.clone());
+                                }
+                            }
+                        });
+                    ui.label(RichText::new("草稿仍可导出，未完成处照印并标明“草稿”。").weak());
                 }
                 ui.separator();
                 ui.label("保存到");
@@ -234,6 +295,13 @@ impl App {
         if let Some(p) = open_what {
             if let Err(e) = self.dialogs.open_path(&p) {
                 self.message = Some((e, true));
+            }
+        }
+        if let Some(target) = go_to {
+            match target {
+                Some(f) => self.jump_to(&f),
+                None if self.store.workbook().is_sample() => {}
+                None => self.show_view(View::Overview),
             }
         }
         if start {

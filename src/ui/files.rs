@@ -3,7 +3,6 @@
 //! dialog (headless, no desktop portal) never hangs. Refusals are shown in Chinese and change nothing.
 
 use super::App;
-use crate::engine::{UnitMeta, Workbook};
 use crate::store::{Store, VersionInfo};
 use crate::template::Registry;
 use egui::{Color32, RichText};
@@ -93,9 +92,8 @@ pub enum FileAction {
 pub struct FileWindow {
     pub action: FileAction,
     pub path: String,
-    pub unit: String,
-    pub year: String,
-    pub set: String,
+    /// 新建: the new workbook's fields (shared with the start page).
+    pub newbook: Option<super::NewBook>,
     pub version_name: String,
     pub versions: Vec<VersionInfo>,
     /// Lines of the last comparison.
@@ -105,10 +103,6 @@ pub struct FileWindow {
     pub preview: Option<crate::xlsx::Preview>,
     /// 导出 Excel: 0 all, 1 the tables, 2 the table or form on screen, 3 the 绩效 forms.
     pub part: usize,
-    /// 新建: carry this workbook's figures into the new one's 上年 inputs (情况说明). Off unless
-    /// the user ticks it; from another unit only with `carry_other` confirmed.
-    pub carry: bool,
-    pub carry_other: bool,
 }
 
 impl App {
@@ -119,25 +113,29 @@ impl App {
         let here = self.store.path().to_path_buf();
         let path = match action {
             FileAction::SaveAs => sibling(&here, "副本"),
-            FileAction::New => sibling(&here, &format!("{}年度", wb.unit.year + 1)),
             FileAction::ExportExcel => here.with_extension("xlsx").display().to_string(),
             _ => String::new(),
         };
+        // 新建: next year of this unit, beside this file (a sample's next year goes to 文档/Gongkai).
+        let newbook = (action == FileAction::New).then(|| {
+            let folder = match here.parent() {
+                Some(d) if !wb.is_sample() => d.to_path_buf(),
+                _ => crate::session::documents_folder(),
+            };
+            let kind = crate::session::Kind::of(self.set, wb);
+            super::NewBook::new(&wb.unit.name, wb.unit.year + 1, kind, &folder)
+        });
         let versions = self.store.versions().unwrap_or_default();
         self.files = Some(FileWindow {
             action,
             path,
-            unit: wb.unit.name.clone(),
-            year: (wb.unit.year + 1).to_string(),
-            set: String::new(),
+            newbook,
             version_name: String::new(),
             versions,
             diff: Vec::new(),
             message: None,
             preview: None,
             part: 0,
-            carry: false,
-            carry_other: false,
         });
     }
 
@@ -145,9 +143,13 @@ impl App {
     fn switch_to(&mut self, store: Store) -> Result<(), String> {
         let mut next = App::new(store)?;
         std::mem::swap(&mut next.dialogs, &mut self.dialogs);
+        std::mem::swap(&mut next.recent, &mut self.recent);
         *self = next;
         let p = self.store.path().display().to_string();
         self.message = Some((format!("已打开 {p}"), false));
+        if let Err(e) = self.recent.touch(self.store.path(), self.store.workbook()) {
+            self.message = Some((e, true));
+        }
         Ok(())
     }
 
@@ -157,7 +159,7 @@ impl App {
             return Ok(());
         };
         let path = PathBuf::from(w.path.trim());
-        if w.action != FileAction::Versions && w.path.trim().is_empty() {
+        if !matches!(w.action, FileAction::Versions | FileAction::New) && w.path.trim().is_empty() {
             return Err("请填写文件路径".into());
         }
         match w.action {
@@ -172,68 +174,18 @@ impl App {
             }
             FileAction::New => {
                 let reg = Registry::builtin();
-                let year: i32 = w
-                    .year
-                    .trim()
-                    .parse()
-                    .map_err(|_| format!("年度「{}」不是数字", w.year.trim()))?;
-                if w.unit.trim().is_empty() {
-                    return Err("请填写单位名称".into());
-                }
-                let set = if w.set.is_empty() {
-                    reg.sets
-                        .iter()
-                        .filter(|s| s.family == self.set.family && s.year <= year)
-                        .max_by_key(|s| s.year)
-                        .ok_or_else(|| {
-                            format!("没有 {year} 年度或更早的{}模板集", self.set.family)
-                        })?
-                } else {
-                    reg.set(&w.set)
-                        .ok_or_else(|| format!("找不到模板集「{}」", w.set))?
+                let Some(nb) = w.newbook.as_ref() else {
+                    return Ok(());
                 };
-                let wb = Workbook::new(
-                    &set.id,
-                    UnitMeta {
-                        name: w.unit.trim().to_string(),
-                        year,
-                        profile: set.region.clone(),
-                    },
-                );
-                // Next year's 上年 inputs from this workbook (the same family, an earlier year).
-                let mut wb = wb;
-                let mut carried = 0;
-                let from = self.store.workbook().unit.clone();
-                if w.carry && from.name.trim() != w.unit.trim() && !w.carry_other {
-                    return Err(format!(
-                        "沿用的数据来自另一个单位「{}」（{}年度），与新草稿的单位「{}」不同：请确认后再新建，或取消沿用",
-                        from.name,
-                        from.year,
-                        w.unit.trim()
-                    ));
-                }
-                if w.carry
-                    && set.family == self.set.family
-                    && self.store.workbook().unit.year < year
-                {
-                    if let Some(n) = crate::narrative::template_for(reg, &set.id) {
-                        let texts = crate::narrative::carry_over(
-                            reg,
-                            n,
-                            &self.model,
-                            self.store.workbook(),
-                        );
-                        carried = texts.len();
-                        wb.texts.extend(texts);
-                    }
-                }
-                let store = Store::create(&path, &wb).map_err(|e| e.to_string())?;
-                self.switch_to(store)?;
-                if carried > 0 {
+                let c = nb.create(reg)?;
+                let path = c.store.path().display().to_string();
+                let (carried, from) = (c.carried, c.from.clone());
+                self.switch_to(c.store)?;
+                if let Some(f) = from {
                     self.message = Some((
                         format!(
-                            "已新建 {}，带入情况说明输入项 {carried} 项（上年数、用途等）",
-                            path.display()
+                            "已新建 {path}，从「{} {}年度」带入情况说明输入项 {carried} 项（上年数、用途等）",
+                            f.unit, f.year
                         ),
                         false,
                     ));
@@ -313,8 +265,8 @@ impl App {
             return;
         };
         let title = match action {
-            FileAction::New => "新建草稿",
-            FileAction::Open => "打开草稿",
+            FileAction::New => "新建工作簿",
+            FileAction::Open => "打开工作簿",
             FileAction::SaveAs => "另存为",
             FileAction::Versions => "版本",
             FileAction::ImportExcel => "导入 Excel",
@@ -326,60 +278,32 @@ impl App {
         let mut save_version = false;
         let mut compare: Option<String> = None;
         let mut preview = false;
-        let sets: Vec<(String, String)> = Registry::builtin()
-            .sets
-            .iter()
-            .map(|s| (s.id.clone(), s.name.clone()))
-            .collect();
+        // 新建: the open workbook is offered to carry forward from (never a sample).
+        let open = {
+            let wb = self.store.workbook();
+            (!wb.is_sample()).then(|| crate::session::Source {
+                path: self.store.path().to_path_buf(),
+                unit: wb.unit.name.clone(),
+                year: wb.unit.year,
+                set: wb.template_set.clone(),
+                family: self.set.family.clone(),
+            })
+        };
+        let recent = &self.recent;
+        let dialogs = self.dialogs.as_ref();
         let Some(w) = self.files.as_mut() else { return };
         egui::Window::new(title)
             .collapsible(false)
             .resizable(false)
             .show(ctx, |ui| {
                 if action == FileAction::New {
-                    ui.label("单位名称");
-                    ui.add(egui::TextEdit::singleline(&mut w.unit))
-                        .accessible_name("单位名称");
-                    ui.label("年度");
-                    ui.add(egui::TextEdit::singleline(&mut w.year))
-                        .accessible_name("年度");
-                    egui::ComboBox::from_label("模板集")
-                        .selected_text(if w.set.is_empty() {
-                            "按年度自动选择".to_string()
-                        } else {
-                            w.set.clone()
-                        })
-                        .show_ui(ui, |ui| {
-                            ui.selectable_value(&mut w.set, String::new(), "按年度自动选择");
-                            for (id, name) in &sets {
-                                ui.selectable_value(
-                                    &mut w.set,
-                                    id.clone(),
-                                    format!("{id}（{name}）"),
-                                );
-                            }
-                        });
-                    let from = self.store.workbook().unit.clone();
-                    ui.checkbox(
-                        &mut w.carry,
-                        format!(
-                            "沿用「{}」{}年度的数据：本年数带入新草稿的上年数，用途等说明一并带入（情况说明输入项）",
-                            from.name, from.year
-                        ),
-                    );
-                    if w.carry && from.name.trim() != w.unit.trim() {
-                        ui.label(
-                            RichText::new(format!(
-                                "注意：「{}」与新草稿的单位「{}」不是同一单位",
-                                from.name,
-                                w.unit.trim()
-                            ))
-                            .color(egui::Color32::from_rgb(190, 30, 30)),
-                        );
-                        ui.checkbox(&mut w.carry_other, "确认沿用其他单位的数据");
+                    if let Some(nb) = w.newbook.as_mut() {
+                        go = nb.ui(ui, Registry::builtin(), recent, open.as_ref(), dialogs);
                     }
                 }
-                if action == FileAction::Versions {
+                if action == FileAction::New {
+                    // 新建并打开 is in the fields above.
+                } else if action == FileAction::Versions {
                     ui.label("已保存的版本（报送、审核前各存一份，可与当前比较）");
                     if w.versions.is_empty() {
                         ui.label(RichText::new("（还没有版本）").weak());
@@ -426,7 +350,7 @@ impl App {
                     }
                     ui.label(match action {
                         FileAction::ImportExcel | FileAction::ExportExcel => "文件路径（.xlsx）",
-                        _ => "文件路径（.sqlite）",
+                        _ => "文件路径（.gongkai）",
                     });
                     ui.horizontal(|ui| {
                         ui.add(egui::TextEdit::singleline(&mut w.path).desired_width(380.0))
@@ -464,7 +388,7 @@ impl App {
                 }
                 ui.horizontal(|ui| {
                     let can_go = match action {
-                        FileAction::Versions => false,
+                        FileAction::Versions | FileAction::New => false,
                         FileAction::ImportExcel => w.preview.is_some(),
                         _ => true,
                     };
@@ -494,10 +418,14 @@ impl App {
         }
         if browse {
             let picked = match action {
-                FileAction::Open => self.dialogs.pick_open("Gongkai 草稿", &["sqlite"]),
+                FileAction::Open => self
+                    .dialogs
+                    .pick_open("Gongkai 工作簿", &[crate::session::EXT, "sqlite"]),
                 FileAction::ImportExcel => self.dialogs.pick_open("Excel 工作簿", &["xlsx", "xls"]),
                 FileAction::ExportExcel => self.dialogs.pick_save("公开表.xlsx"),
-                _ => self.dialogs.pick_save("草稿.sqlite"),
+                _ => self
+                    .dialogs
+                    .pick_save(&format!("工作簿.{}", crate::session::EXT)),
             };
             if let (Some(p), Some(w)) = (picked, self.files.as_mut()) {
                 w.path = p.display().to_string();
@@ -554,19 +482,19 @@ impl App {
     }
 }
 
-/// "dir/name-副本.sqlite" next to `p`.
+/// "dir/name-副本.gongkai" next to `p`.
 fn sibling(p: &Path, tag: &str) -> String {
     let stem = p
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    p.with_file_name(format!("{stem}-{tag}.sqlite"))
+    p.with_file_name(format!("{stem}-{tag}.{}", crate::session::EXT))
         .display()
         .to_string()
 }
 
 impl App {
-    /// A file dropped on the window: a workbook (.sqlite) is opened, an Excel file (.xlsx/.xls)
+    /// A file dropped on the window: a workbook (.gongkai, or .sqlite of earlier versions) is opened, an Excel file (.xlsx/.xls)
     /// goes to 导入 Excel with its preview shown; anything else is refused with a message. Nothing
     /// is written before the user confirms an import.
     pub fn open_dropped(&mut self, path: &std::path::Path) {
@@ -582,10 +510,10 @@ impl App {
         let same =
             std::fs::canonicalize(path).ok() == std::fs::canonicalize(self.store.path()).ok();
         match ext.as_str() {
-            "sqlite" | "db" if same => {
+            _ if crate::session::is_workbook_ext(path) && same => {
                 self.message = Some((format!("「{name}」就是当前打开的草稿"), false));
             }
-            "sqlite" | "db" => {
+            _ if crate::session::is_workbook_ext(path) => {
                 self.open_files(FileAction::Open);
                 if let Some(w) = self.files.as_mut() {
                     w.path = path.display().to_string();
@@ -609,7 +537,7 @@ impl App {
             _ => {
                 self.message = Some((
                     format!(
-                        "无法打开「{name}」：拖入的应是草稿文件（.sqlite）或 Excel 文件（.xlsx/.xls）"
+                        "无法打开「{name}」：拖入的应是工作簿文件（.gongkai）或 Excel 文件（.xlsx/.xls）"
                     ),
                     true,
                 ));
@@ -635,7 +563,7 @@ impl App {
             painter.text(
                 screen.center(),
                 egui::Align2::CENTER_CENTER,
-                "松开鼠标：草稿文件（.sqlite）打开，Excel 文件导入（先预览）",
+                "松开鼠标：工作簿文件（.gongkai）打开，Excel 文件导入（先预览）",
                 egui::FontId::proportional(22.0),
                 egui::Color32::WHITE,
             );

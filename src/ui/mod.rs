@@ -8,13 +8,17 @@ mod export;
 mod files;
 mod forms;
 mod grid;
+mod newbook;
 mod newform;
 mod rows;
+pub mod start;
 mod text;
 
 pub use files::{Dialogs, FileAction, NoDialogs, SystemDialogs};
 pub use forms::FormEntry;
 pub use grid::Provenance;
+pub use newbook::NewBook;
+pub use start::{run, Gui, StartPage};
 
 use crate::amount::{format_amount, parse_amount};
 use crate::engine::{CellId, CellKind, Finding, Model};
@@ -23,7 +27,7 @@ use crate::store::{Change, Store, StoreError};
 use crate::template::{Registry, Severity, TemplateSet};
 use egui::{Color32, RichText};
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Prefix of the text slots that keep an amount the user typed but that could not be read
 /// (「12a」): kept, shown and saved until corrected, never silently dropped.
@@ -130,15 +134,14 @@ pub struct App {
     pub new_form: Option<newform::NewForm>,
     /// The form whose 删除 awaits confirmation.
     pub confirm_delete: Option<String>,
+    /// The recent workbooks (moved along when another file is opened in the window).
+    pub recent: crate::session::recent::Recent,
+    /// 关闭 was pressed: the window goes back to the start page ([`Gui`]).
+    pub close_requested: bool,
 }
 
-/// Where the user's workbook lives when none is named: the per-user data folder.
-pub fn default_workbook_path() -> PathBuf {
-    let base = dirs::data_dir().unwrap_or_else(std::env::temp_dir);
-    base.join("Gongkai").join("我的草稿.sqlite")
-}
-
-/// Opens `path`, creating it from the bundled sample on first run.
+/// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
+/// not exist: a workbook to try things on in tests and benchmarks.
 pub fn open_or_create_default(path: &Path) -> Result<Store, StoreError> {
     if path.exists() {
         return Store::open(path);
@@ -161,14 +164,13 @@ pub fn open_or_create_default(path: &Path) -> Result<Store, StoreError> {
 impl App {
     /// Builds the app over an open store. Fails (in words) if the workbook's template set is
     /// unknown or its data do not fit the templates.
-    pub fn new(store: Store) -> Result<App, String> {
+    pub fn new(mut store: Store) -> Result<App, String> {
         let stamp = store.is_read_only().then(|| file_stamp(store.path()));
         let reg = Registry::builtin();
-        let wb = store.workbook();
-        let set = reg.set(&wb.template_set).ok_or_else(|| {
+        let set = reg.set(&store.workbook().template_set).ok_or_else(|| {
             format!(
                 "找不到模板集「{}」（已安装：{}）",
-                wb.template_set,
+                store.workbook().template_set,
                 reg.sets
                     .iter()
                     .map(|s| s.id.as_str())
@@ -176,6 +178,8 @@ impl App {
                     .join("、")
             )
         })?;
+        let settled = store.settle(set).map_err(|e| e.to_string())?;
+        let wb = store.workbook();
         let full = crate::evaluate::evaluate_full(reg, set, wb).map_err(|e| e.to_string())?;
         let forms = forms::entries(&full.scored);
         let (ev, narrative) = (full.ev, full.text);
@@ -216,9 +220,20 @@ impl App {
             new_name: String::new(),
             new_form: None,
             confirm_delete: None,
+            recent: Default::default(),
+            close_requested: false,
         };
         app.index_findings();
         app.refresh_history_labels();
+        if !settled.is_empty() {
+            app.message = Some((
+                format!(
+                    "模板已更新：{} 现由其他表计算，原填写的数改作原表数对照（可撤销）",
+                    settled.join("、")
+                ),
+                false,
+            ));
+        }
         Ok(app)
     }
 
@@ -605,6 +620,15 @@ impl App {
                 if ui.button("关于").clicked() {
                     self.about = true;
                 }
+                if ui
+                    .button("关闭工作簿")
+                    .on_hover_text("关闭这个工作簿，回到开始页（所填内容已随时保存）")
+                    .clicked()
+                {
+                    self.commit_edit();
+                    self.commit_drafts();
+                    self.close_requested = true;
+                }
                 ui.separator();
                 let wb = self.store.workbook();
                 ui.label(
@@ -614,6 +638,13 @@ impl App {
                     ))
                     .strong(),
                 );
+                if wb.is_sample() {
+                    ui.label(
+                        RichText::new("样例（只供查看和练习）")
+                            .color(Color32::from_rgb(180, 90, 0))
+                            .strong(),
+                    );
+                }
                 if self.store.is_read_only() {
                     ui.label(RichText::new("只读").color(Color32::from_rgb(180, 90, 0)));
                 }
@@ -757,6 +788,24 @@ impl App {
             });
     }
 
+    /// A finding as the user reads it: place and meaning first (a 绩效 finding names its form,
+    /// 「自评03「项目名称」：」); the rule code is left to the hover and JSON.
+    pub(crate) fn finding_text(&self, f: &Finding) -> String {
+        let place = if self.set.table(&f.table).is_some()
+            || f.table == crate::narrative::TABLE
+            || f.message.contains(&f.table_label)
+        {
+            String::new()
+        } else {
+            let name = f
+                .table_label
+                .find('「')
+                .map_or(f.table_label.as_str(), |i| &f.table_label[i..]);
+            format!("{}{name}：", f.table)
+        };
+        format!("{place}{}", f.message)
+    }
+
     fn findings_panel(&mut self, ui: &mut egui::Ui) {
         egui::Panel::bottom("findings")
             .resizable(true)
@@ -791,22 +840,7 @@ impl App {
                             Severity::Warning => Color32::from_rgb(190, 120, 0),
                             Severity::Info => ui.visuals().weak_text_color(),
                         };
-                        // Place and meaning first; a 绩效 finding names its form; the rule
-                        // code is in the hover.
-                        let place = if self.set.table(&f.table).is_some()
-                            || f.table == crate::narrative::TABLE
-                            || f.message.contains(&f.table_label)
-                        {
-                            String::new()
-                        } else {
-                            // 「自评03「项目名称」：」 as the users asked.
-                            let name = f
-                                .table_label
-                                .find('「')
-                                .map_or(f.table_label.as_str(), |i| &f.table_label[i..]);
-                            format!("{}{name}：", f.table)
-                        };
-                        let text = format!("[{}] {place}{}", f.severity.label(), f.message);
+                        let text = format!("[{}] {}", f.severity.label(), self.finding_text(f));
                         ui.horizontal_wrapped(|ui| {
                             if ui
                                 .add(
@@ -846,24 +880,6 @@ impl App {
     }
 }
 
-impl eframe::App for App {
-    fn ui(&mut self, ui: &mut egui::Ui, _frame: &mut eframe::Frame) {
-        // The window's title names the file and the unit (several workbooks open side by side).
-        let title = self.window_title();
-        if ui
-            .ctx()
-            .data(|d| d.get_temp::<String>(egui::Id::unique("gongkai-title")))
-            != Some(title.clone())
-        {
-            ui.ctx()
-                .send_viewport_cmd(egui::ViewportCommand::Title(title.clone()));
-            ui.ctx()
-                .data_mut(|d| d.insert_temp(egui::Id::unique("gongkai-title"), title));
-        }
-        App::ui(self, ui);
-    }
-}
-
 impl App {
     /// "2024年度.sqlite — 阳泉市退役军人事务局 2024年度 — Gongkai 公开" (只读 when opened read-only).
     pub fn window_title(&self) -> String {
@@ -879,64 +895,10 @@ impl App {
         } else {
             ""
         };
+        let sample = if wb.is_sample() { "【样例】" } else { "" };
         format!(
-            "{file}{ro} — {} {}年度 — Gongkai 公开",
+            "{sample}{file}{ro} — {} {}年度 — Gongkai 公开",
             wb.unit.name, wb.unit.year
         )
-    }
-}
-
-/// Runs the window on `path` (None: the per-user default workbook, created from the sample on
-/// first run). Returns the process exit code.
-pub fn run(path: Option<PathBuf>) -> i32 {
-    let path = path.unwrap_or_else(default_workbook_path);
-    let store = match open_or_create_default(&path) {
-        Ok(s) => s,
-        Err(StoreError::Locked { .. }) => match Store::open_read_only(&path) {
-            Ok(s) => s,
-            Err(e) => {
-                eprintln!("无法打开：{e}");
-                return 2;
-            }
-        },
-        Err(e) => {
-            eprintln!("无法打开：{e}");
-            return 2;
-        }
-    };
-    let app = match App::new(store) {
-        Ok(mut a) => {
-            a.dialogs = Box::new(SystemDialogs);
-            a
-        }
-        Err(e) => {
-            eprintln!("无法打开 {}：{e}", path.display());
-            return 2;
-        }
-    };
-    let options = eframe::NativeOptions {
-        viewport: egui::ViewportBuilder::default()
-            .with_title("Gongkai 公开")
-            .with_inner_size([1280.0, 800.0]),
-        ..Default::default()
-    };
-    let result = eframe::run_native(
-        "Gongkai",
-        options,
-        Box::new(move |cc| {
-            install_fonts(&cc.egui_ctx);
-            cc.egui_ctx.set_theme(egui::Theme::Light);
-            Ok(Box::new(app))
-        }),
-    );
-    match result {
-        Ok(()) => 0,
-        Err(e) => {
-            eprintln!(
-                "无法打开窗口：{e}。\n没有图形界面时可用命令行：gongkai check {}",
-                path.display()
-            );
-            2
-        }
     }
 }
