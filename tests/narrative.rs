@@ -440,10 +440,7 @@ fn a_new_year_carries_last_years_figures_and_uses() {
     ];
     let (code, _, err) = run(&args);
     assert_eq!(code, 2);
-    assert!(
-        err.contains("另一个单位「阳泉市退役军人事务局」"),
-        "{err}"
-    );
+    assert!(err.contains("另一个单位「阳泉市退役军人事务局」"), "{err}");
     assert!(!w3.exists());
     let mut confirmed = args.to_vec();
     confirmed.push("--other-unit");

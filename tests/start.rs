@@ -100,6 +100,34 @@ fn a_new_unit_starts_blank_in_a_visible_folder_and_comes_back_in_recent() {
     assert!(g
         .title()
         .starts_with("阳泉市退役军人服务中心-2024年度-决算.gongkai — "));
+    // Only the 项 is typed: 公开01表 行1 follows 公开02表 (it is not asked for twice).
+    h.get_by_label_contains("公开02表 收入决算表").click();
+    h.run();
+    h.get_by_label("新科目代码").click();
+    h.run();
+    h.get_by_label("新科目代码").type_text("2080901");
+    h.run();
+    h.get_by_label("添加科目").click();
+    h.run();
+    let cell = "公开02表 2080901 退役士兵安置 栏2";
+    h.get_by_label(cell).click();
+    h.run();
+    h.get_by_label(cell).type_text("120.5");
+    h.key_press(Key::Enter);
+    h.run();
+    let app = h.state().app.as_ref().unwrap();
+    let row1 = app.model.cell_id("01", "1", "1").unwrap();
+    assert_eq!(
+        app.model.cells[row1 as usize].kind,
+        gongkai::engine::CellKind::Derived
+    );
+    assert_eq!(
+        app.model.value("01", "1", "1"),
+        Some("120.50".parse().unwrap())
+    );
+    // (Income without spending is still an error, 01-5; the 行1 check X-01/02b that used to
+    // fire on every new workbook does not.)
+    assert!(app.findings().iter().all(|f| f.rule != "X-01/02b"));
     // 关闭: back to the start page, the file closed with no side files left beside it.
     h.get_by_label("关闭工作簿").click();
     h.run();

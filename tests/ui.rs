@@ -1037,6 +1037,14 @@ fn excel_export_and_import_with_preview_from_the_window() {
     h.get_by_label("确定").click();
     h.run();
     assert!(x.exists());
+    // The window stays to offer the file and its folder.
+    h.get_by_label("打开文件");
+    h.get_by_label("打开所在文件夹").click();
+    h.run();
+    h.get_by_label_contains("此处没有打开文件的程序");
+    h.get_by_label("关闭").click();
+    h.run();
+    assert!(h.state().files.is_none());
     // Change a figure here, then import the file: the preview shows the one change, nothing is
     // written until it is confirmed, and the import is one undoable step.
     let id = h.state().model.cell_id("03", "2080901", "3").unwrap();

@@ -260,7 +260,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             .is_none_or(|r| r.trim().is_empty())
     {
         return Err(format!(
-            "工作簿还有 {errors} 条错误，不能导出定稿；请先改正（gongkai check 列出），或用 --override \"原因\" 记录确认后定稿"
+            "工作簿还有 {errors} 条错误，不能导出定稿：请先改正，或写明定稿原因后定稿（命令行用 --override \"原因\"）"
         ));
     }
     if opts.final_copy {

@@ -177,7 +177,11 @@ impl App {
         };
         let mut browse = false;
         let mut open_what: Option<PathBuf> = None;
+        // At the right, so a place the refusal list jumps to stays in view beside it.
+        let right_top = ctx.content_rect().right_top() + egui::vec2(-16.0, 40.0);
         egui::Window::new("导出 PDF")
+            .pivot(egui::Align2::RIGHT_TOP)
+            .default_pos(right_top)
             .collapsible(false)
             .resizable(false)
             .show(ctx, |ui| {

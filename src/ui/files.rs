@@ -103,6 +103,8 @@ pub struct FileWindow {
     pub preview: Option<crate::xlsx::Preview>,
     /// 导出 Excel: 0 all, 1 the tables, 2 the table or form on screen, 3 the 绩效 forms.
     pub part: usize,
+    /// 导出 Excel: the file written (for 打开文件 / 打开所在文件夹).
+    pub done: Option<PathBuf>,
 }
 
 impl App {
@@ -136,6 +138,7 @@ impl App {
             message: None,
             preview: None,
             part: 0,
+            done: None,
         });
     }
 
@@ -205,6 +208,10 @@ impl App {
                 let bytes = crate::xlsx::export_part(&self.model, wb, &scored, &part)?;
                 crate::fsio::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
                 self.message = Some((format!("已导出 {}", path.display()), false));
+                if let Some(w) = self.files.as_mut() {
+                    w.message = Some((format!("已导出 {}", path.display()), false));
+                    w.done = Some(path.clone());
+                }
                 Ok(())
             }
             FileAction::ImportExcel => {
@@ -278,6 +285,7 @@ impl App {
         let mut save_version = false;
         let mut compare: Option<String> = None;
         let mut preview = false;
+        let mut open_what: Option<PathBuf> = None;
         // 新建: the open workbook is offered to carry forward from (never a sample).
         let open = {
             let wb = self.store.workbook();
@@ -412,7 +420,22 @@ impl App {
                     };
                     ui.label(RichText::new(m).color(c));
                 }
+                if let Some(done) = &w.done {
+                    ui.horizontal(|ui| {
+                        if ui.button("打开文件").clicked() {
+                            open_what = Some(done.clone());
+                        }
+                        if ui.button("打开所在文件夹").clicked() {
+                            open_what = done.parent().map(|p| p.to_path_buf());
+                        }
+                    });
+                }
             });
+        if let Some(p) = open_what {
+            if let Err(e) = self.dialogs.open_path(&p) {
+                self.message = Some((e, true));
+            }
+        }
         if preview {
             self.preview_excel();
         }
@@ -468,6 +491,8 @@ impl App {
         }
         if go {
             match self.run_file_action() {
+                // An Excel export stays open to offer 打开文件 / 打开所在文件夹.
+                Ok(()) if self.files.as_ref().is_some_and(|w| w.done.is_some()) => {}
                 Ok(()) => self.files = None,
                 Err(e) => {
                     if let Some(w) = self.files.as_mut() {

@@ -49,6 +49,12 @@ impl NewBook {
         b
     }
 
+    /// Empty fields again (after a workbook was created from them), same kind and place.
+    pub fn reset(&mut self) {
+        let year = self.year_num().unwrap_or(0);
+        *self = NewBook::new("", year, self.kind, &self.folder.clone());
+    }
+
     fn year_num(&self) -> Option<i32> {
         self.year.trim().parse().ok()
     }
@@ -212,8 +218,10 @@ impl NewBook {
                 self.from.clear();
                 self.from_chosen = true;
             }
+            // Earlier years of this kind only (what could be carried).
+            let year = self.year_num().unwrap_or(i32::MAX);
             let mut offers: Vec<(String, String)> = Vec::new();
-            if let Some(o) = open.filter(|o| o.family == self.kind.family()) {
+            if let Some(o) = open.filter(|o| o.family == self.kind.family() && o.year < year) {
                 offers.push((
                     o.path.display().to_string(),
                     format!("沿用 {} {}年度（当前打开）", o.unit, o.year),
@@ -221,6 +229,7 @@ impl NewBook {
             }
             for e in recent.entries.iter().filter(|e| {
                 !e.sample
+                    && e.year < year
                     && e.exists()
                     && reg
                         .set(&e.set)

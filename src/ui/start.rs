@@ -147,10 +147,14 @@ impl Gui {
                 }
                 ui.separator();
                 ui.columns(2, |cols| {
+                    // Buttons as wide as their text, not the column.
+                    let top = egui::Layout::top_down(egui::Align::Min);
                     let s = &mut self.start;
-                    cols[0].label(RichText::new("新建本单位的公开").heading());
-                    create = s.newbook.ui(&mut cols[0], reg, &s.recent, None, s.dialogs.as_ref());
-                    let ui = &mut cols[1];
+                    cols[0].with_layout(top, |ui| {
+                        ui.label(RichText::new("新建本单位的公开").heading());
+                        create = s.newbook.ui(ui, reg, &s.recent, None, s.dialogs.as_ref());
+                    });
+                    cols[1].with_layout(top, |ui| {
                     ui.label(RichText::new("打开已有的工作簿").heading());
                     ui.horizontal(|ui| {
                         ui.add(egui::TextEdit::singleline(&mut s.open_path).desired_width(300.0))
@@ -168,7 +172,7 @@ impl Gui {
                         ui.label(RichText::new("（还没有）").weak());
                     }
                     for e in &s.recent.entries {
-                        ui.horizontal(|ui| {
+                        ui.horizontal_wrapped(|ui| {
                             let what = format!(
                                 "{}{} · {}年度",
                                 if e.sample { "【样例】" } else { "" },
@@ -206,6 +210,7 @@ impl Gui {
                     }
                     ui.add_space(8.0);
                     ui.label(RichText::new("按 F1 查看使用说明。").weak());
+                    });
                 });
             });
         });
@@ -228,6 +233,7 @@ impl Gui {
         let result = if create {
             match self.start.newbook.create(reg) {
                 Ok(c) => {
+                    self.start.newbook.reset();
                     let carried = c.carried;
                     let from = c.from.map(|f| format!("{} {}年度", f.unit, f.year));
                     let path = c.store.path().display().to_string();
