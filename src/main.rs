@@ -6,6 +6,7 @@
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
+    let _ = gongkai::ui::start::STARTED.set(std::time::Instant::now());
     let cli = match gongkai::cli::parse_args(std::env::args_os()) {
         Ok(c) => c,
         Err((msg, code)) => {

@@ -4,7 +4,7 @@ mod common;
 use common::*;
 
 fn temp(name: &str, content: &[u8]) -> String {
-    let dir = std::env::temp_dir().join(format!("gongkai-cli-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("gongkai 公开-cli-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(name);
     std::fs::write(&p, content).unwrap();
@@ -164,7 +164,7 @@ fn a_byte_order_mark_and_a_source_field_are_accepted() {
 
 #[test]
 fn a_broken_template_folder_exits_2_naming_the_file() {
-    let dir = std::env::temp_dir().join(format!("gongkai-tpl-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("gongkai 公开-tpl-{}", std::process::id()));
     let set = dir.join("templates/t");
     std::fs::create_dir_all(&set).unwrap();
     std::fs::write(set.join("set.toml"), "id = \"t\"\nname = \"x\"\nregion = \"r\"\nyear = 1\nfamily = \"决算\"\nrules = \"rules.toml\"\ntables = [\"a.toml\"]\n").unwrap();
@@ -217,4 +217,31 @@ fn findings_come_errors_first_then_warnings_then_hints() {
         .collect();
     assert!(order.windows(2).all(|w| w[0] <= w[1]), "{order:?}");
     assert!(order.contains(&0) && order.contains(&1) && order.contains(&2));
+}
+
+#[test]
+fn a_workbook_named_alone_opens_it_as_a_file_manager_asks() {
+    use gongkai::cli::{parse_args, Command};
+    // The desktop entry runs `gongkai %f`: a double-clicked workbook arrives as the only argument.
+    let cli = parse_args([
+        "gongkai",
+        "/home/用户/文档/Gongkai/本单位 2024年度-决算.gongkai",
+    ])
+    .unwrap();
+    match cli.command {
+        Some(Command::Open { file }) => {
+            assert!(file.ends_with("本单位 2024年度-决算.gongkai"))
+        }
+        other => panic!("{other:?}"),
+    }
+    // Files of earlier versions too; anything else is still a command (and refused in Chinese).
+    assert!(matches!(
+        parse_args(["gongkai", "旧.sqlite"]).unwrap().command,
+        Some(Command::Open { .. })
+    ));
+    let (msg, code) = parse_args(["gongkai", "笔记.txt"]).unwrap_err();
+    assert_eq!(code, 2);
+    assert!(msg.contains("没有「笔记.txt」这个命令"), "{msg}");
+    // No argument: the window on its start page.
+    assert!(parse_args(["gongkai"]).unwrap().command.is_none());
 }

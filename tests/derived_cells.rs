@@ -98,7 +98,7 @@ fn more_in_rows_2_and_3_than_02_holds_is_an_error() {
 fn an_older_file_with_row1_typed_opens_and_keeps_the_figure_as_printed() {
     let reg = Registry::builtin();
     let set = reg.set("shanxi-juesuan-2024").unwrap();
-    let dir = std::env::temp_dir().join(format!("gongkai-derived-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("gongkai 公开-derived-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("旧.gongkai");

@@ -180,7 +180,7 @@ mod store_history {
         #[test]
         fn reopen_equals_memory_and_full_undo_restores(ops in proptest::collection::vec(op(), 1..25)) {
             let cells = input_cells();
-            let dir = std::env::temp_dir().join(format!("gongkai-prop-{}", std::process::id()));
+            let dir = std::env::temp_dir().join(format!("gongkai 公开-prop-{}", std::process::id()));
             std::fs::create_dir_all(&dir).unwrap();
             let p = dir.join(format!("{}.sqlite", std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos()));
             let start = from_json(SAMPLE).unwrap();

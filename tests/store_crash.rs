@@ -53,7 +53,7 @@ fn crash_child_entry() {
 
 #[test]
 fn sigkill_at_random_moments_loses_no_acknowledged_edit() {
-    let dir = std::env::temp_dir().join(format!("gongkai-crash-{}", std::process::id()));
+    let dir = std::env::temp_dir().join(format!("gongkai 公开-crash-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("w.sqlite");

@@ -17,6 +17,21 @@ where
     T: Into<std::ffi::OsString> + Clone,
 {
     use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let args: Vec<std::ffi::OsString> = args.into_iter().map(Into::into).collect();
+    // `gongkai FILE.gongkai`: what a file manager runs on a double-click (the desktop entry's
+    // `Exec=gongkai %f`) opens the workbook.
+    if let [_, file] = args.as_slice() {
+        let p = std::path::Path::new(file);
+        if crate::session::is_workbook_ext(p) && !file.to_string_lossy().starts_with('-') {
+            return Ok(Cli {
+                version: false,
+                templates: None,
+                command: Some(Command::Open {
+                    file: p.to_path_buf(),
+                }),
+            });
+        }
+    }
     let e = match Cli::try_parse_from(args) {
         Ok(c) => return Ok(c),
         Err(e) => e,

@@ -267,7 +267,8 @@ fn verify(conn: &Connection, path: &Path, supported: i32) -> Result<i32, StoreEr
 /// The OS lock that makes this process the file's only writer (`FILE-lock`, released by the
 /// kernel if the process dies).
 struct WriterLock {
-    file: File,
+    /// Always Some while held (taken in Drop to close it before removing on Windows).
+    file: Option<File>,
     path: PathBuf,
 }
 
@@ -302,7 +303,10 @@ impl WriterLock {
             // The previous holder may have removed the lock file between our open and lock:
             // then we hold a lock on a deleted file and must retry on the new one.
             if same_file(&file, &path) {
-                return Ok(WriterLock { file, path });
+                return Ok(WriterLock {
+                    file: Some(file),
+                    path,
+                });
             }
         }
         Err(StoreError::Locked { path: disp(db) })
@@ -324,10 +328,23 @@ fn same_file(_f: &File, path: &Path) -> bool {
 }
 
 impl Drop for WriterLock {
+    #[cfg(unix)]
     fn drop(&mut self) {
         // Remove while still holding the lock; the kernel releases it when the file closes.
         let _ = std::fs::remove_file(&self.path);
-        let _ = self.file.unlock();
+        if let Some(f) = self.file.take() {
+            let _ = f.unlock();
+        }
+    }
+
+    /// Windows refuses to delete a file that is open: unlock and close first, then remove (a
+    /// second instance that takes the lock in between keeps the file, which is what it needs).
+    #[cfg(not(unix))]
+    fn drop(&mut self) {
+        if let Some(f) = self.file.take() {
+            let _ = f.unlock();
+        }
+        let _ = std::fs::remove_file(&self.path);
     }
 }
 

@@ -249,14 +249,7 @@ impl App {
                     Some(Ok(m)) => {
                         ui.label(RichText::new(m).color(Color32::from_rgb(30, 130, 60)));
                         if let Some(done) = &d.done {
-                            ui.horizontal(|ui| {
-                                if ui.button("打开文件").clicked() {
-                                    open_what = Some(done.clone());
-                                }
-                                if ui.button("打开所在文件夹").clicked() {
-                                    open_what = done.parent().map(|p| p.to_path_buf());
-                                }
-                            });
+                            open_what = super::files::open_buttons(ui, done);
                         }
                     }
                     Some(Err(e)) => {

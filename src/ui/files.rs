@@ -44,6 +44,20 @@ pub fn system_open(path: &std::path::Path) -> Result<(), String> {
         })
 }
 
+/// 打开文件 / 打开所在文件夹 after an export: what was asked to be opened.
+pub(crate) fn open_buttons(ui: &mut egui::Ui, done: &std::path::Path) -> Option<PathBuf> {
+    let mut what = None;
+    ui.horizontal(|ui| {
+        if ui.button("打开文件").clicked() {
+            what = Some(done.to_path_buf());
+        }
+        if ui.button("打开所在文件夹").clicked() {
+            what = done.parent().map(|p| p.to_path_buf());
+        }
+    });
+    what
+}
+
 /// No system dialog: the path is typed.
 pub struct NoDialogs;
 
@@ -421,14 +435,7 @@ impl App {
                     ui.label(RichText::new(m).color(c));
                 }
                 if let Some(done) = &w.done {
-                    ui.horizontal(|ui| {
-                        if ui.button("打开文件").clicked() {
-                            open_what = Some(done.clone());
-                        }
-                        if ui.button("打开所在文件夹").clicked() {
-                            open_what = done.parent().map(|p| p.to_path_buf());
-                        }
-                    });
+                    open_what = open_buttons(ui, done);
                 }
             });
         if let Some(p) = open_what {

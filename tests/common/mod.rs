@@ -21,9 +21,13 @@ pub fn run(args: &[&str]) -> (i32, String, String) {
     )
 }
 
-/// A fresh, empty folder for one test: gongkai-{suite}-{pid}-{name}.
+/// A fresh, empty folder for one test: 「gongkai 公开-{suite}-{pid}-{name}」 — a space and Chinese
+/// characters in every test's paths, as in the folders of our users (文档, 2024年 决算).
 pub fn fresh_dir(suite: &str, name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("gongkai-{suite}-{}-{name}", std::process::id()));
+    let d = std::env::temp_dir().join(format!(
+        "gongkai 公开-{suite}-{}-{name}",
+        std::process::id()
+    ));
     let _ = std::fs::remove_dir_all(&d);
     std::fs::create_dir_all(&d).unwrap();
     d
