@@ -255,7 +255,9 @@ fn the_sample_opens_read_only_marked_and_never_as_a_final_copy() {
         .pages
         .iter()
         .filter(|p| {
-            p.items.iter().any(|i| matches!(i, gongkai::print::Item::Text(r) if r.text == "样例" && r.angle != 0.0))
+            p.items
+                .iter()
+                .any(|i| matches!(i, gongkai::print::Item::Shape { label, .. } if label == "样例"))
         })
         .count();
     assert_eq!(marks, built.pages, "every page carries the 样例 watermark");

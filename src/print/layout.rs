@@ -588,17 +588,16 @@ impl<'f> Layout<'f> {
             let (w, h) = (p.width, p.height);
             if let Some(mark) = watermark {
                 // Drawn first, under the content.
+                // Drawn as outlines: the page's text stays what the document says.
                 p.items.insert(
                     0,
-                    Item::Text(Run {
-                        x: w * 0.25,
-                        y: h * 0.62,
-                        size: 110.0,
-                        face: Face::Sans,
-                        text: mark.into(),
+                    Item::Shape {
+                        label: mark.into(),
+                        rings: self
+                            .f
+                            .outline(Face::Sans, mark, 110.0, w * 0.25, h * 0.62, 30.0),
                         grey: 0.85,
-                        angle: 30.0,
-                    }),
+                    },
                 );
             }
             if i >= first_numbered && !self.unnumbered.contains(&i) {

@@ -24,6 +24,14 @@ pub struct Run {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Text(Run),
+    /// Filled outlines that are not text (the 草稿 / 样例 watermark): `label` says what they
+    /// show, for snapshots and tests; nothing of it is in the PDF's text.
+    Shape {
+        label: String,
+        rings: Vec<fonts::Ring>,
+        /// 0 = black … 1 = white.
+        grey: f32,
+    },
     Line {
         x1: f32,
         y1: f32,
@@ -67,6 +75,9 @@ impl Document {
                     )),
                     Item::Line { x1, y1, x2, y2, .. } => {
                         out.push_str(&format!("  L {x1:.1} {y1:.1} {x2:.1} {y2:.1}\n"))
+                    }
+                    Item::Shape { label, rings, .. } => {
+                        out.push_str(&format!("  S {label} ({} contours)\n", rings.len()))
                     }
                 }
             }

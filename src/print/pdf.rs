@@ -5,8 +5,9 @@
 use super::fonts::{fonts, Face, PT_MM};
 use super::{Document, Item};
 use printpdf::{
-    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFont,
-    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, TextItem, TextMatrix,
+    Color, FontId, Greyscale, Line, LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont,
+    PdfFontHandle, PdfPage, PdfSaveOptions, Point, Polygon, PolygonRing, Pt, TextItem, TextMatrix,
+    WindingOrder,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -131,6 +132,31 @@ pub fn write(doc: &Document) -> Result<Vec<u8>, String> {
                                 },
                             ],
                             is_closed: false,
+                        },
+                    });
+                }
+                Item::Shape { rings, grey: g, .. } => {
+                    let at = |x: f32, y: f32| Point {
+                        x: mm_to_pt(x),
+                        y: mm_to_pt(h - y),
+                    };
+                    ops.push(Op::SetFillColor { col: grey(*g) });
+                    ops.push(Op::DrawPolygon {
+                        polygon: Polygon {
+                            rings: rings
+                                .iter()
+                                .map(|r| PolygonRing {
+                                    points: r
+                                        .iter()
+                                        .map(|&(x, y, bezier)| LinePoint {
+                                            p: at(x, y),
+                                            bezier,
+                                        })
+                                        .collect(),
+                                })
+                                .collect(),
+                            mode: PaintMode::Fill,
+                            winding_order: WindingOrder::NonZero,
                         },
                     });
                 }
