@@ -84,9 +84,10 @@ fn the_whole_document_has_its_parts_in_order_on_a4() {
     // Draft: the watermark is drawn on every page but is not text; the only 草稿 in the text
     // is the footer line.
     assert!(ps.iter().all(|p| !p.runs.iter().any(|r| r == "草稿")));
-    assert!(ps
+    assert!(ps.iter().all(|p| p
+        .runs
         .iter()
-        .all(|p| p.runs.iter().any(|r| r.starts_with("草稿：工作簿尚有 8 条错误"))));
+        .any(|r| r.starts_with("草稿：工作簿尚有 8 条错误"))));
     // Small: only the glyphs used are embedded.
     assert!(bytes.len() < 1_500_000, "{} bytes", bytes.len());
 }

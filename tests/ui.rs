@@ -1578,3 +1578,42 @@ fn half_width_punctuation_is_fixed_with_one_click() {
         .any(|f| f.message.contains("半角标点")));
     assert!(h.query_by_label("改为全角标点「收入」").is_none());
 }
+
+#[test]
+fn a_dialog_owns_the_keyboard_while_it_is_open() {
+    let (mut h, _p) = harness("modal-keys");
+    open_table(&mut h, "公开03表 支出决算表");
+    h.get_by_label(CELL_03).click();
+    h.run();
+    let before = h.state().store().workbook().clone();
+    // With the cell selected, 版本 opens; what is typed or pasted now is not for the table.
+    h.get_by_label("版本").click();
+    h.run();
+    h.event(Event::Text("555".into()));
+    h.key_press(Key::Enter);
+    h.event(Event::Paste(
+        "/home/用户/文档/Gongkai/本单位.gongkai".into(),
+    ));
+    h.key_press(Key::Delete);
+    h.run();
+    let wb = h.state().store().workbook();
+    assert!(
+        wb == &before,
+        "a key reached the table behind the dialog: 栏3 = {:?}",
+        wb.value("03", "2080901", "3")
+    );
+    assert!(h.state().editing.is_none());
+    // Closed: the table takes keys again.
+    h.get_by_label("关闭").click();
+    h.run();
+    h.get_by_label(CELL_03).click();
+    h.run();
+    h.event(Event::Text("7".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(
+        h.state().store().workbook().value("03", "2080901", "3"),
+        Some(d("7"))
+    );
+}

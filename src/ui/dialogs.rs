@@ -23,6 +23,17 @@ pub(crate) fn file_stamp(path: &std::path::Path) -> FileStamp {
 }
 
 impl App {
+    /// A dialog is open (导出 PDF, 新建/打开/另存为/版本/Excel, 新建表单, 删除 confirmation, 关于):
+    /// it owns the keyboard, the table behind it takes no keys. (帮助 is a reference window
+    /// kept open beside the work, so it does not.)
+    pub fn modal_open(&self) -> bool {
+        self.export.is_some()
+            || self.files.is_some()
+            || self.new_form.is_some()
+            || self.confirm_delete.is_some()
+            || self.about
+    }
+
     /// A read-only window (another window or program is editing the file) follows the file:
     /// when what is saved changes, it reloads and says so. True when it reloaded.
     pub fn refresh_if_changed(&mut self) -> bool {

@@ -274,7 +274,9 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
 
     let ctx = ui.ctx().clone();
     let table = app.table;
-    if app.editing.is_some() {
+    if app.modal_open() {
+        // A dialog owns the keyboard: nothing typed or pasted there reaches a cell behind it.
+    } else if app.editing.is_some() {
         app.edit_keys(&ctx);
     } else if app.cursor.is_some() {
         let focused = ctx.memory(|m| m.focused());
