@@ -602,3 +602,66 @@ fn an_empty_table_prints_the_units_own_reason() {
         "{text}"
     );
 }
+
+#[test]
+fn a_form_keeps_to_one_page_when_it_fits_at_a_readable_size() {
+    use gongkai::print::doc::FORM_MIN_PT;
+    use gongkai::print::{Item, Part};
+    // One signed sheet per form where the paper has one: 自评15 spilled its 评价人员 and stamp
+    // box onto a second page at 9 pt; set tighter it keeps to one.
+    assert_eq!(
+        build(Part::Form("自评15".into())).unwrap().doc.pages.len(),
+        1
+    );
+    // The sample's 16 自评表 take 22 pages (32 at full size), none of the text smaller than
+    // FORM_MIN_PT (the footer line excepted).
+    let att = build(Part::Attachments).unwrap();
+    assert!(att.doc.pages.len() <= 22, "{} pages", att.doc.pages.len());
+    for (i, p) in att.doc.pages.iter().enumerate() {
+        for it in &p.items {
+            if let Item::Text(r) = it {
+                if r.y < p.height - 10.0 {
+                    assert!(
+                        r.size >= FORM_MIN_PT - 0.01,
+                        "page {}: 「{}」 at {} pt",
+                        i + 1,
+                        r.text,
+                        r.size
+                    );
+                }
+            }
+        }
+    }
+    // A form that fits at full size is not made smaller: 自评10 with one indicator, short
+    // texts and one 评价人员.
+    let reg = gongkai::template::Registry::builtin();
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    let r = wb.records.get_mut("自评10").unwrap();
+    let mut f = gongkai::perf::PerfForm::from_json(&r.body).unwrap();
+    f.indicators.truncate(1);
+    f.reviewers.truncate(1);
+    for v in f.fields.values_mut() {
+        if v.chars().count() > 20 {
+            *v = v.chars().take(20).collect();
+        }
+    }
+    r.body = f.to_json();
+    let set = reg.set(&wb.template_set).unwrap();
+    let full = gongkai::evaluate::evaluate_full(reg, set, &wb).unwrap();
+    let src = gongkai::print::doc::Source::new(reg, &wb, &full);
+    let opts = gongkai::print::Options {
+        part: Part::Form("自评10".into()),
+        ..Default::default()
+    };
+    let short = gongkai::print::doc::build(&src, &opts).unwrap();
+    assert_eq!(short.doc.pages.len(), 1);
+    let sizes: Vec<f32> = short.doc.pages[0]
+        .items
+        .iter()
+        .filter_map(|it| match it {
+            Item::Text(r) if r.text == "一级指标" => Some(r.size),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(sizes, [9.0]);
+}

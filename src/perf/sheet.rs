@@ -524,8 +524,15 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
     // 评价人员: rows tall enough to sign.
     if let Some(r) = &t.reviewers {
         rows.push(SRow::Gap(2.0));
-        let mut ws = vec![1.0];
-        ws.extend(std::iter::repeat_n(1.5, r.columns.len()));
+        // 工作单位 is the long one (a unit's full name): it gets the room, so a row stays one
+        // or two lines.
+        let mut ws = vec![0.9];
+        ws.extend(r.columns.iter().map(|c| match RevCol::of(c) {
+            Some(RevCol::Unit) => 3.0,
+            Some(RevCol::Name) => 1.1,
+            Some(RevCol::Title) => 1.6,
+            None => 1.4,
+        }));
         let mut head = vec![SCell::new(r.title.clone(), Align::Center)];
         head.extend(
             r.columns

@@ -2,7 +2,7 @@
 //! their templates' Sheets), 第三部分 情况说明, 第四部分 名词解释, 第五部分 附件 (the 绩效 forms in
 //! their paper layout). Parts can be exported alone.
 
-use super::fonts::{fonts, Face};
+use super::fonts::{fonts, Face, Fonts};
 use super::layout::{Align, Cell, HeadCell, Layout, Repeat};
 use super::{Document, Item};
 use crate::amount::format_amount;
@@ -327,7 +327,12 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             first = false;
             toc.entries
                 .push((1, format!("{} {}", t.label, t.title), l.page_no()));
-            table(&mut l, src.model, wb, ti, &unit, year);
+            // A table that spills a few rows (or its 注) onto another page is set a little
+            // tighter, down to TABLE_MIN_PT, when that saves the page.
+            let k = fitted(f, &l, t.landscape, &TABLE_SCALES, false, |x, k| {
+                table(x, src.model, wb, ti, &unit, year, k)
+            });
+            table(&mut l, src.model, wb, ti, &unit, year, k);
         }
     }
     // 第三部分 情况说明, 第四部分 名词解释.
@@ -378,7 +383,17 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             );
             l.y += 7.0;
         }
-        form(&mut l, s, year);
+        // Like the paper: a form goes on one page whenever it fits, set from 9 pt down to
+        // FORM_MIN_PT (with tighter rows); otherwise at full size across pages.
+        let scale = fitted(
+            f,
+            &l,
+            s.template.orientation == "landscape",
+            &FORM_SCALES,
+            true,
+            |t, k| form(t, s, year, k),
+        );
+        form(&mut l, s, year, scale);
     }
     if l.pages.is_empty() {
         return Err("没有可导出的内容".into());
@@ -494,7 +509,72 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
 }
 
 /// One 公开表 from its template: 表号, title, 部门/年度/单位 line, merged header, rows, note.
-fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, year: i32) {
+/// The sizes a table is tried at (its grid text 9 pt × k), and the smallest it is set in.
+const TABLE_SCALES: [f32; 4] = [1.0, 0.96, 0.92, TABLE_MIN_PT / 9.0];
+pub const TABLE_MIN_PT: f32 = 8.0;
+
+/// The largest of `scales` at which `draw` uses the fewest pages, drawn on a trial layout that
+/// starts where `l` stands (same orientation, same height used on the current page). With
+/// `one_page`, only a fit on one page counts (a long form stays at full size across pages).
+fn fitted(
+    f: &Fonts,
+    l: &Layout,
+    landscape: bool,
+    scales: &[f32],
+    one_page: bool,
+    draw: impl Fn(&mut Layout, f32),
+) -> f32 {
+    let offset = l.y - l.top();
+    let pages = |k: f32| {
+        let mut trial = Layout::new(f);
+        trial.new_page(landscape);
+        trial.y += offset;
+        draw(&mut trial, k);
+        trial.pages.len()
+    };
+    // Most tables and forms fit at full size: one trial is enough.
+    if pages(scales[0]) == 1 {
+        return scales[0];
+    }
+    let counts: Vec<usize> = scales.iter().map(|k| pages(*k)).collect();
+    let best = counts.iter().copied().min().unwrap_or(1);
+    if one_page && best > 1 {
+        return scales[0];
+    }
+    scales
+        .iter()
+        .zip(&counts)
+        .find(|(_, n)| **n == best)
+        .map(|(k, _)| *k)
+        .unwrap_or(1.0)
+}
+
+/// Grid settings for text at 9 pt × `k`: padding and leading tighten with the text.
+fn tighten(l: &mut Layout, k: f32) -> (f32, f32) {
+    let old = (l.pad, l.leading);
+    l.pad = old.0 * k * k;
+    l.leading = 1.2 + (old.1 - 1.2) * ((k - 0.8).max(0.0) / 0.2).min(1.0);
+    old
+}
+
+#[allow(clippy::too_many_arguments)]
+fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, year: i32, k: f32) {
+    let old = tighten(l, k);
+    table_body(l, model, wb, ti, unit, year, (9.0 * k).max(TABLE_MIN_PT), k);
+    (l.pad, l.leading) = old;
+}
+
+#[allow(clippy::too_many_arguments)]
+fn table_body(
+    l: &mut Layout,
+    model: &Model,
+    wb: &Workbook,
+    ti: usize,
+    unit: &str,
+    year: i32,
+    size: f32,
+    k: f32,
+) {
     let t = &model.set.tables[ti];
     let sh = sheet(model, ti);
     let w = l.content_width();
@@ -581,8 +661,8 @@ fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, ye
                     .unwrap_or_default();
                 l.row(
                     &widths,
-                    &[Cell::new(text, Align::Left).span(widths.len())],
-                    6.5,
+                    &[Cell::new(text, Align::Left).span(widths.len()).size(size)],
+                    6.5 * k,
                 );
                 continue;
             }
@@ -591,18 +671,18 @@ fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, ye
                 .iter()
                 .map(|c| match c {
                     SheetCell::Blank => Cell::new("", Align::Left),
-                    SheetCell::Text(s, a) => Cell::new(s.clone(), align(*a)),
+                    SheetCell::Text(s, a) => Cell::new(s.clone(), align(*a)).size(size),
                     SheetCell::Cell(id) => {
                         let a = if model.cells[*id as usize].kind == CellKind::Locked {
                             Align::Center
                         } else {
                             Align::Right
                         };
-                        Cell::new(cell_text(model, *id), a).nowrap()
+                        Cell::new(cell_text(model, *id), a).nowrap().size(size)
                     }
                 })
                 .collect();
-            l.row(&widths, &cells, 6.5);
+            l.row(&widths, &cells, 6.5 * k);
         }
     }
     l.repeat = None;
@@ -612,13 +692,26 @@ fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, ye
     }
 }
 
-/// A 绩效 form in its paper layout.
-fn form(l: &mut Layout, s: &Scored, year: i32) {
-    use crate::perf::sheet::SRow;
+/// The sizes a form is tried at to keep to one page: grid text 9 pt × k, never below
+/// FORM_MIN_PT.
+const FORM_SCALES: [f32; 5] = [1.0, 0.95, 0.9, 0.86, FORM_MIN_PT / 9.0];
+/// The smallest grid text a form is set in to keep it on one page (paper forms use 8–9 pt).
+pub const FORM_MIN_PT: f32 = 7.5;
+
+/// A 绩效 form in its paper layout, its grid text at 9 pt × `k` (rows, gaps and padding
+/// tighten with it; the rows to sign in and the stamp box keep room to sign and stamp).
+fn form(l: &mut Layout, s: &Scored, year: i32, k: f32) {
     let w = l.content_width();
+    let old = tighten(l, k);
+    form_rows(l, s, year, k, w);
+    (l.pad, l.leading) = old;
+}
+
+fn form_rows(l: &mut Layout, s: &Scored, year: i32, k: f32, w: f32) {
+    use crate::perf::sheet::SRow;
     for row in crate::perf::sheet::form_sheet(s, year).rows {
         match row {
-            SRow::Heading { text, size, center } => l.heading(&text, size, center),
+            SRow::Heading { text, size, center } => l.heading(&text, size * k.max(0.9), center),
             SRow::Subtitle(text) => {
                 l.aligned(
                     l.left(),
@@ -631,13 +724,14 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
                 );
                 l.y += 6.0;
             }
-            SRow::Note { text, size } => l.para(&text, size, false),
-            SRow::Gap(mm) => l.y += mm,
+            SRow::Note { text, size } => l.para(&text, (size * k).max(FORM_MIN_PT), false),
+            SRow::Gap(mm) => l.y += mm * k,
             SRow::Grid {
                 widths,
                 cells,
                 min_h,
             } => {
+                let size = (9.0 * k).max(FORM_MIN_PT);
                 let cells: Vec<Cell> = cells
                     .into_iter()
                     .map(|c| {
@@ -645,10 +739,12 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
                             // The label of a merged cell, printed again at the top of a page.
                             return Cell {
                                 text: c.text,
+                                size,
                                 ..Cell::cont()
                             };
                         }
                         let mut cell = Cell::new(c.text, align(c.align)).span(c.span);
+                        cell.size = size;
                         if c.number {
                             cell = cell.nowrap();
                         }
@@ -659,6 +755,15 @@ fn form(l: &mut Layout, s: &Scored, year: i32) {
                         }
                     })
                     .collect();
+                // Rows to sign in keep most of their height, the stamp box at least 14 mm (the
+                // seal goes over the row, as on paper); ordinary rows shrink to their text.
+                let min_h = if min_h > 22.0 {
+                    (min_h * k.powi(4)).max(10.0)
+                } else if min_h >= 10.0 {
+                    min_h * k * k
+                } else {
+                    min_h * k.powi(4)
+                };
                 l.row(&fit(&widths, w), &cells, min_h);
             }
             SRow::RepeatStart {

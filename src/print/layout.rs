@@ -95,6 +95,7 @@ pub const LINE: f32 = 0.5;
 /// A cell's lines with their line height (mm) and type size (pt).
 type Lines = (Vec<String>, f32, f32);
 const PAD: f32 = 1.2;
+const LEADING: f32 = 1.35;
 
 pub struct Layout<'f> {
     pub f: &'f Fonts,
@@ -107,6 +108,10 @@ pub struct Layout<'f> {
     pub unnumbered: Vec<usize>,
     /// Where the body starts on the current page (below a repeated header).
     body_top: f32,
+    /// Grid rows: padding above/below and left/right of a cell's text (mm), and line height as
+    /// a multiple of the text size. A form set smaller to keep to its page tightens both.
+    pub pad: f32,
+    pub leading: f32,
 }
 
 impl<'f> Layout<'f> {
@@ -120,6 +125,8 @@ impl<'f> Layout<'f> {
             overflows: Vec::new(),
             unnumbered: Vec::new(),
             body_top: 0.0,
+            pad: PAD,
+            leading: LEADING,
         }
     }
 
@@ -440,9 +447,10 @@ impl<'f> Layout<'f> {
                 }
             }
         };
+        let pad = self.pad;
         let height = |w: &[Lines]| {
             w.iter()
-                .map(|(l, lh, _)| l.len() as f32 * lh + 2.0 * PAD)
+                .map(|(l, lh, _)| l.len() as f32 * lh + 2.0 * pad)
                 .fold(min_h, f32::max)
         };
         // A row taller than what is left of the page continues on the next one: its lines are
@@ -470,7 +478,7 @@ impl<'f> Layout<'f> {
             // How many lines of each cell fit in the room left (at least two, else a new page).
             let fit: Vec<usize> = wrapped
                 .iter()
-                .map(|(_, lh, _)| (((room - 2.0 * PAD) / lh).floor().max(0.0)) as usize)
+                .map(|(_, lh, _)| (((room - 2.0 * pad) / lh).floor().max(0.0)) as usize)
                 .collect();
             if fit
                 .iter()
@@ -508,7 +516,7 @@ impl<'f> Layout<'f> {
             .iter()
             .zip(boxes)
             .map(|(c, (_, w))| {
-                let avail = w - 2.0 * PAD;
+                let avail = w - 2.0 * self.pad;
                 if c.nowrap {
                     // An amount is never broken across lines: too wide, it is set smaller (down
                     // to 6 pt); still too wide, the preflight names it.
@@ -523,9 +531,9 @@ impl<'f> Layout<'f> {
                     } else {
                         vec![c.text.clone()]
                     };
-                    return (lines, size * 0.3528 * 1.35, size);
+                    return (lines, size * 0.3528 * self.leading, size);
                 }
-                let lh = c.size * 0.3528 * 1.35;
+                let lh = c.size * 0.3528 * self.leading;
                 let lines = if c.cont && !at_start {
                     Vec::new()
                 } else {
@@ -563,12 +571,12 @@ impl<'f> Layout<'f> {
             self.rule(x + w, y, x + w, y + h);
             let th = lines.len() as f32 * lh;
             let mut base = if lines.len() > 1 || continued {
-                y + PAD + lh * 0.78
+                y + self.pad + lh * 0.78
             } else {
                 y + (h - th) / 2.0 + lh * 0.78
             };
             for l in lines {
-                let (bx, bw) = (x + PAD, w - 2.0 * PAD);
+                let (bx, bw) = (x + self.pad, w - 2.0 * self.pad);
                 if self.f.width_mm(c.face, l, size) > bw + 0.5 {
                     self.overflows.push(Overflow {
                         page: self.page_no() + 1,
