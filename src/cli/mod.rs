@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 mod store_cmds;
 use store_cmds::*;
+pub mod summary;
 
 /// Parses the command line like [`Cli::parse`], but a mistake is told in plain Chinese (clap's
 /// own messages are English); help and version print as usual. Err: the message and exit code.
@@ -102,11 +103,18 @@ pub struct Cli {
 pub enum Command {
     /// 审核草稿：重算所有合计并检查全部审核公式
     Check {
-        /// Workbook file (.sqlite) or interchange JSON
-        file: PathBuf,
+        /// 工作簿文件（.gongkai）或交换格式 JSON；加 --summary 时可给多个文件或文件夹
+        #[arg(required = true, num_args = 1..)]
+        files: Vec<PathBuf>,
         /// Output findings as a JSON array
-        #[arg(long)]
+        #[arg(long, conflicts_with = "summary")]
         json: bool,
+        /// 每个工作簿一行：单位、年度、模板集、错误/警告/提示数、首条错误（文件夹中的全部工作簿）
+        #[arg(long)]
+        summary: bool,
+        /// 同时把汇总写成 Excel（需 --summary）
+        #[arg(long, value_name = "OUT.xlsx", requires = "summary")]
+        xlsx: Option<PathBuf>,
     },
     /// 列出各绩效自评表的执行率、建议分与填报分、总分和等级
     Scores {
@@ -287,7 +295,21 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         return 0;
     }
     match cli.command {
-        Some(Command::Check { file, json }) => check(reg, &file, json, out, err),
+        Some(Command::Check {
+            files,
+            json,
+            summary,
+            xlsx,
+        }) => {
+            if summary {
+                summary::run(reg, &files, xlsx.as_deref(), out, err)
+            } else if let [file] = files.as_slice() {
+                check(reg, file, json, out, err)
+            } else {
+                let _ = writeln!(err, "审核多个工作簿请加 --summary（每个工作簿一行）");
+                2
+            }
+        }
         Some(Command::New {
             file,
             unit,

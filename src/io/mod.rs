@@ -51,7 +51,7 @@ pub fn read_workbook(path: &Path) -> Result<Workbook, OpenError> {
         .and_then(|e| e.to_str())
         .unwrap_or_default()
         .to_ascii_lowercase();
-    if is_sqlite(path) || matches!(ext.as_str(), "sqlite" | "db" | "sqlite3") {
+    if is_sqlite(path) || matches!(ext.as_str(), "gongkai" | "sqlite" | "db" | "sqlite3") {
         return Ok(crate::store::Store::open_read_only(path)?
             .workbook()
             .clone());
