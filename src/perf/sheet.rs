@@ -130,6 +130,9 @@ pub enum SRow {
     },
     /// A centred line under the title.
     Subtitle(String),
+    /// Unruled label：value pairs on one line above the table (「单位（盖章）：」 on the left, the
+    /// date on the right); the value cells are bound like grid cells.
+    Meta(Vec<(String, SCell)>),
     /// A note paragraph (size in pt).
     Note {
         text: String,
@@ -186,12 +189,43 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
         rows.push(SRow::Subtitle(t.subtitle.replace("{year}", &ys)));
     }
     let quarter = [1.0, 1.6, 1.0, 1.6];
+    // 「单位（盖章）：」 and the date above the table, as the paper has them.
+    let above: Vec<&super::spec::FieldSpec> = if t.stamp_above {
+        t.fields
+            .iter()
+            .filter(|x| x.group == "header" && (is_stamp(&x.label) || x.key == t.date_field))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    if !above.is_empty() {
+        rows.push(SRow::Meta(
+            above
+                .iter()
+                .map(|fd| {
+                    let v =
+                        SCell::new(f.field(&fd.key), Align::Left).bind(Bind::Field(fd.key.clone()));
+                    (fd.label.clone(), v)
+                })
+                .collect(),
+        ));
+    }
     let heads: Vec<_> = t
         .fields
         .iter()
-        .filter(|x| x.group == "header" && !is_stamp(&x.label))
+        .filter(|x| {
+            x.group == "header" && !is_stamp(&x.label) && !above.iter().any(|a| a.key == x.key)
+        })
         .collect();
-    field_pairs(&mut rows, &quarter, &heads, f, 7.0);
+    // With the stamp line above, the paper gives the project's name a row of its own and pairs
+    // the rest (项目负责人 | 联系电话, 主管部门 | 实施单位 …).
+    match heads.split_first() {
+        Some((name, rest)) if t.stamp_above && name.key == t.name_field => {
+            field_pairs(&mut rows, &quarter, &[*name], f, 7.0);
+            field_pairs(&mut rows, &quarter, rest, f, 7.0);
+        }
+        _ => field_pairs(&mut rows, &quarter, &heads, f, 7.0),
+    }
     // Money block.
     if let Some(m) = &t.money {
         let mut ws = vec![1.6];
@@ -569,7 +603,10 @@ pub fn form_sheet(s: &Scored, year: i32) -> FormSheet {
     }
     // Footer: 填报人, 联系电话, 填报日期, and a box tall enough for the 单位（盖章）.
     let foot: Vec<_> = t.fields.iter().filter(|x| x.group == "footer").collect();
-    let stamp = t.fields.iter().find(|x| is_stamp(&x.label));
+    let stamp = t
+        .fields
+        .iter()
+        .find(|x| is_stamp(&x.label) && !above.iter().any(|a| a.key == x.key));
     if !foot.is_empty() || stamp.is_some() {
         rows.push(SRow::Gap(2.0));
         let plain: Vec<_> = foot.into_iter().filter(|x| !is_stamp(&x.label)).collect();

@@ -57,6 +57,10 @@ pub struct FormTemplate {
     /// Date field checked for plausibility ("填报日期"); empty = none.
     #[serde(default)]
     pub date_field: String,
+    /// The paper prints 「单位（盖章）：」 and the `date_field` as a line above the table (the seal
+    /// goes there), not a box at the foot.
+    #[serde(default)]
+    pub stamp_above: bool,
     /// Earliest plausible year of `date_field`, relative to the workbook year (目标表: −1, the
     /// budget is prepared the year before; 自评表: 0).
     #[serde(default)]

@@ -712,6 +712,20 @@ fn form_rows(l: &mut Layout, s: &Scored, year: i32, k: f32, w: f32) {
     for row in crate::perf::sheet::form_sheet(s, year).rows {
         match row {
             SRow::Heading { text, size, center } => l.heading(&text, size * k.max(0.9), center),
+            SRow::Meta(pairs) => {
+                let size = (10.0 * k).max(FORM_MIN_PT);
+                let n = pairs.len();
+                for (i, (label, v)) in pairs.iter().enumerate() {
+                    let text = format!("{label}：{}", v.text);
+                    let a = if i + 1 == n && n > 1 {
+                        Align::Right
+                    } else {
+                        Align::Left
+                    };
+                    l.aligned(l.left(), w, l.y + 4.0, size, Face::Serif, &text, a);
+                }
+                l.y += 6.0 * k;
+            }
             SRow::Subtitle(text) => {
                 l.aligned(
                     l.left(),

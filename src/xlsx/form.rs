@@ -118,6 +118,42 @@ pub fn place(sheet: &FormSheet) -> Placement {
                 above.clear();
                 r += 1;
             }
+            SRow::Meta(pairs) => {
+                // Each pair in its share of the width: label, then the bound value, unruled.
+                let n = pairs.len().max(1) as u16;
+                let share = (last + 1) / n;
+                for (i, (label, v)) in pairs.iter().enumerate() {
+                    let c0 = i as u16 * share;
+                    let c1 = if i as u16 + 1 == n {
+                        last
+                    } else {
+                        c0 + share - 1
+                    };
+                    let mid = (c0 + (c1 - c0) / 3).min(c1.saturating_sub(1)).max(c0);
+                    for (a, b, text, bind) in [
+                        (c0, mid, format!("{label}："), None),
+                        (mid + 1, c1, v.text.clone(), v.bind.clone()),
+                    ] {
+                        if a > b {
+                            continue;
+                        }
+                        cells.push(Placed {
+                            r0: r,
+                            r1: r,
+                            c0: a,
+                            c1: b,
+                            text,
+                            align: Align::Left,
+                            strong: false,
+                            kind: Kind::Subtitle,
+                            bind,
+                            number: false,
+                        });
+                    }
+                }
+                above.clear();
+                r += 1;
+            }
             SRow::Note { text, .. } => {
                 wide(Kind::Note, text, Align::Left, r, &mut cells);
                 let lines = (text_width(text) / (TOTAL * 1.1)).ceil().max(1.0);
