@@ -98,7 +98,8 @@ fn every_figure_of_the_seeds_narrative_is_reproduced_from_the_tables() {
         "15.77%",
         "11.82%",
         "0.24%",
-        "下降100%",
+        // The seed printed 下降100%; one precision per document gives 下降100.00%.
+        "下降100.00%",
         "与上年相同",
         "3,598.36万元",
         "2,987.06万元",
@@ -503,7 +504,9 @@ fn a_share_of_nothing_is_not_printed_as_zero_percent() {
     wb.set_value("09", "1", "2", Some("2".parse().unwrap()));
     let text = generate(&wb).plain();
     assert!(
-        text.contains("因公出国（境）费支出0万元，完成全年预算的0%"),
+        text.contains("因公出国（境）费支出0万元，完成全年预算的0.00%"),
         "{text}"
     );
+    // One precision in the document: no share is printed as a bare "0%".
+    assert!(!text.contains("的0%") && !text.contains("占比0%"), "{text}");
 }
