@@ -2,12 +2,13 @@
 //! their templates' Sheets), 第三部分 情况说明, 第四部分 名词解释, 第五部分 附件 (the 绩效 forms in
 //! their paper layout). Parts can be exported alone.
 
-use super::fonts::{fonts, Face, Fonts};
-use super::layout::{Align, Cell, HeadCell, Layout, Repeat};
+use super::fonts::{fonts, Face};
+use super::layout::{Align, Layout};
+use super::sheets::{fitted, form, table, FORM_SCALES, TABLE_SCALES};
+pub use super::sheets::{FORM_MIN_PT, TABLE_MIN_PT};
 use super::{Document, Item};
 use crate::amount::format_amount;
 use crate::engine::{CellKind, Finding, Model, Workbook};
-use crate::layout::{sheet, SheetCell};
 use crate::narrative::Narrative;
 use crate::perf::Scored;
 use crate::template::{Registry, Severity};
@@ -164,7 +165,7 @@ impl<'a> Source<'a> {
     }
 }
 
-fn cell_text(model: &Model, id: crate::engine::CellId) -> String {
+pub(super) fn cell_text(model: &Model, id: crate::engine::CellId) -> String {
     let info = &model.cells[id as usize];
     match info.kind {
         CellKind::Locked => "——".into(),
@@ -180,7 +181,7 @@ fn cell_text(model: &Model, id: crate::engine::CellId) -> String {
     }
 }
 
-fn align(a: crate::layout::Align) -> Align {
+pub(super) fn align(a: crate::layout::Align) -> Align {
     match a {
         crate::layout::Align::Left => Align::Left,
         crate::layout::Align::Center => Align::Center,
@@ -189,7 +190,7 @@ fn align(a: crate::layout::Align) -> Align {
 }
 
 /// Scales template widths to the content width.
-fn fit(widths: &[f32], total: f32) -> Vec<f32> {
+pub(super) fn fit(widths: &[f32], total: f32) -> Vec<f32> {
     let sum: f32 = widths.iter().sum::<f32>().max(1.0);
     widths.iter().map(|w| w * total / sum).collect()
 }
@@ -506,305 +507,6 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         overflows: l.overflows,
         pages,
     })
-}
-
-/// One 公开表 from its template: 表号, title, 部门/年度/单位 line, merged header, rows, note.
-/// The sizes a table is tried at (its grid text 9 pt × k), and the smallest it is set in.
-const TABLE_SCALES: [f32; 4] = [1.0, 0.96, 0.92, TABLE_MIN_PT / 9.0];
-pub const TABLE_MIN_PT: f32 = 8.0;
-
-/// The largest of `scales` at which `draw` uses the fewest pages, drawn on a trial layout that
-/// starts where `l` stands (same orientation, same height used on the current page). With
-/// `one_page`, only a fit on one page counts (a long form stays at full size across pages).
-fn fitted(
-    f: &Fonts,
-    l: &Layout,
-    landscape: bool,
-    scales: &[f32],
-    one_page: bool,
-    draw: impl Fn(&mut Layout, f32),
-) -> f32 {
-    let offset = l.y - l.top();
-    let pages = |k: f32| {
-        let mut trial = Layout::new(f);
-        trial.new_page(landscape);
-        trial.y += offset;
-        draw(&mut trial, k);
-        trial.pages.len()
-    };
-    // Most tables and forms fit at full size: one trial is enough.
-    if pages(scales[0]) == 1 {
-        return scales[0];
-    }
-    let counts: Vec<usize> = scales.iter().map(|k| pages(*k)).collect();
-    let best = counts.iter().copied().min().unwrap_or(1);
-    if one_page && best > 1 {
-        return scales[0];
-    }
-    scales
-        .iter()
-        .zip(&counts)
-        .find(|(_, n)| **n == best)
-        .map(|(k, _)| *k)
-        .unwrap_or(1.0)
-}
-
-/// Grid settings for text at 9 pt × `k`: padding and leading tighten with the text.
-fn tighten(l: &mut Layout, k: f32) -> (f32, f32) {
-    let old = (l.pad, l.leading);
-    l.pad = old.0 * k * k;
-    l.leading = 1.2 + (old.1 - 1.2) * ((k - 0.8).max(0.0) / 0.2).min(1.0);
-    old
-}
-
-#[allow(clippy::too_many_arguments)]
-fn table(l: &mut Layout, model: &Model, wb: &Workbook, ti: usize, unit: &str, year: i32, k: f32) {
-    let old = tighten(l, k);
-    table_body(l, model, wb, ti, unit, year, (9.0 * k).max(TABLE_MIN_PT), k);
-    (l.pad, l.leading) = old;
-}
-
-#[allow(clippy::too_many_arguments)]
-fn table_body(
-    l: &mut Layout,
-    model: &Model,
-    wb: &Workbook,
-    ti: usize,
-    unit: &str,
-    year: i32,
-    size: f32,
-    k: f32,
-) {
-    let t = &model.set.tables[ti];
-    let sh = sheet(model, ti);
-    let w = l.content_width();
-    let widths = fit(&sh.widths, w);
-    let (x, right) = (l.left(), l.left() + w);
-    l.heading(&t.title, 15.0, true);
-    let base = l.y + 4.0;
-    l.text(x, base, 9.0, Face::Serif, &t.label);
-    let owner = t.owner();
-    l.aligned(
-        x,
-        w,
-        base,
-        9.0,
-        Face::Serif,
-        &format!("{owner}：{unit}     {year}年度"),
-        Align::Center,
-    );
-    let unit_text = t.unit_text();
-    let uw = l.f.width_mm(Face::Serif, &unit_text, 9.0);
-    l.text(right - uw, base, 9.0, Face::Serif, &unit_text);
-    l.y += 6.5;
-    let head: Vec<HeadCell> = sh
-        .header
-        .iter()
-        .map(|h| HeadCell {
-            text: h.text.clone(),
-            row: h.row,
-            col: h.col,
-            rowspan: h.rowspan,
-            colspan: h.colspan,
-        })
-        .collect();
-    l.head(&widths, &head, sh.header_rows);
-    l.repeat = Some(Repeat {
-        caption: format!("{} {}（续）", t.label, t.title),
-        widths: widths.clone(),
-        head,
-        head_rows: sh.header_rows,
-    });
-    let empty = sh.rows.iter().all(|r| {
-        r.cells.iter().all(|c| match c {
-            SheetCell::Cell(id) => {
-                model.cells[*id as usize].kind == CellKind::Locked || model.value_of(*id).is_zero()
-            }
-            _ => true,
-        })
-    });
-    if empty {
-        // The unit's own reason if it gave one, else the set's wording (with the year).
-        let own = wb
-            .texts
-            .get(&format!("{}{}", crate::engine::NO_DATA, t.id))
-            .map(|r| r.trim())
-            .filter(|r| !r.is_empty())
-            .map(|r| {
-                if r.starts_with("说明") || r.starts_with("注") {
-                    r.to_string()
-                } else {
-                    format!("说明：{r}")
-                }
-            });
-        let text = match own {
-            Some(r) => r,
-            None if t.empty_text.is_empty() => "说明：本表无数据".to_string(),
-            None => t.empty_text.replace("{year}", &model.year.to_string()),
-        };
-        let text = text.as_str();
-        l.row(
-            &widths,
-            &[Cell::new(text, Align::Center).span(widths.len())],
-            9.0,
-        );
-    } else {
-        for r in &sh.rows {
-            if r.heading {
-                let text = r
-                    .cells
-                    .iter()
-                    .find_map(|c| match c {
-                        SheetCell::Text(s, _) => Some(s.clone()),
-                        _ => None,
-                    })
-                    .unwrap_or_default();
-                l.row(
-                    &widths,
-                    &[Cell::new(text, Align::Left).span(widths.len()).size(size)],
-                    6.5 * k,
-                );
-                continue;
-            }
-            let cells: Vec<Cell> = r
-                .cells
-                .iter()
-                .map(|c| match c {
-                    SheetCell::Blank => Cell::new("", Align::Left),
-                    SheetCell::Text(s, a) => Cell::new(s.clone(), align(*a)).size(size),
-                    SheetCell::Cell(id) => {
-                        let a = if model.cells[*id as usize].kind == CellKind::Locked {
-                            Align::Center
-                        } else {
-                            Align::Right
-                        };
-                        Cell::new(cell_text(model, *id), a).nowrap().size(size)
-                    }
-                })
-                .collect();
-            l.row(&widths, &cells, 6.5 * k);
-        }
-    }
-    l.repeat = None;
-    if !t.note.is_empty() {
-        l.y += 1.5;
-        l.para(&t.note, 9.0, false);
-    }
-}
-
-/// The sizes a form is tried at to keep to one page: grid text 9 pt × k, never below
-/// FORM_MIN_PT.
-const FORM_SCALES: [f32; 5] = [1.0, 0.95, 0.9, 0.86, FORM_MIN_PT / 9.0];
-/// The smallest grid text a form is set in to keep it on one page (paper forms use 8–9 pt).
-pub const FORM_MIN_PT: f32 = 7.5;
-
-/// A 绩效 form in its paper layout, its grid text at 9 pt × `k` (rows, gaps and padding
-/// tighten with it; the rows to sign in and the stamp box keep room to sign and stamp).
-fn form(l: &mut Layout, s: &Scored, year: i32, k: f32) {
-    let w = l.content_width();
-    let old = tighten(l, k);
-    form_rows(l, s, year, k, w);
-    (l.pad, l.leading) = old;
-}
-
-fn form_rows(l: &mut Layout, s: &Scored, year: i32, k: f32, w: f32) {
-    use crate::perf::sheet::SRow;
-    for row in crate::perf::sheet::form_sheet(s, year).rows {
-        match row {
-            SRow::Heading { text, size, center } => l.heading(&text, size * k.max(0.9), center),
-            SRow::Meta(pairs) => {
-                let size = (10.0 * k).max(FORM_MIN_PT);
-                let n = pairs.len();
-                for (i, (label, v)) in pairs.iter().enumerate() {
-                    let text = format!("{label}：{}", v.text);
-                    let a = if i + 1 == n && n > 1 {
-                        Align::Right
-                    } else {
-                        Align::Left
-                    };
-                    l.aligned(l.left(), w, l.y + 4.0, size, Face::Serif, &text, a);
-                }
-                l.y += 6.0 * k;
-            }
-            SRow::Subtitle(text) => {
-                l.aligned(
-                    l.left(),
-                    w,
-                    l.y + 3.0,
-                    10.0,
-                    Face::Serif,
-                    &text,
-                    Align::Center,
-                );
-                l.y += 6.0;
-            }
-            SRow::Note { text, size } => l.para(&text, (size * k).max(FORM_MIN_PT), false),
-            SRow::Gap(mm) => l.y += mm * k,
-            SRow::Grid {
-                widths,
-                cells,
-                min_h,
-            } => {
-                let size = (9.0 * k).max(FORM_MIN_PT);
-                let cells: Vec<Cell> = cells
-                    .into_iter()
-                    .map(|c| {
-                        if c.cont {
-                            // The label of a merged cell, printed again at the top of a page.
-                            return Cell {
-                                text: c.text,
-                                size,
-                                ..Cell::cont()
-                            };
-                        }
-                        let mut cell = Cell::new(c.text, align(c.align)).span(c.span);
-                        cell.size = size;
-                        if c.number {
-                            cell = cell.nowrap();
-                        }
-                        if c.strong {
-                            cell.face(Face::Sans)
-                        } else {
-                            cell
-                        }
-                    })
-                    .collect();
-                // Rows to sign in keep most of their height, the stamp box at least 14 mm (the
-                // seal goes over the row, as on paper); ordinary rows shrink to their text.
-                let min_h = if min_h > 22.0 {
-                    (min_h * k.powi(4)).max(10.0)
-                } else if min_h >= 10.0 {
-                    min_h * k * k
-                } else {
-                    min_h * k.powi(4)
-                };
-                l.row(&fit(&widths, w), &cells, min_h);
-            }
-            SRow::RepeatStart {
-                caption,
-                widths,
-                head,
-            } => {
-                l.repeat = Some(Repeat {
-                    caption,
-                    widths: fit(&widths, w),
-                    head: head
-                        .into_iter()
-                        .enumerate()
-                        .map(|(i, text)| HeadCell {
-                            text,
-                            row: 0,
-                            col: i,
-                            rowspan: 1,
-                            colspan: 1,
-                        })
-                        .collect(),
-                    head_rows: 1,
-                });
-            }
-            SRow::RepeatEnd => l.repeat = None,
-        }
-    }
 }
 
 /// A horizontal bar chart: title, one bar per row with its name and amount and share.

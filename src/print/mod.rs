@@ -88,6 +88,7 @@ impl Document {
 
 pub mod doc;
 pub mod layout;
+mod sheets;
 pub mod verify;
 
 pub use doc::{Options, Part};
