@@ -182,24 +182,15 @@ pub fn about_text(reg: &Registry) -> String {
             set.tables.len()
         ));
     }
-    s.push_str("绩效表单：");
-    s.push_str(
-        &reg.forms
-            .iter()
-            .map(|f| f.id.as_str())
-            .collect::<Vec<_>>()
-            .join("、"),
-    );
-    s.push_str("\n评分口径：");
-    s.push_str(
-        &reg.profiles
-            .iter()
-            .map(|p| p.id.as_str())
-            .collect::<Vec<_>>()
-            .join("、"),
-    );
+    let forms: Vec<&str> = reg.forms.iter().map(|f| f.id.as_str()).collect();
+    let profiles: Vec<&str> = reg.profiles.iter().map(|p| p.id.as_str()).collect();
     s.push_str(&format!(
-        "\n\n许可：本程序 {}；内置字体 Noto Serif SC / Noto Sans SC（SIL Open Font License 1.1，见 assets/fonts/OFL.txt）\n",
+        "绩效表单：{}\n评分口径：{}",
+        forms.join("、"),
+        profiles.join("、")
+    ));
+    s.push_str(&format!(
+        "\n\n许可：本程序 {}；内置字体 Noto Serif SC / Noto Sans SC（SIL Open Font License 1.1，全文见随程序附带的 OFL.txt：安装版在 /usr/share/doc/gongkai/，源码在 assets/fonts/）\n",
         env!("CARGO_PKG_LICENSE")
     ));
     s
