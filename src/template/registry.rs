@@ -6,7 +6,38 @@ use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
 use std::path::Path;
 
-static ASSETS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/assets");
+/// What the program reads at run time, by folder of assets/ (icons, desktop files and the licence
+/// there are for packages only and stay out of the binary).
+static ASSETS: [(&str, Dir<'static>); 7] = [
+    (
+        "templates",
+        include_dir!("$CARGO_MANIFEST_DIR/assets/templates"),
+    ),
+    ("codes", include_dir!("$CARGO_MANIFEST_DIR/assets/codes")),
+    ("forms", include_dir!("$CARGO_MANIFEST_DIR/assets/forms")),
+    (
+        "profiles",
+        include_dir!("$CARGO_MANIFEST_DIR/assets/profiles"),
+    ),
+    (
+        "narrative",
+        include_dir!("$CARGO_MANIFEST_DIR/assets/narrative"),
+    ),
+    (
+        "samples",
+        include_dir!("$CARGO_MANIFEST_DIR/assets/samples"),
+    ),
+    ("fonts", include_dir!("$CARGO_MANIFEST_DIR/assets/fonts")),
+];
+
+/// An embedded file by its path under assets/ ("fonts/NotoSansSC-Regular-subset.otf").
+fn asset(path: &str) -> Option<&'static include_dir::File<'static>> {
+    let (top, rest) = path.split_once('/')?;
+    ASSETS
+        .iter()
+        .find(|(name, _)| *name == top)
+        .and_then(|(_, d)| d.get_file(rest))
+}
 
 /// All template sets and code lists known to the application.
 #[derive(Debug, Clone)]
@@ -163,27 +194,30 @@ impl Registry {
 /// The embedded assets as a file map (templates and code lists only).
 pub fn embedded_files() -> Files {
     let mut files = Files::new();
-    fn walk(d: &Dir<'static>, out: &mut Files) {
+    fn walk(top: &str, d: &Dir<'static>, out: &mut Files) {
         for f in d.files() {
-            let p = f.path().to_string_lossy().replace('\\', "/");
-            let dirs = ["templates/", "codes/", "forms/", "profiles/", "narrative/"];
-            if dirs.iter().any(|d| p.starts_with(d)) && p.ends_with(".toml") {
+            let p = format!("{top}/{}", f.path().to_string_lossy().replace('\\', "/"));
+            if p.ends_with(".toml") {
                 if let Some(t) = f.contents_utf8() {
                     out.insert(p, t.to_string());
                 }
             }
         }
         for sub in d.dirs() {
-            walk(sub, out);
+            walk(top, sub, out);
         }
     }
-    walk(&ASSETS, &mut files);
+    for (top, d) in ASSETS.iter() {
+        if ["templates", "codes", "forms", "profiles", "narrative"].contains(top) {
+            walk(top, d, &mut files);
+        }
+    }
     files
 }
 
 /// A file embedded under assets/ (samples), by relative path.
 pub fn embedded_asset(path: &str) -> Option<&'static str> {
-    ASSETS.get_file(path).and_then(|f| f.contents_utf8())
+    asset(path).and_then(|f| f.contents_utf8())
 }
 
 fn collect_dir(root: &Path, dir: &Path, out: &mut Files) -> Result<(), TemplateError> {
@@ -210,5 +244,5 @@ fn collect_dir(root: &Path, dir: &Path, out: &mut Files) -> Result<(), TemplateE
 
 /// A binary file embedded under assets/ (fonts), by relative path.
 pub fn embedded_bytes(path: &str) -> Option<&'static [u8]> {
-    ASSETS.get_file(path).map(|f| f.contents())
+    asset(path).map(|f| f.contents())
 }

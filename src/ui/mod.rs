@@ -43,10 +43,13 @@ pub fn install_fonts(ctx: &egui::Context) {
             "noto-sans-sc".into(),
             std::sync::Arc::new(egui::FontData::from_static(bytes)),
         );
+        // The one face for every text (Latin included): egui's own fonts are not built in.
         for fam in [egui::FontFamily::Proportional, egui::FontFamily::Monospace] {
-            if let Some(list) = fonts.families.get_mut(&fam) {
-                list.push("noto-sans-sc".into());
-            }
+            fonts
+                .families
+                .entry(fam)
+                .or_default()
+                .push("noto-sans-sc".into());
         }
     }
     ctx.set_fonts(fonts);
@@ -631,13 +634,7 @@ impl App {
                 }
                 ui.separator();
                 let wb = self.store.workbook();
-                ui.label(
-                    RichText::new(format!(
-                        "{} {}年度 · {}",
-                        wb.unit.name, wb.unit.year, self.set.name
-                    ))
-                    .strong(),
-                );
+                // 样例 / 只读 first, where a narrow window still shows them.
                 if wb.is_sample() {
                     ui.label(
                         RichText::new("样例（只供查看和练习）")
@@ -648,6 +645,13 @@ impl App {
                 if self.store.is_read_only() {
                     ui.label(RichText::new("只读").color(Color32::from_rgb(180, 90, 0)));
                 }
+                ui.label(
+                    RichText::new(format!(
+                        "{} {}年度 · {}",
+                        wb.unit.name, wb.unit.year, self.set.name
+                    ))
+                    .strong(),
+                );
             });
         });
     }
