@@ -137,3 +137,57 @@ fn sigkill_at_random_moments_loses_no_acknowledged_edit() {
     }
     assert!(acked_total > 0, "the child made progress");
 }
+
+#[test]
+fn a_new_workbook_never_inherits_the_log_of_a_deleted_one_of_the_same_name() {
+    use gongkai::store::{Change, Store};
+    let dir = std::env::temp_dir().join(format!("gongkai 公开-stale-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let p = dir.join("本单位.gongkai");
+    let wb = gongkai::io::json::from_json(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/assets/samples/juesuan-2023-yangquan.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    // A session that ends without closing (a crash) leaves its last edit only in the -wal file:
+    // copy the log while the edit is there, close, and put the copy back as the crash would
+    // have left it.
+    let mut s = Store::create(&p, &wb).unwrap();
+    s.apply(
+        "输入",
+        &[Change::value(
+            "03",
+            "2080902",
+            "3",
+            Some("4".parse().unwrap()),
+        )],
+    )
+    .unwrap();
+    let mut wal = p.as_os_str().to_owned();
+    wal.push("-wal");
+    let wal = std::path::PathBuf::from(wal);
+    let log = std::fs::read(&wal).unwrap();
+    assert!(!log.is_empty());
+    drop(s);
+    std::fs::write(&wal, &log).unwrap();
+    // The user deletes the file and makes a new one with the same name: it holds what it was
+    // made from, nothing of the old log.
+    std::fs::remove_file(&p).unwrap();
+    let s = Store::create(&p, &wb).unwrap();
+    let stale = |w: &gongkai::engine::Workbook| w.value("03", "2080902", "3");
+    assert_eq!(stale(s.workbook()), stale(&wb), "the old log was replayed");
+    assert!(s.workbook() == &wb);
+    drop(s);
+    let again = Store::open(&p).unwrap();
+    assert_eq!(
+        stale(again.workbook()),
+        stale(&wb),
+        "the old log was replayed"
+    );
+    assert!(again.workbook() == &wb);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -381,6 +381,13 @@ impl Store {
             return Err(StoreError::Exists { path: disp(path) });
         }
         crate::fsio::sweep_stale_temps(path);
+        // Side files left by a workbook of the same name that was deleted after a crash belong to
+        // no file now; SQLite would replay that old log into the new workbook.
+        for side in ["-wal", "-shm", "-journal"] {
+            let mut n = path.as_os_str().to_owned();
+            n.push(side);
+            let _ = std::fs::remove_file(PathBuf::from(n));
+        }
         let mut tmp_name = path.as_os_str().to_owned();
         tmp_name.push(format!(".tmp-{}", std::process::id()));
         let tmp = PathBuf::from(tmp_name);
