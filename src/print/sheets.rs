@@ -69,22 +69,8 @@ pub(super) fn table(
     year: i32,
     k: f32,
 ) {
+    let size = (9.0 * k).max(TABLE_MIN_PT);
     let old = tighten(l, k);
-    table_body(l, model, wb, ti, unit, year, (9.0 * k).max(TABLE_MIN_PT), k);
-    (l.pad, l.leading) = old;
-}
-
-#[allow(clippy::too_many_arguments)]
-fn table_body(
-    l: &mut Layout,
-    model: &Model,
-    wb: &Workbook,
-    ti: usize,
-    unit: &str,
-    year: i32,
-    size: f32,
-    k: f32,
-) {
     let t = &model.set.tables[ti];
     let sh = sheet(model, ti);
     let w = l.content_width();
@@ -200,6 +186,7 @@ fn table_body(
         l.y += 1.5;
         l.para(&t.note, 9.0, false);
     }
+    (l.pad, l.leading) = old;
 }
 
 /// The sizes a form is tried at to keep to one page: grid text 9 pt × k, never below
@@ -211,14 +198,9 @@ pub const FORM_MIN_PT: f32 = 7.5;
 /// A 绩效 form in its paper layout, its grid text at 9 pt × `k` (rows, gaps and padding
 /// tighten with it; the rows to sign in and the stamp box keep room to sign and stamp).
 pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32) {
+    use crate::perf::sheet::SRow;
     let w = l.content_width();
     let old = tighten(l, k);
-    form_rows(l, s, year, k, w);
-    (l.pad, l.leading) = old;
-}
-
-fn form_rows(l: &mut Layout, s: &Scored, year: i32, k: f32, w: f32) {
-    use crate::perf::sheet::SRow;
     for row in crate::perf::sheet::form_sheet(s, year).rows {
         match row {
             SRow::Heading { text, size, center } => l.heading(&text, size * k.max(0.9), center),
@@ -315,4 +297,5 @@ fn form_rows(l: &mut Layout, s: &Scored, year: i32, k: f32, w: f32) {
             SRow::RepeatEnd => l.repeat = None,
         }
     }
+    (l.pad, l.leading) = old;
 }
