@@ -374,16 +374,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
         let label = crate::perf::audit::label_of(s.template, &s.score);
         toc.entries
             .push((1, format!("附件{} {label}", i + 1), l.page_no()));
-        if whole || forms.len() > 1 {
-            l.text(
-                l.left(),
-                l.y + 4.0,
-                10.0,
-                Face::Sans,
-                &format!("附件{}", i + 1),
-            );
-            l.y += 7.0;
-        }
+        let tag = (whole || forms.len() > 1).then(|| format!("附件{}", i + 1));
         // Like the paper: a form goes on one page whenever it fits, set from 9 pt down to
         // FORM_MIN_PT (with tighter rows); otherwise at full size across pages.
         let scale = fitted(
@@ -392,9 +383,9 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             s.template.orientation == "landscape",
             &FORM_SCALES,
             true,
-            |t, k| form(t, s, year, k),
+            |t, k| form(t, s, year, k, tag.as_deref()),
         );
-        form(&mut l, s, year, scale);
+        form(&mut l, s, year, scale, tag.as_deref());
     }
     if l.pages.is_empty() {
         return Err("没有可导出的内容".into());
@@ -402,6 +393,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
     // 目录: laid out after the content, inserted after the cover; content pages keep their
     // numbers because numbering starts after the 目录.
     if whole {
+        l.close_grid();
         let content = std::mem::take(&mut l.pages);
         let mut t = Layout::new(f);
         t.new_page(false);

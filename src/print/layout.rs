@@ -112,6 +112,34 @@ pub struct Layout<'f> {
     /// a multiple of the text size. A form set smaller to keep to its page tightens both.
     pub pad: f32,
     pub leading: f32,
+    /// Bottom rules of the last grid row, drawn only where no row follows directly below (a
+    /// row below draws its own top rule, and a cell continuing a merge wants none).
+    pending: Vec<Pending>,
+    /// Merged cells still growing: their label is centred in the merged height when they end.
+    merges: Vec<Merge>,
+}
+
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    page: usize,
+    x1: f32,
+    x2: f32,
+    y: f32,
+}
+
+/// A cell whose label may be the head of a vertical merge.
+#[derive(Debug, Clone)]
+struct Merge {
+    page: usize,
+    x: f32,
+    w: f32,
+    /// The label's items on its page.
+    items: std::ops::Range<usize>,
+    text_top: f32,
+    text_h: f32,
+    top: f32,
+    bottom: f32,
+    grown: bool,
 }
 
 impl<'f> Layout<'f> {
@@ -127,6 +155,8 @@ impl<'f> Layout<'f> {
             body_top: 0.0,
             pad: PAD,
             leading: LEADING,
+            pending: Vec::new(),
+            merges: Vec::new(),
         }
     }
 
@@ -162,6 +192,7 @@ impl<'f> Layout<'f> {
     }
 
     pub fn new_page(&mut self, landscape: bool) {
+        self.close_grid();
         self.landscape = landscape;
         self.pages.push(Page {
             width: self.width(),
@@ -170,6 +201,47 @@ impl<'f> Layout<'f> {
         });
         self.y = self.top();
         self.body_top = self.y;
+    }
+
+    /// Ends the grid drawn last: its outstanding bottom rules are drawn and its merged labels
+    /// centred. Called by a new page and by `finish`; call it before taking the pages.
+    pub fn close_grid(&mut self) {
+        for p in std::mem::take(&mut self.pending) {
+            self.rule_on(p.page, p.x1, p.y, p.x2, p.y);
+        }
+        for m in std::mem::take(&mut self.merges) {
+            self.centre(&m);
+        }
+    }
+
+    fn rule_on(&mut self, page: usize, x1: f32, y1: f32, x2: f32, y2: f32) {
+        if let Some(p) = self.pages.get_mut(page) {
+            p.items.push(Item::Line {
+                x1,
+                y1,
+                x2,
+                y2,
+                width: LINE,
+            });
+        }
+    }
+
+    /// A merged label, printed at the top of its first row, moved to the middle of the merge.
+    fn centre(&mut self, m: &Merge) {
+        if !m.grown {
+            return;
+        }
+        let dy = m.top + (m.bottom - m.top - m.text_h) / 2.0 - m.text_top;
+        if dy <= 0.01 {
+            return;
+        }
+        if let Some(p) = self.pages.get_mut(m.page) {
+            for it in &mut p.items[m.items.clone()] {
+                if let Item::Text(r) = it {
+                    r.y += dy;
+                }
+            }
+        }
     }
 
     /// Index of the current page.
@@ -340,15 +412,63 @@ impl<'f> Layout<'f> {
 
     /// A heading line.
     pub fn heading(&mut self, text: &str, size: f32, center: bool) {
+        self.tagged_heading(None, text, size, center);
+    }
+
+    /// A heading with a small tag (「附件3」) at the left of its first line, as the paper puts
+    /// it beside a centred title: the tag takes no line of its own. A title too wide to leave
+    /// the tag room gets the tag on a line above.
+    pub fn tagged_heading(&mut self, tag: Option<&str>, text: &str, size: f32, center: bool) {
         let lh = size * 0.3528 * 1.9;
-        self.need(lh + 4.0);
-        let baseline = self.y + lh * 0.75;
         let (x, w) = (self.left(), self.content_width());
-        let a = if center { Align::Center } else { Align::Left };
-        for line in self.wrap(text, w, size, Face::Sans) {
-            self.aligned(x, w, baseline, size, Face::Sans, &line, a);
+        let tag_size = 10.0;
+        let tag_w = tag.map_or(0.0, |t| self.f.width_mm(Face::Sans, t, tag_size) + 2.0);
+        let lines = self.wrap(text, w, size, Face::Sans);
+        let widest = lines
+            .iter()
+            .map(|l| self.f.width_mm(Face::Sans, l, size))
+            .fold(0.0, f32::max);
+        let beside = center && (w - widest) / 2.0 >= tag_w;
+        if let (Some(t), false) = (tag, beside) {
+            self.need(lh + 4.0);
+            self.text(x, self.y + 4.0, tag_size, Face::Sans, t);
+            self.y += 7.0;
         }
-        self.y += lh + 1.0;
+        self.need(lines.len() as f32 * lh + 4.0);
+        let mut baseline = self.y + lh * 0.75;
+        if let (Some(t), true) = (tag, beside) {
+            self.text(x, baseline, tag_size, Face::Sans, t);
+        }
+        let a = if center { Align::Center } else { Align::Left };
+        for line in &lines {
+            self.aligned(x, w, baseline, size, Face::Sans, line, a);
+            baseline += lh;
+        }
+        self.y += lines.len().max(1) as f32 * lh + 1.0;
+    }
+
+    /// The height `para` takes for `text`.
+    pub fn para_height(&self, text: &str, size: f32) -> f32 {
+        let lh = size * 0.3528 * 1.75;
+        self.wrap(text, self.content_width(), size, Face::Serif).len() as f32 * lh
+    }
+
+    /// The height `row` gives these cells (not split, at the top of a page).
+    pub fn row_height(&self, widths: &[f32], cells: &[Cell], min_h: f32) -> f32 {
+        let mut boxes = Vec::new();
+        let mut col = 0;
+        let mut x = 0.0;
+        for c in cells {
+            let end = (col + c.span).min(widths.len());
+            let w: f32 = widths[col..end].iter().sum();
+            boxes.push((x, w));
+            x += w;
+            col = end;
+        }
+        self.wrap_cells(cells, &boxes, true)
+            .iter()
+            .map(|(l, lh, _)| l.len() as f32 * lh + 2.0 * self.pad)
+            .fold(min_h, f32::max)
     }
 
     /// A body paragraph, first line indented by two characters (两个全角空格).
@@ -560,21 +680,61 @@ impl<'f> Layout<'f> {
         continued: bool,
     ) {
         let y = self.y;
+        let page = self.page_no();
+        let at_top = (y - self.top()).abs() < 0.01;
+        // The row above, if it ends where this one starts: this row's top rules replace its
+        // bottom rules where they meet (and a merge has none); the rest are drawn.
+        let follows = |p: &Pending| p.page == page && (p.y - y).abs() < 0.01;
+        let spans: Vec<(f32, f32)> = boxes.iter().map(|(x, w)| (x0 + x, x0 + x + w)).collect();
+        for p in std::mem::take(&mut self.pending) {
+            if !follows(&p) {
+                self.rule_on(p.page, p.x1, p.y, p.x2, p.y);
+                continue;
+            }
+            for (a, b) in uncovered((p.x1, p.x2), &spans) {
+                self.rule_on(p.page, a, p.y, b, p.y);
+            }
+        }
+        let open = std::mem::take(&mut self.merges);
+        let mut next: Vec<Merge> = Vec::new();
+        let mut grown = vec![false; open.len()];
         for ((c, (x, w)), (lines, lh, size)) in cells.iter().zip(boxes).zip(wrapped) {
             let size = *size;
             let x = x0 + x;
-            if !c.cont || continued || (y - self.top()).abs() < 0.01 {
+            let merged = c.cont && !continued && !at_top;
+            if !merged {
                 self.rule(x, y, x + w, y);
             }
-            self.rule(x, y + h, x + w, y + h);
+            self.pending.push(Pending {
+                page,
+                x1: x,
+                x2: x + w,
+                y: y + h,
+            });
             self.rule(x, y, x, y + h);
             self.rule(x + w, y, x + w, y + h);
+            if merged {
+                if let Some(k) = open.iter().position(|m| {
+                    m.page == page
+                        && (m.x - x).abs() < 0.01
+                        && (m.w - w).abs() < 0.01
+                        && (m.bottom - y).abs() < 0.01
+                }) {
+                    let mut m = open[k].clone();
+                    m.bottom = y + h;
+                    m.grown = true;
+                    grown[k] = true;
+                    next.push(m);
+                }
+            }
             let th = lines.len() as f32 * lh;
             let mut base = if lines.len() > 1 || continued {
                 y + self.pad + lh * 0.78
             } else {
                 y + (h - th) / 2.0 + lh * 0.78
             };
+            let first_item = self.pages.last().map_or(0, |p| p.items.len());
+            let text_top = base - lh * 0.78;
             for l in lines {
                 let (bx, bw) = (x + self.pad, w - 2.0 * self.pad);
                 if self.f.width_mm(c.face, l, size) > bw + 0.5 {
@@ -586,11 +746,32 @@ impl<'f> Layout<'f> {
                 self.aligned(bx, bw, base, size, c.face, l, c.align);
                 base += lh;
             }
+            if !merged && !lines.is_empty() && !continued {
+                let last_item = self.pages.last().map_or(0, |p| p.items.len());
+                next.push(Merge {
+                    page,
+                    x,
+                    w: *w,
+                    items: first_item..last_item,
+                    text_top,
+                    text_h: th,
+                    top: y,
+                    bottom: y + h,
+                    grown: false,
+                });
+            }
         }
+        for (m, g) in open.iter().zip(grown) {
+            if !g {
+                self.centre(m);
+            }
+        }
+        self.merges = next;
     }
 
     /// Page numbers and the watermark (草稿, or 样例 on a bundled sample), after layout.
     pub fn finish(&mut self, first_numbered: usize, watermark: Option<&str>, footnote: &str) {
+        self.close_grid();
         let mut n = 0;
         for (i, p) in self.pages.iter_mut().enumerate() {
             let (w, h) = (p.width, p.height);
@@ -635,6 +816,31 @@ impl<'f> Layout<'f> {
             }
         }
     }
+}
+
+/// The parts of `seg` that none of `spans` covers.
+fn uncovered(seg: (f32, f32), spans: &[(f32, f32)]) -> Vec<(f32, f32)> {
+    let mut out = vec![seg];
+    for &(a, b) in spans {
+        out = out
+            .into_iter()
+            .flat_map(|(x1, x2)| {
+                let mut keep = Vec::new();
+                if a > x1 + 0.01 {
+                    keep.push((x1, a.min(x2)));
+                }
+                if b < x2 - 0.01 {
+                    keep.push((b.max(x1), x2));
+                }
+                if b <= x1 + 0.01 || a >= x2 - 0.01 {
+                    return vec![(x1, x2)];
+                }
+                keep
+            })
+            .filter(|(x1, x2)| x2 - x1 > 0.01)
+            .collect();
+    }
+    out
 }
 
 #[cfg(test)]

@@ -111,6 +111,12 @@ pub(super) fn table(
         head,
         head_rows: sh.header_rows,
     });
+    // A 注 never stands alone on a page: the last row goes over with it.
+    let note_h = if t.note.is_empty() {
+        0.0
+    } else {
+        1.5 + l.para_height(&t.note, 9.0)
+    };
     let empty = sh.rows.iter().all(|r| {
         r.cells.iter().all(|c| match c {
             SheetCell::Cell(id) => {
@@ -138,14 +144,11 @@ pub(super) fn table(
             None if t.empty_text.is_empty() => "说明：本表无数据".to_string(),
             None => t.empty_text.replace("{year}", &model.year.to_string()),
         };
-        let text = text.as_str();
-        l.row(
-            &widths,
-            &[Cell::new(text, Align::Center).span(widths.len())],
-            9.0,
-        );
+        let cells = [Cell::new(text, Align::Center).span(widths.len())];
+        l.need(l.row_height(&widths, &cells, 9.0) + note_h);
+        l.row(&widths, &cells, 9.0);
     } else {
-        for r in &sh.rows {
+        for (i, r) in sh.rows.iter().enumerate() {
             if r.heading {
                 let text = r
                     .cells
@@ -178,6 +181,9 @@ pub(super) fn table(
                     }
                 })
                 .collect();
+            if i + 1 == sh.rows.len() {
+                l.need(l.row_height(&widths, &cells, 6.5 * k) + note_h);
+            }
             l.row(&widths, &cells, 6.5 * k);
         }
     }
@@ -197,13 +203,26 @@ pub const FORM_MIN_PT: f32 = 7.5;
 
 /// A 绩效 form in its paper layout, its grid text at 9 pt × `k` (rows, gaps and padding
 /// tighten with it; the rows to sign in and the stamp box keep room to sign and stamp).
-pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32) {
+/// `tag` (「附件3」) goes beside the form's title, or on a line above when the form does not
+/// start with one.
+pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32, tag: Option<&str>) {
     use crate::perf::sheet::SRow;
     let w = l.content_width();
     let old = tighten(l, k);
-    for row in crate::perf::sheet::form_sheet(s, year).rows {
+    let rows = crate::perf::sheet::form_sheet(s, year).rows;
+    let titled = matches!(rows.first(), Some(SRow::Heading { .. }));
+    if let (Some(t), false) = (tag, titled) {
+        l.text(l.left(), l.y + 4.0, 10.0, Face::Sans, t);
+        l.y += 7.0;
+    }
+    for (i, row) in rows.into_iter().enumerate() {
         match row {
-            SRow::Heading { text, size, center } => l.heading(&text, size * k.max(0.9), center),
+            SRow::Heading { text, size, center } => l.tagged_heading(
+                tag.filter(|_| i == 0),
+                &text,
+                size * k.max(0.9),
+                center,
+            ),
             SRow::Meta(pairs) => {
                 let size = (10.0 * k).max(FORM_MIN_PT);
                 let n = pairs.len();
@@ -298,4 +317,62 @@ pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32) {
         }
     }
     (l.pad, l.leading) = old;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::print::Item;
+
+    /// Wherever on its page a table starts, its 注 is never the first thing on a page: the
+    /// last row goes over with it.
+    #[test]
+    fn a_note_never_stands_alone_on_a_page() {
+        let reg = crate::template::Registry::builtin();
+        let wb = crate::io::json::from_json(include_str!(
+            "../../assets/samples/juesuan-2023-yangquan.json"
+        ))
+        .unwrap();
+        let set = reg.set(&wb.template_set).unwrap();
+        let full = crate::evaluate::evaluate_full(reg, set, &wb).unwrap();
+        let model = &full.ev.model;
+        let f = super::super::fonts::fonts().unwrap();
+        let ti = set.tables.iter().position(|t| t.id == "01").unwrap();
+        let note = &set.tables[ti].note;
+        assert!(!note.is_empty());
+        let heads: Vec<String> = sheet(model, ti)
+            .header
+            .iter()
+            .map(|h| h.text.clone())
+            .collect();
+        let mut spilled = 0;
+        for offset in 0..200 {
+            let mut l = Layout::new(f);
+            l.new_page(false);
+            l.y += offset as f32;
+            table(&mut l, model, &wb, ti, "单位", 2023, 1.0);
+            l.close_grid();
+            for p in &l.pages[1..] {
+                spilled += 1;
+                let note_y = p.items.iter().find_map(|it| match it {
+                    Item::Text(r) if note.starts_with(&r.text) => Some(r.y),
+                    _ => None,
+                });
+                // A body row above the note on its page: text that is neither the caption nor
+                // the repeated header.
+                if let Some(y) = note_y {
+                    let row_above = p.items.iter().any(|it| match it {
+                        Item::Text(r) => {
+                            r.y < y - 1.0
+                                && !r.text.contains("（续）")
+                                && !heads.iter().any(|h| h.contains(&r.text))
+                        }
+                        _ => false,
+                    });
+                    assert!(row_above, "offset {offset}: 注 alone on a page");
+                }
+            }
+        }
+        assert!(spilled > 0, "the offsets never pushed the table over a page");
+    }
 }
