@@ -45,8 +45,27 @@ pub fn evaluate_full<'s, 'r>(
     if let Some(t) = text.as_ref().filter(|_| tables_entered) {
         ev.findings.extend(t.findings.iter().cloned());
     }
+    // Half-width punctuation in every stored text a reader sees (names, 概况, inputs, forms).
+    ev.findings.extend(
+        crate::narrative::punct::scan(&reg.narrative_rules, set, wb, &form_labels(&scored))
+            .into_iter()
+            .map(|f| f.finding),
+    );
     // Errors first, then warnings, then 提示, across tables, forms and narrative alike (stable:
     // within a severity, the order of the tables and forms).
     ev.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok(Full { ev, text, scored })
+}
+
+/// The printed name of each scored form by record id.
+pub fn form_labels(scored: &[crate::perf::Scored]) -> std::collections::BTreeMap<String, String> {
+    scored
+        .iter()
+        .map(|s| {
+            (
+                s.id.clone(),
+                crate::perf::audit::label_of(s.template, &s.score),
+            )
+        })
+        .collect()
 }

@@ -25,7 +25,7 @@ fn import_then_export_reproduces_the_sample_and_check_agrees() {
     assert_eq!((c1, &j1), (c2, &j2));
     let (_, human, _) = run(&["check", w]);
     assert!(
-        human.contains("错误 8 条，警告 79 条，提示 47 条"),
+        human.contains("错误 8 条，警告 79 条，提示 57 条"),
         "{human}"
     );
 

@@ -96,7 +96,7 @@ pub fn halfwidth_punct(text: &str) -> Vec<(usize, char)> {
     out
 }
 
-fn full_of(c: char) -> char {
+pub(super) fn full_of(c: char) -> char {
     match c {
         ',' => '，',
         ';' => '；',
@@ -134,7 +134,7 @@ fn is_cjk(c: char) -> bool {
     ('\u{4e00}'..='\u{9fff}').contains(&c)
 }
 
-fn around(text: &str, i: usize, len: usize) -> String {
+pub(super) fn around(text: &str, i: usize, len: usize) -> String {
     let start = text[..i]
         .char_indices()
         .rev()

@@ -3,6 +3,7 @@
 //! summary; returns the text with findings in the engine's format.
 
 pub mod lint;
+pub mod punct;
 pub mod render;
 pub mod spec;
 

@@ -418,6 +418,23 @@ impl App {
             self.view = View::Inputs;
             return;
         }
+        // Half-width punctuation: the screen where that text is typed.
+        if f.rule == crate::narrative::punct::RULE {
+            if let Some(tid) = f.row.strip_prefix(crate::engine::NO_DATA) {
+                if let Some(ti) = self.set.table(tid) {
+                    self.select_table(ti);
+                }
+                return;
+            }
+            self.view = if f.row.starts_with(INPUT) {
+                View::Inputs
+            } else if f.row.starts_with(TERM) {
+                View::Terms
+            } else {
+                View::Overview
+            };
+            return;
+        }
         self.view = View::Narrative;
         self.focus_para = Some(f.row.clone());
         self.scroll_to_cursor = true;
