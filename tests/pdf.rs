@@ -710,7 +710,11 @@ fn merged_form_cells_have_no_inner_rules_and_a_centred_label() {
     // The 一级指标 「产出指标」 spans the block's 10 rows: no rule inside it; the 三级指标
     // column beside it is ruled row by row.
     assert_eq!(rules_across(output.x + 1.0), 0);
-    assert!(rules_across(second.x + 1.0) >= 9, "{}", rules_across(second.x + 1.0));
+    assert!(
+        rules_across(second.x + 1.0) >= 9,
+        "{}",
+        rules_across(second.x + 1.0)
+    );
     // Its label sits in the middle of the merge, not at its top.
     assert!(output.y > second.y + 10.0, "{} vs {}", output.y, second.y);
 }

@@ -1575,7 +1575,7 @@ fn half_width_punctuation_is_fixed_with_one_click() {
         .state()
         .findings()
         .iter()
-        .any(|f| f.message.contains("半角标点")));
+        .any(|f| f.rule == "N-用语" && f.message.contains("半角标点")));
     assert!(h.query_by_label("改为全角标点「收入」").is_none());
 }
 
@@ -1616,4 +1616,53 @@ fn a_dialog_owns_the_keyboard_while_it_is_open() {
         h.state().store().workbook().value("03", "2080901", "3"),
         Some(d("7"))
     );
+}
+
+#[test]
+fn half_width_punctuation_is_fixed_with_one_click_and_undone_with_one() {
+    let (mut h, _) = harness("punct");
+    let count = |h: &Harness<'static, App>| {
+        h.state()
+            .findings()
+            .iter()
+            .filter(|f| f.rule == "N-半角")
+            .count()
+    };
+    // The sample's 自评表 are written with ASCII commas in Chinese sentences, as published.
+    let before = count(&h);
+    assert!(before > 0);
+    let first = h
+        .state()
+        .findings()
+        .iter()
+        .find(|f| f.rule == "N-半角")
+        .unwrap()
+        .clone();
+    assert!(
+        first.message.contains("中文里用了半角标点「"),
+        "{}",
+        first.message
+    );
+    // 提示 are listed once shown; each of these carries its fix.
+    assert!(h.query_by_label("改为全角").is_none());
+    // Shown: only the 提示 of the form on screen.
+    h.state_mut().show_view(View::Form(first.table.clone()));
+    h.run();
+    // (By default errors and warnings are on, 提示 off, all tables.)
+    for what in ["错误", "警告", "提示", "仅本表"] {
+        h.get_by_role_and_label(egui::accesskit::Role::CheckBox, what)
+            .click();
+        h.run();
+    }
+    h.query_all_by_label("改为全角").next().unwrap().click();
+    h.run();
+    assert_eq!(count(&h), before - 1);
+    assert!(!h.state().findings().contains(&first));
+    assert_eq!(
+        h.state().store().undo_label().as_deref(),
+        Some("改为全角标点")
+    );
+    h.state_mut().undo();
+    h.run();
+    assert_eq!(count(&h), before);
 }

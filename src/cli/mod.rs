@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 mod args;
 pub use args::parse_args;
+mod print_cmds;
+use print_cmds::*;
 mod store_cmds;
 use store_cmds::*;
 pub mod summary;
@@ -68,27 +70,25 @@ pub enum Command {
     /// 导出公开文件 PDF（A4，官方版式；有错误时为带“草稿”水印的草稿）
     #[command(name = "export-pdf")]
     ExportPdf {
-        /// Workbook file (.sqlite) or interchange JSON
-        file: PathBuf,
+        #[command(flatten)]
+        pdf: PdfArgs,
         /// Output PDF
         #[arg(short = 'o', long = "output", value_name = "OUT.pdf")]
         output: PathBuf,
-        /// all | tables | table:公开05表 | narrative | attachments | form:名称
-        #[arg(long, default_value = "all")]
-        part: String,
-        /// 草稿（默认）：带“草稿”水印
-        #[arg(long, conflicts_with = "final_copy")]
-        draft: bool,
-        /// 定稿：没有错误时才导出；有错误时需 --override 说明原因
-        #[arg(long = "final")]
-        final_copy: bool,
-        /// 在有错误的情况下定稿的原因（写入 PDF 文档信息和页脚）
-        #[arg(long = "override", value_name = "原因")]
-        override_reason: Option<String>,
-        /// 文档日期 YYYY-MM-DD（默认：导出当天）
-        #[arg(long)]
-        date: Option<String>,
     },
+    /// 打印公开文件（与 export-pdf 同样的内容，送到系统的打印机）
+    Print {
+        #[command(flatten)]
+        pdf: PdfArgs,
+        /// 打印机名称（默认：系统的默认打印机；gongkai printers 列出可用的）
+        #[arg(long, value_name = "名称")]
+        printer: Option<String>,
+        /// 份数
+        #[arg(long, default_value_t = 1, value_name = "N")]
+        copies: u32,
+    },
+    /// 列出系统的打印机（默认的一台标 *）
+    Printers,
     /// 列出已安装的模板集与表、绩效表单模板和评分口径
     Templates,
     /// 打开窗口编辑草稿文件
@@ -273,25 +273,13 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         Some(Command::Undo { file }) => undo_redo(&file, true, out, err),
         Some(Command::Redo { file }) => undo_redo(&file, false, out, err),
         Some(Command::Scores { file, json }) => scores(reg, &file, json, out, err),
-        Some(Command::ExportPdf {
-            file,
-            output,
-            part,
-            draft: _,
-            final_copy,
-            override_reason,
-            date,
-        }) => export_pdf(
-            reg,
-            &file,
-            &output,
-            &part,
-            final_copy,
-            override_reason,
-            date.as_deref(),
-            out,
-            err,
-        ),
+        Some(Command::ExportPdf { pdf, output }) => export_pdf(reg, &pdf, &output, out, err),
+        Some(Command::Print {
+            pdf,
+            printer,
+            copies,
+        }) => print_cmd(reg, &pdf, printer, copies, out, err),
+        Some(Command::Printers) => printers_cmd(out, err),
         Some(Command::Narrative { file, json, terms }) => {
             narrative(reg, &file, json, terms, out, err)
         }
@@ -441,84 +429,6 @@ fn print_human(
     }
     if findings.is_empty() {
         let _ = writeln!(out, "全部审核公式通过。");
-    }
-}
-
-/// "2024-03-20" → (2024, 3, 20).
-fn parse_date(s: &str) -> Option<(i32, u8, u8)> {
-    let mut it = s.trim().split('-');
-    let y = it.next()?.parse().ok()?;
-    let m: u8 = it.next()?.parse().ok()?;
-    let d: u8 = it.next()?.parse().ok()?;
-    ((1..=12).contains(&m) && (1..=31).contains(&d) && it.next().is_none()).then_some((y, m, d))
-}
-
-#[allow(clippy::too_many_arguments)]
-fn export_pdf(
-    reg: &Registry,
-    file: &std::path::Path,
-    output: &std::path::Path,
-    part: &str,
-    final_copy: bool,
-    override_reason: Option<String>,
-    date: Option<&str>,
-    out: &mut dyn std::io::Write,
-    err: &mut dyn std::io::Write,
-) -> i32 {
-    let part = match crate::print::Part::parse(part) {
-        Ok(p) => p,
-        Err(e) => {
-            let _ = writeln!(err, "无法导出：{e}");
-            return 2;
-        }
-    };
-    let date = match date.map(|d| parse_date(d).ok_or(d)) {
-        None => None,
-        Some(Ok(d)) => Some(d),
-        Some(Err(d)) => {
-            let _ = writeln!(err, "无法导出：日期「{d}」应写作 YYYY-MM-DD");
-            return 2;
-        }
-    };
-    let Some((wb, full)) = checked(reg, file, "无法导出", err) else {
-        return 2;
-    };
-    let src = crate::print::doc::Source::new(reg, &wb, &full);
-    let opts = crate::print::Options {
-        part,
-        final_copy,
-        override_reason,
-        date,
-    };
-    match crate::print::export(&src, &opts) {
-        Ok(x) => {
-            if let Err(e) = crate::fsio::write_atomic(output, &x.bytes) {
-                let _ = writeln!(err, "{e}");
-                return 2;
-            }
-            let kind = if x.draft {
-                if x.errors > 0 {
-                    format!("草稿（尚有 {} 条错误）", x.errors)
-                } else {
-                    "草稿".to_string()
-                }
-            } else {
-                "定稿".to_string()
-            };
-            let _ = writeln!(
-                out,
-                "已导出 {}：{} 页，{}，{} KB",
-                output.display(),
-                x.pages,
-                kind,
-                x.bytes.len().div_ceil(1024)
-            );
-            0
-        }
-        Err(e) => {
-            let _ = writeln!(err, "无法导出：{e}");
-            2
-        }
     }
 }
 

@@ -106,6 +106,8 @@ pub struct Options {
     /// Document date; default the day of the export (the same workbook and date give the same
     /// bytes).
     pub date: Option<(i32, u8, u8)>,
+    /// Only these pages are written (for 打印 with a page range); None: all.
+    pub pages: Option<super::printer::PageRange>,
 }
 
 impl Default for Options {
@@ -115,6 +117,7 @@ impl Default for Options {
             final_copy: false,
             override_reason: None,
             date: None,
+            pages: None,
         }
     }
 }

@@ -450,7 +450,9 @@ impl<'f> Layout<'f> {
     /// The height `para` takes for `text`.
     pub fn para_height(&self, text: &str, size: f32) -> f32 {
         let lh = size * 0.3528 * 1.75;
-        self.wrap(text, self.content_width(), size, Face::Serif).len() as f32 * lh
+        self.wrap(text, self.content_width(), size, Face::Serif)
+            .len() as f32
+            * lh
     }
 
     /// The height `row` gives these cells (not split, at the top of a page).

@@ -88,6 +88,7 @@ impl Document {
 
 pub mod doc;
 pub mod layout;
+pub mod printer;
 mod sheets;
 pub mod verify;
 
@@ -105,7 +106,7 @@ pub struct Exported {
 /// Lays out and writes a PDF. Refuses (in words) before writing anything if a character is missing
 /// from the fonts, something overflows, or a final copy is asked for while errors remain.
 pub fn export(src: &doc::Source, opts: &Options) -> Result<Exported, String> {
-    let built = doc::build(src, opts)?;
+    let mut built = doc::build(src, opts)?;
     if !built.missing.is_empty() {
         let list: Vec<String> = built
             .missing
@@ -141,6 +142,15 @@ pub fn export(src: &doc::Source, opts: &Options) -> Result<Exported, String> {
         }) {
             return Err(format!("第 {} 页是空白页", i + 1));
         }
+    }
+    if let Some(range) = &opts.pages {
+        let keep = range.select(built.doc.pages.len())?;
+        let mut pages: Vec<Option<Page>> = std::mem::take(&mut built.doc.pages)
+            .into_iter()
+            .map(Some)
+            .collect();
+        built.doc.pages = keep.iter().filter_map(|&i| pages[i].take()).collect();
+        built.pages = built.doc.pages.len();
     }
     let bytes = pdf::write(&built.doc)?;
     // Read the file back: every run must come out as laid out (no character silently lost).

@@ -217,12 +217,9 @@ pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32, tag: Option<&s
     }
     for (i, row) in rows.into_iter().enumerate() {
         match row {
-            SRow::Heading { text, size, center } => l.tagged_heading(
-                tag.filter(|_| i == 0),
-                &text,
-                size * k.max(0.9),
-                center,
-            ),
+            SRow::Heading { text, size, center } => {
+                l.tagged_heading(tag.filter(|_| i == 0), &text, size * k.max(0.9), center)
+            }
             SRow::Meta(pairs) => {
                 let size = (10.0 * k).max(FORM_MIN_PT);
                 let n = pairs.len();
@@ -373,6 +370,9 @@ mod tests {
                 }
             }
         }
-        assert!(spilled > 0, "the offsets never pushed the table over a page");
+        assert!(
+            spilled > 0,
+            "the offsets never pushed the table over a page"
+        );
     }
 }

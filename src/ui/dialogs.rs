@@ -68,18 +68,22 @@ impl App {
         }
     }
 
-    /// F1 opens the guide; Ctrl+PgUp / Ctrl+PgDn switch to the previous / next table, as in Excel
-    /// and the 决算 client.
+    /// F1 opens the guide; Ctrl+P 打印…; Ctrl+PgUp / Ctrl+PgDn switch to the previous / next
+    /// table, as in Excel and the 决算 client.
     pub(crate) fn help_keys(&mut self, ctx: &egui::Context) {
-        let (f1, prev, next) = ctx.input_mut(|i| {
+        let (f1, print, prev, next) = ctx.input_mut(|i| {
             (
                 i.consume_key(egui::Modifiers::NONE, egui::Key::F1),
+                i.consume_key(egui::Modifiers::COMMAND, egui::Key::P),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::PageUp),
                 i.consume_key(egui::Modifiers::COMMAND, egui::Key::PageDown),
             )
         });
         if f1 {
             self.help = true;
+        }
+        if print && self.export.is_none() {
+            self.open_print();
         }
         let n = self.set.tables.len();
         if n > 0 && (prev || next) {

@@ -1,6 +1,7 @@
-//! 导出 PDF…: a small window choosing the part, draft or final (with the override reason when
-//! errors remain) and the output path (typed; the default sits next to the workbook file). The
-//! export runs on a worker thread with a spinner; the result path or the refusal is shown.
+//! 导出 PDF… and 打印…: a small window choosing the part, draft or final (with the override
+//! reason when errors remain) and the output path (typed; the default sits next to the workbook
+//! file) — or, to print, the printer, copies and page range. The work runs on a worker thread
+//! with a spinner; the result or the refusal is shown.
 
 use super::{App, View};
 use crate::engine::Finding;
@@ -22,6 +23,19 @@ pub struct ExportDialog {
     pub done: Option<PathBuf>,
     /// The path the dialog suggested (followed when the part changes, until the user edits it).
     pub suggested: String,
+    /// 打印… instead of 导出: where, how many, which pages.
+    pub print: Option<PrintChoice>,
+}
+
+pub struct PrintChoice {
+    /// The system's printers; the first entry is the default one when the system names it.
+    pub printers: Vec<String>,
+    pub printer: String,
+    pub copies: u32,
+    /// 「1-3,5」; empty: every page.
+    pub pages: String,
+    /// Why no printer could be listed.
+    pub problem: Option<String>,
 }
 
 /// 「单位-2023年度-公开表.pdf」 beside the workbook: the default name of an export.
@@ -52,7 +66,34 @@ impl App {
             running: None,
             result: None,
             done: None,
+            print: None,
         });
+    }
+
+    /// 打印…: the same choices as 导出 PDF…, sent to a printer.
+    pub fn open_print(&mut self) {
+        self.open_export();
+        let (printers, default, problem) = match crate::print::printer::printers() {
+            Ok((p, d)) if p.is_empty() => (
+                p,
+                d,
+                Some("系统里没有打印机：请先在系统设置里添加打印机".into()),
+            ),
+            Ok((p, d)) => (p, d, None),
+            Err(e) => (Vec::new(), None, Some(e)),
+        };
+        let printer = default
+            .or_else(|| printers.first().cloned())
+            .unwrap_or_default();
+        if let Some(d) = self.export.as_mut() {
+            d.print = Some(PrintChoice {
+                printers,
+                printer,
+                copies: 1,
+                pages: String::new(),
+                problem,
+            });
+        }
     }
 
     pub(crate) fn part_on_screen(&self) -> Part {
@@ -74,13 +115,34 @@ impl App {
         let Some(d) = self.export.as_mut() else {
             return;
         };
+        let pages = match d
+            .print
+            .as_ref()
+            .map(|p| crate::print::printer::PageRange::parse(&p.pages))
+        {
+            Some(Err(e)) => {
+                d.result = Some(Err(e));
+                return;
+            }
+            Some(Ok(r)) => r,
+            None => None,
+        };
         let opts = Options {
             part,
             final_copy: d.final_copy,
             override_reason: (!d.reason.trim().is_empty()).then(|| d.reason.trim().to_string()),
             date: None,
+            pages,
         };
         let path = PathBuf::from(d.path.trim());
+        let job = d.print.as_ref().map(|p| crate::print::printer::Job {
+            printer: (!p.printer.is_empty()).then(|| p.printer.clone()),
+            copies: p.copies.clamp(1, 999),
+            title: path
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
+        });
         let wb = self.store.workbook().clone();
         let set = self.set;
         let (tx, rx) = mpsc::channel();
@@ -90,13 +152,18 @@ impl App {
                 .map_err(|e| e.to_string())
                 .and_then(|full| crate::print::export(&Source::new(reg, &wb, &full), &opts))
                 .and_then(|x| {
+                    let kind = if x.draft { "草稿" } else { "定稿" };
+                    if let Some(job) = &job {
+                        let said = crate::print::printer::print_bytes(&x.bytes, job)?;
+                        return Ok(format!(
+                            "已送打印机「{}」：{} 页 × {} 份，{kind}（{said}）",
+                            job.printer.as_deref().unwrap_or("系统默认"),
+                            x.pages,
+                            job.copies
+                        ));
+                    }
                     crate::fsio::write_atomic(&path, &x.bytes).map_err(|e| e.to_string())?;
-                    Ok(format!(
-                        "已导出 {}：{} 页，{}",
-                        path.display(),
-                        x.pages,
-                        if x.draft { "草稿" } else { "定稿" }
-                    ))
+                    Ok(format!("已导出 {}：{} 页，{kind}", path.display(), x.pages))
                 });
             let _ = tx.send(r);
         });
@@ -156,14 +223,14 @@ impl App {
             match rx.try_recv() {
                 Ok(r) => {
                     d.running = None;
-                    d.done = r.is_ok().then(|| PathBuf::from(d.path.trim()));
+                    d.done = (r.is_ok() && d.print.is_none()).then(|| PathBuf::from(d.path.trim()));
                     got = Some(r.clone());
                     d.result = Some(r);
                 }
                 Err(mpsc::TryRecvError::Empty) => ctx.request_repaint(),
                 Err(mpsc::TryRecvError::Disconnected) => {
                     d.running = None;
-                    d.result = Some(Err("导出中断".into()));
+                    d.result = Some(Err("中断".into()));
                 }
             }
         }
@@ -179,7 +246,9 @@ impl App {
         let mut open_what: Option<PathBuf> = None;
         // At the right, so a place the refusal list jumps to stays in view beside it.
         let right_top = ctx.content_rect().right_top() + egui::vec2(-16.0, 40.0);
-        egui::Window::new("导出 PDF")
+        let printing = d.print.is_some();
+        let verb = if printing { "打印" } else { "导出" };
+        egui::Window::new(if printing { "打印" } else { "导出 PDF" })
             .pivot(egui::Align2::RIGHT_TOP)
             .default_pos(right_top)
             .collapsible(false)
@@ -223,18 +292,23 @@ impl App {
                     ui.label(RichText::new("草稿仍可导出，未完成处照印并标明“草稿”。").weak());
                 }
                 ui.separator();
-                ui.label("保存到");
-                ui.horizontal(|ui| {
-                    ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(380.0))
-                        .accessible_name("保存到")
-                        .on_hover_text("PDF 文件的完整路径");
-                    if ui.button("浏览…").clicked() {
-                        browse = true;
-                    }
-                });
+                if let Some(p) = d.print.as_mut() {
+                    print_fields(ui, p);
+                } else {
+                    ui.label("保存到");
+                    ui.horizontal(|ui| {
+                        ui.add(egui::TextEdit::singleline(&mut d.path).desired_width(380.0))
+                            .accessible_name("保存到")
+                            .on_hover_text("PDF 文件的完整路径");
+                        if ui.button("浏览…").clicked() {
+                            browse = true;
+                        }
+                    });
+                }
                 ui.horizontal(|ui| {
                     let busy = d.running.is_some();
-                    if ui.add_enabled(!busy, egui::Button::new("导出")).clicked() {
+                    let can = !busy && d.print.as_ref().is_none_or(|p| !p.printers.is_empty());
+                    if ui.add_enabled(can, egui::Button::new(verb)).clicked() {
                         start = true;
                     }
                     if ui.button("关闭").clicked() {
@@ -242,7 +316,7 @@ impl App {
                     }
                     if busy {
                         ui.spinner();
-                        ui.label("正在导出…");
+                        ui.label(format!("正在{verb}…"));
                     }
                 });
                 match &d.result {
@@ -253,7 +327,7 @@ impl App {
                         }
                     }
                     Some(Err(e)) => {
-                        ui.label(RichText::new(format!("无法导出：{e}")).color(Color32::from_rgb(190, 30, 30)));
+                        ui.label(RichText::new(format!("无法{verb}：{e}")).color(Color32::from_rgb(190, 30, 30)));
                     }
                     None => {}
                 }
@@ -261,7 +335,7 @@ impl App {
         if let Some(r) = got {
             self.message = Some(match r {
                 Ok(m) => (m, false),
-                Err(e) => (format!("无法导出：{e}"), true),
+                Err(e) => (format!("无法{verb}：{e}"), true),
             });
         }
         if browse {
@@ -308,4 +382,39 @@ impl App {
             self.export = None;
         }
     }
+}
+
+/// 打印机, 份数, 页码范围.
+fn print_fields(ui: &mut egui::Ui, p: &mut PrintChoice) {
+    if let Some(problem) = &p.problem {
+        ui.label(RichText::new(problem).color(Color32::from_rgb(190, 30, 30)));
+    }
+    egui::Grid::new("print-fields")
+        .num_columns(2)
+        .show(ui, |ui| {
+            ui.label("打印机");
+            let r = egui::ComboBox::from_id_salt("printer")
+                .selected_text(p.printer.clone())
+                .width(260.0)
+                .show_ui(ui, |ui| {
+                    for name in &p.printers {
+                        ui.selectable_value(&mut p.printer, name.clone(), name);
+                    }
+                });
+            let _ = r.response.accessible_name("打印机");
+            ui.end_row();
+            ui.label("份数");
+            ui.add(egui::DragValue::new(&mut p.copies).range(1..=999))
+                .accessible_name("份数");
+            ui.end_row();
+            ui.label("页码范围");
+            ui.add(
+                egui::TextEdit::singleline(&mut p.pages)
+                    .hint_text("全部")
+                    .desired_width(160.0),
+            )
+            .accessible_name("页码范围")
+            .on_hover_text("PDF 的页序，从封面算起，如 1-3,5；空着打印全部");
+            ui.end_row();
+        });
 }

@@ -617,6 +617,13 @@ impl App {
                 if ui.button("导出 PDF…").clicked() {
                     self.open_export();
                 }
+                if ui
+                    .button("打印…")
+                    .on_hover_text("送到打印机（Ctrl+P）")
+                    .clicked()
+                {
+                    self.open_print();
+                }
                 if ui.button("帮助").on_hover_text("F1").clicked() {
                     self.help = true;
                 }
@@ -829,6 +836,24 @@ impl App {
                 };
                 let mut jump = None;
                 let mut confirm: Option<(String, String)> = None;
+                let mut fix: Option<crate::narrative::punct::Fix> = None;
+                // The fixes of half-width punctuation, when any is listed (computed once a frame).
+                let fixes: Vec<crate::narrative::punct::Fix> =
+                    if self.show[2] && self.findings.iter().any(|f| f.rule == crate::narrative::punct::RULE) {
+                        let labels = self
+                            .forms
+                            .iter()
+                            .map(|e| (e.id.clone(), e.label.clone()))
+                            .collect();
+                        crate::narrative::punct::scan(
+                            &crate::template::Registry::builtin().narrative_rules,
+                            self.set,
+                            self.store.workbook(),
+                            &labels,
+                        )
+                    } else {
+                        Vec::new()
+                    };
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for f in &self.findings {
                         let idx = match f.severity {
@@ -866,11 +891,29 @@ impl App {
                             {
                                 confirm = Some((f.row.clone(), f.row_label.clone()));
                             }
+                            if f.rule == crate::narrative::punct::RULE {
+                                if let Some(x) = fixes.iter().find(|x| &x.finding == f) {
+                                    if ui
+                                        .small_button("改为全角")
+                                        .on_hover_text("把这段文字里夹在中文中的半角 , ; : ( ) ! ? 改为全角（可撤销）")
+                                        .clicked()
+                                    {
+                                        fix = Some(x.clone());
+                                    }
+                                }
+                            }
                         });
                     }
                 });
                 if let Some(f) = jump {
                     self.jump_to(&f);
+                }
+                if let Some(x) = fix {
+                    self.apply(
+                        "改为全角标点",
+                        &[Change::new(x.slot, Some(x.text))],
+                        None,
+                    );
                 }
                 if let Some((code, name)) = confirm {
                     let key = format!("{}{code}", crate::engine::ACCEPTED_CODE);
