@@ -2,6 +2,7 @@
 
 pub mod amount;
 pub mod cli;
+pub mod consolidate;
 pub mod engine;
 pub mod evaluate;
 pub mod fsio;

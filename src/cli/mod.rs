@@ -8,6 +8,8 @@ use std::path::PathBuf;
 
 mod args;
 pub use args::parse_args;
+mod dept_cmd;
+use dept_cmd::*;
 mod print_cmds;
 use print_cmds::*;
 mod store_cmds;
@@ -89,6 +91,32 @@ pub enum Command {
     },
     /// 列出系统的打印机（默认的一台标 *）
     Printers,
+    /// 部门汇总：由本级和所属单位的工作簿汇总出部门工作簿（不存在则新建），列出各单位的状态
+    Consolidate {
+        /// 部门工作簿（.gongkai）
+        file: PathBuf,
+        /// 本级的工作簿
+        #[arg(long = "main", value_name = "FILE")]
+        main: Option<PathBuf>,
+        /// 所属单位的工作簿（可多次）
+        #[arg(long = "unit", value_name = "FILE")]
+        units: Vec<PathBuf>,
+        /// 新建时的部门名称（默认：本级的单位名称）
+        #[arg(long)]
+        name: Option<String>,
+        /// 不参加汇总的单位（单位名称或文件路径，可多次）
+        #[arg(long, value_name = "单位")]
+        exclude: Vec<String>,
+        /// 恢复参加汇总的单位（可多次）
+        #[arg(long, value_name = "单位")]
+        include: Vec<String>,
+        /// 采纳程序建议的内部往来抵消，写入部门的调整（一步，可撤销）
+        #[arg(long = "accept-offsets")]
+        accept_offsets: bool,
+        /// 重新汇总：确认各单位当前的内容（一步，可撤销）
+        #[arg(long)]
+        confirm: bool,
+    },
     /// 列出已安装的模板集与表、绩效表单模板和评分口径
     Templates,
     /// 打开窗口编辑草稿文件
@@ -280,6 +308,30 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             copies,
         }) => print_cmd(reg, &pdf, printer, copies, out, err),
         Some(Command::Printers) => printers_cmd(out, err),
+        Some(Command::Consolidate {
+            file,
+            main,
+            units,
+            name,
+            exclude,
+            include,
+            accept_offsets,
+            confirm,
+        }) => consolidate_cmd(
+            reg,
+            &ConsolidateArgs {
+                file,
+                main,
+                units,
+                name,
+                exclude,
+                include,
+                accept_offsets,
+                confirm,
+            },
+            out,
+            err,
+        ),
         Some(Command::Narrative { file, json, terms }) => {
             narrative(reg, &file, json, terms, out, err)
         }

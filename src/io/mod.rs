@@ -111,6 +111,19 @@ pub fn check_file<'r>(
         // A workbook file written before a template update (crate::store::Store::settle).
         wb.settle(set);
     }
+    // A 部门 workbook stands for its consolidated tables: the units' sums plus its 调整.
+    if crate::consolidate::is_dept(&wb) {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        let units = crate::consolidate::load(reg, &wb, dir);
+        let c = crate::consolidate::consolidate(set, &wb, &units);
+        let mut full = crate::evaluate::evaluate_full(reg, set, &c.wb)
+            .map_err(|source| OpenError::Structure { path: p, source })?;
+        full.ev.findings.extend(c.findings);
+        full.ev
+            .findings
+            .sort_by_key(|f| std::cmp::Reverse(f.severity));
+        return Ok((c.wb, full));
+    }
     let full = crate::evaluate::evaluate_full(reg, set, &wb)
         .map_err(|source| OpenError::Structure { path: p, source })?;
     Ok((wb, full))

@@ -3,6 +3,7 @@
 //! forward only from a workbook the user names), the bundled samples (read-only, marked 样例)
 //! and the recent-files list. The window's start page and 新建 and `gongkai new` all call this.
 
+pub mod dept;
 pub mod recent;
 
 use crate::engine::{UnitMeta, Workbook};

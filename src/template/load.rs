@@ -216,7 +216,53 @@ pub fn load_set(
         info_max,
         order: Vec::new(),
         code_lists: code_lists.to_vec(),
+        flows: Vec::new(),
     };
+    // Consolidation flows: 「02[3]」 names a table of the set and one of its 栏次.
+    for f in &spec.flows {
+        let col = |s: &str| -> Result<(String, String), TemplateError> {
+            let bad = || {
+                TemplateError::new(
+                    set_file,
+                    format!("flows「{}」：「{s}」应写作 表[栏次]，如 02[3]", f.name),
+                )
+            };
+            let (t, c) = s
+                .trim()
+                .strip_suffix(']')
+                .and_then(|x| x.split_once('['))
+                .ok_or_else(bad)?;
+            let ti = set.table(t).ok_or_else(|| {
+                TemplateError::new(set_file, format!("flows「{}」：没有表「{t}」", f.name))
+            })?;
+            if !set.tables[ti].columns.iter().any(|x| x.no == c) {
+                return Err(TemplateError::new(
+                    set_file,
+                    format!(
+                        "flows「{}」：{}没有栏次「{c}」",
+                        f.name, set.tables[ti].label
+                    ),
+                ));
+            }
+            Ok((t.to_string(), c.to_string()))
+        };
+        let main_receives = match f.receiver.as_str() {
+            "main" => true,
+            "unit" => false,
+            r => {
+                return Err(TemplateError::new(
+                    set_file,
+                    format!("flows「{}」：receiver「{r}」无效（main / unit）", f.name),
+                ))
+            }
+        };
+        set.flows.push(Flow {
+            name: f.name.clone(),
+            main_receives,
+            income: col(&f.income)?,
+            expense: col(&f.expense)?,
+        });
+    }
     // rows_from: coded tables of the same code list.
     for (t, (file, _)) in set.tables.iter().zip(&specs) {
         let Some(c) = &t.coded else { continue };

@@ -61,6 +61,19 @@ pub struct TemplateSet {
     pub code_lists: Vec<CodeList>,
     /// Calculation order of cell classes, computed once at load (dependencies first).
     pub order: Vec<Node>,
+    /// Flows offset when a 部门 is consolidated from its units (set.toml `[[flows]]`).
+    pub flows: Vec<Flow>,
+}
+
+/// An internal flow between the 本级 and its 所属单位 (上级补助收入 ↔ 对附属单位补助支出 …):
+/// the income column of one table and the expense column of another, by table id and 栏次.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Flow {
+    pub name: String,
+    /// The 本级 records the income (附属单位上缴收入); else a 所属单位 does (上级补助收入).
+    pub main_receives: bool,
+    pub income: (String, String),
+    pub expense: (String, String),
 }
 
 /// A class of cells in the calculation graph: one fixed cell, or all 项/款类/合计 cells of a column.

@@ -25,6 +25,20 @@ pub struct SetSpec {
     /// `[code_lists] "功能分类" = "功能分类-2024"`. Names not mapped are looked up as list ids.
     #[serde(default)]
     pub code_lists: std::collections::BTreeMap<String, String>,
+    /// 部门 consolidation: the flows between the 本级 and its 所属单位 that are offset.
+    #[serde(default)]
+    pub flows: Vec<FlowSpec>,
+}
+
+/// An internal flow: income recorded by one side, expense by the other (「02[3]」 = 公开02表 栏3).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowSpec {
+    pub name: String,
+    /// Who records the income: "unit" (a 所属单位, from the 本级) or "main" (the 本级, from its units).
+    pub receiver: String,
+    pub income: String,
+    pub expense: String,
 }
 
 #[derive(Debug, Deserialize)]
