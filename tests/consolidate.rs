@@ -338,3 +338,119 @@ fn the_command_builds_the_department_and_prints_the_board() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("已导出"));
 }
+
+mod window {
+    use super::*;
+    use egui_kittest::kittest::Queryable;
+    use egui_kittest::Harness;
+    use gongkai::ui::{install_fonts, App, View};
+
+    fn harness(file: &Path) -> Harness<'static, App> {
+        let app = App::new(Store::open(file).unwrap()).unwrap();
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1500.0, 1000.0))
+            .with_context_setup(install_fonts)
+            .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+        h.run();
+        h
+    }
+
+    fn cell(h: &Harness<'static, App>, t: &str, r: &str, c: &str) -> Decimal {
+        let m = &h.state().model;
+        m.cell_id(t, r, c)
+            .map_or(Decimal::ZERO, |id| m.value_of(id))
+    }
+
+    #[test]
+    fn the_board_drills_down_leaves_out_and_follows_a_changed_unit() {
+        let dir = fresh_dir("consolidate", "window");
+        let paths = units(&dir);
+        let file = dept_file(&dir, &paths);
+        let mut h = harness(&file);
+        // A 部门 opens on its board: each unit with its role, state and counts.
+        assert_eq!(h.state().view, View::Dept);
+        h.get_by_label("单位甲（本级）");
+        // 本级: the unit's role, and the box of 添加单位.
+        assert_eq!(h.query_all_by_label("本级").count(), 2);
+        assert_eq!(h.query_all_by_label("所属单位").count(), 2);
+        assert_eq!(h.query_all_by_label("已汇总").count(), 3);
+        // Before any offset the flow is named, in the findings.
+        assert!(h.state().findings().iter().any(|f| f.rule == "CONS-往来"));
+        h.get_by_label("建议抵消").click();
+        h.run();
+        assert!(!h.state().findings().iter().any(|f| f.rule == "CONS-往来"));
+        h.get_by_label_contains("公开02表 2080999 栏3：-120.00");
+        assert_eq!(cell(&h, "02", "合计", "3"), Decimal::ZERO);
+
+        // Drill-down: a consolidated cell lists each unit's part.
+        h.get_by_label_contains("公开02表 收入决算表").click();
+        h.run();
+        let name = "公开02表 2080505 机关事业单位基本养老保险缴费支出 栏2";
+        h.get_by_label(name).hover();
+        h.run();
+        h.get_by_label_contains("构成：");
+        for part in ["单位甲（本级）：35.85", "单位乙：35.85", "单位丙：40.00"] {
+            h.get_by_label_contains(part);
+        }
+        // Figures are not typed into a 部门's tables.
+        h.get_by_label(name).click();
+        h.run();
+        h.get_by_label(name).type_text("99");
+        h.run();
+        h.key_press(egui::Key::Enter);
+        h.run();
+        assert_eq!(cell(&h, "02", "2080505", "2"), d("111.70"));
+        h.get_by_label_contains("部门的表由各单位汇总得出");
+
+        // Left out: 单位丙 leaves every sum; one undo brings it back.
+        // The navigator's entry, with the count of its warnings.
+        let n = h
+            .state()
+            .findings()
+            .iter()
+            .filter(|f| f.table == "部门汇总" && f.severity >= Severity::Warning)
+            .count();
+        h.get_by_label(&format!("部门汇总（{n}）")).click();
+        h.run();
+        assert_eq!(h.state().view, View::Dept);
+        h.get_by_label("参加汇总「单位丙」").click();
+        h.run();
+        h.get_by_label("不参加汇总");
+        assert_eq!(cell(&h, "02", "2080505", "2"), d("71.70"));
+        h.state_mut().undo();
+        h.run();
+        assert_eq!(cell(&h, "02", "2080505", "2"), d("111.70"));
+
+        // 单位丙 corrects a figure in its own file: after 刷新 (or within two seconds on its
+        // own) the board says so and the sum follows; 重新汇总 confirms it, undoably.
+        let mut c = Store::open(&paths[2]).unwrap();
+        c.apply(
+            "改数",
+            &[gongkai::store::Change::value(
+                "02",
+                "2080505",
+                "2",
+                Some(d("41.00")),
+            )],
+        )
+        .unwrap();
+        drop(c);
+        h.get_by_label("刷新").click();
+        h.run();
+        h.get_by_label("已修改，待重新汇总");
+        assert_eq!(cell(&h, "02", "2080505", "2"), d("112.70"));
+        assert!(h.state().findings().iter().any(|f| f.rule == "CONS-过期"));
+        h.get_by_label("重新汇总").click();
+        h.run();
+        assert_eq!(h.query_all_by_label("已汇总").count(), 3);
+        assert!(!h.state().findings().iter().any(|f| f.rule == "CONS-过期"));
+        h.state_mut().undo();
+        h.run();
+        h.get_by_label("已修改，待重新汇总");
+
+        // 打开 a unit: its own window (here, where no window can be started, it says where).
+        h.get_by_label("打开「单位乙」").click();
+        h.run();
+        h.get_by_label_contains("此处不能打开新窗口");
+    }
+}

@@ -7,7 +7,7 @@
 //! CONS- rules here. `units.rs` reads the unit files; this module is pure.
 
 mod units;
-pub use units::{load, resolve, Unit, UnitState};
+pub use units::{load, resolve, restate, Unit, UnitState};
 
 use crate::engine::{Finding, Model, Workbook};
 use crate::template::{Severity, TemplateSet};
@@ -17,6 +17,17 @@ use std::collections::BTreeMap;
 
 /// Workbook texts `部门/单位/01`, `部门/单位/02` … each hold one [`UnitRef`] as JSON.
 pub const UNIT_KEY: &str = "部门/单位/";
+/// The rules of consolidation (in each set's rule catalogue, severity as data there).
+pub const RULES: [&str; 6] = [
+    "CONS-单位",
+    "CONS-过期",
+    "CONS-单位错误",
+    "CONS-名称",
+    "CONS-抵消",
+    "CONS-往来",
+];
+/// The findings' place: the 部门汇总 screen.
+pub const TABLE: &str = "部门汇总";
 /// Where the 调整 show in drill-downs.
 pub const ADJUST: &str = "调整";
 
@@ -107,8 +118,8 @@ fn finding(set: &TemplateSet, rule: &str, row: &str, row_label: &str, message: S
     Finding {
         rule: rule.into(),
         severity: severity(set, rule, Severity::Warning),
-        table: "部门汇总".into(),
-        table_label: "部门汇总".into(),
+        table: TABLE.into(),
+        table_label: TABLE.into(),
         row: row.into(),
         row_label: row_label.into(),
         col: String::new(),

@@ -202,3 +202,33 @@ fn read_one<'r>(
     };
     u
 }
+
+/// Takes the 部门's unit records as they are now (after an undo, a toggle, a 重新汇总) into
+/// units already read, without reading the files again. False when units were added or
+/// removed: then they must be loaded.
+pub fn restate(units: &mut [Unit], dept: &Workbook) -> bool {
+    let now = refs(dept);
+    if now.len() != units.len() || now.iter().zip(units.iter()).any(|((k, _), u)| *k != u.key) {
+        return false;
+    }
+    for ((_, r), u) in now.into_iter().zip(units.iter_mut()) {
+        let Ok(r) = r else { return false };
+        if r.path != u.r.path {
+            return false;
+        }
+        u.r = r;
+        if matches!(
+            u.state,
+            UnitState::Ready | UnitState::Stale | UnitState::Excluded
+        ) {
+            u.state = if !u.r.included {
+                UnitState::Excluded
+            } else if u.r.hash != u.hash {
+                UnitState::Stale
+            } else {
+                UnitState::Ready
+            };
+        }
+    }
+    true
+}

@@ -112,6 +112,8 @@ impl App {
             4 => Part::Attachments,
             _ => Part::All,
         };
+        // A 部门 prints its consolidated tables.
+        let wb = self.book().clone();
         let Some(d) = self.export.as_mut() else {
             return;
         };
@@ -143,7 +145,6 @@ impl App {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         });
-        let wb = self.store.workbook().clone();
         let set = self.set;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {

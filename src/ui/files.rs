@@ -17,6 +17,16 @@ pub trait Dialogs {
     fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
         system_open(path)
     }
+    /// Opens a workbook in a window of its own (a unit of the 部门 on screen): this program,
+    /// started again on the file.
+    fn open_workbook(&self, path: &std::path::Path) -> Result<(), String> {
+        let exe = std::env::current_exe().map_err(|e| format!("无法启动新窗口：{e}"))?;
+        std::process::Command::new(exe)
+            .arg(path)
+            .spawn()
+            .map(|_| ())
+            .map_err(|e| format!("无法启动新窗口：{e}"))
+    }
 }
 
 /// The system's "open" verb: xdg-open on Linux, open on macOS, start on Windows.
@@ -70,6 +80,9 @@ impl Dialogs for NoDialogs {
     }
     fn open_path(&self, path: &std::path::Path) -> Result<(), String> {
         Err(format!("此处没有打开文件的程序；文件在 {}", path.display()))
+    }
+    fn open_workbook(&self, path: &std::path::Path) -> Result<(), String> {
+        Err(format!("此处不能打开新窗口；工作簿在 {}", path.display()))
     }
 }
 

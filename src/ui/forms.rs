@@ -526,7 +526,7 @@ impl App {
 
     pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {
         let reg = Registry::builtin();
-        let Some(rec) = self.store.workbook().records.get(id).cloned() else {
+        let Some(rec) = self.book().records.get(id).cloned() else {
             ui.label("表单不存在。");
             return;
         };
@@ -562,10 +562,10 @@ impl App {
                 self.confirm_delete = Some(id.to_string());
             }
         });
-        if !self.store.workbook().records.contains_key(id) {
+        if !self.book().records.contains_key(id) {
             return;
         }
-        let year_n = self.store.workbook().unit.year;
+        let year_n = self.book().unit.year;
         let year = year_n.to_string();
         ui.vertical_centered(|ui| {
             ui.heading(t.title.replace("{year}", &year));

@@ -244,7 +244,7 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
     }
     let set = app.set;
     let t = &set.tables[app.table];
-    let wb = app.store.workbook();
+    let wb = app.book();
     ui.vertical_centered(|ui| {
         ui.label(egui::RichText::new(&t.title).size(20.0).strong());
     });
@@ -592,6 +592,12 @@ impl App {
                     lines.push("无法识别为金额，已保留原文：请改为数字".into());
                 }
             }
+        }
+        // In a 部门: each unit's part and the 调整's.
+        let parts = self.parts_lines(id);
+        if !parts.is_empty() {
+            lines.push("构成：".into());
+            lines.extend(parts.into_iter().map(|p| format!("  {p}")));
         }
         let (t, r, c) = self.coords(id);
         for f in &self.findings {

@@ -2,6 +2,7 @@
 //! Shell code: every edit goes through the store (autosaved) and the engine recomputes; the screen
 //! is drawn from the template's [`crate::layout::Sheet`], so a new form family is data, not a screen.
 
+pub mod dept;
 mod dialogs;
 use dialogs::{file_stamp, FileStamp};
 mod export;
@@ -78,6 +79,8 @@ pub enum View {
     Terms,
     /// A 绩效 form, by record id.
     Form(String),
+    /// 部门汇总: the units of a 部门 workbook and its 调整.
+    Dept,
 }
 
 /// The application state.
@@ -141,6 +144,10 @@ pub struct App {
     pub recent: crate::session::recent::Recent,
     /// 关闭 was pressed: the window goes back to the start page ([`Gui`]).
     pub close_requested: bool,
+    /// A 部门 workbook: its units and the consolidated tables.
+    pub dept: Option<dept::DeptView>,
+    /// Set while the 部门汇总 screen writes the 部门's own records (its 调整, its units).
+    pub(crate) dept_edit: bool,
 }
 
 /// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
@@ -225,7 +232,15 @@ impl App {
             confirm_delete: None,
             recent: Default::default(),
             close_requested: false,
+            dept: None,
+            dept_edit: false,
         };
+        // A 部门: its tables are the units' sums.
+        if crate::consolidate::is_dept(app.store.workbook()) {
+            app.load_units();
+            app.recompute();
+            app.view = View::Dept;
+        }
         app.index_findings();
         app.refresh_history_labels();
         if !settled.is_empty() {
@@ -276,11 +291,16 @@ impl App {
 
     /// Recomputes everything from the store's workbook (after an edit, undo or redo).
     pub(crate) fn recompute(&mut self) {
-        match crate::evaluate::evaluate_full(Registry::builtin(), self.set, self.store.workbook()) {
+        self.consolidate_now();
+        match crate::evaluate::evaluate_full(Registry::builtin(), self.set, self.book()) {
             Ok(full) => {
                 self.forms = forms::entries(&full.scored);
                 self.model = full.ev.model;
                 self.findings = full.ev.findings;
+                if let Some(d) = &self.dept {
+                    self.findings.extend(d.findings.iter().cloned());
+                    self.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
+                }
                 self.narrative = full.text;
                 self.index_findings();
                 self.sheet = sheet(&self.model, self.table);
@@ -395,6 +415,26 @@ impl App {
 
     /// Saves one step and recomputes; reports the outcome on the status line.
     pub(crate) fn apply(&mut self, label: &str, changes: &[Change], problem: Option<String>) {
+        // A 部门's tables are its units' sums: figures are changed in the unit's workbook, or
+        // entered as 调整 on the 部门汇总 screen.
+        if self.dept.is_some()
+            && !self.dept_edit
+            && changes.iter().any(|c| {
+                matches!(
+                    c.slot,
+                    crate::engine::Slot::Value { .. }
+                        | crate::engine::Slot::Asserted { .. }
+                        | crate::engine::Slot::Row { .. }
+                        | crate::engine::Slot::Record(_)
+                )
+            })
+        {
+            self.message = Some((
+                "部门的表由各单位汇总得出，不能在这里改数：请打开该单位的工作簿修改，或在“部门汇总”里添加调整".into(),
+                true,
+            ));
+            return;
+        }
         match self.store.apply(label, changes) {
             Ok(applied) => {
                 self.refresh_history_labels();
@@ -522,6 +562,10 @@ impl App {
 
     /// Goes to a finding's cell: its table, selected and scrolled into view.
     pub fn jump_to(&mut self, f: &Finding) {
+        if f.table == crate::consolidate::TABLE {
+            self.show_view(View::Dept);
+            return;
+        }
         if f.table == crate::narrative::TABLE {
             self.jump_to_text(f);
             return;
@@ -566,6 +610,7 @@ impl App {
             }
             ctx.request_repaint_after(std::time::Duration::from_secs(1));
         }
+        self.poll_units(&ctx);
         self.export_window(&ctx);
         self.about_window(&ctx);
         self.help_keys(&ctx);
@@ -584,6 +629,7 @@ impl App {
             View::Inputs => self.inputs_view(ui),
             View::Terms => self.terms_view(ui),
             View::Form(id) => self.form_view(ui, &id),
+            View::Dept => self.dept_view(ui),
         });
     }
 
@@ -703,6 +749,9 @@ impl App {
             .show(ui, |ui| {
                 ui.heading(format!("{}公开", self.set.family));
                 egui::ScrollArea::vertical().show(ui, |ui| {
+                    if let Some(v) = dept::nav_entry(self, ui) {
+                        self.show_view(v);
+                    }
                     let mut pick = None;
                     for (ti, t) in self.set.tables.iter().enumerate() {
                         let n = self
@@ -804,6 +853,7 @@ impl App {
     pub(crate) fn finding_text(&self, f: &Finding) -> String {
         let place = if self.set.table(&f.table).is_some()
             || f.table == crate::narrative::TABLE
+            || f.table == crate::consolidate::TABLE
             || f.message.contains(&f.table_label)
         {
             String::new()
