@@ -348,6 +348,7 @@ fn the_final_copy_refusal_lists_each_unfinished_place_and_jumps_to_it() {
         profile: None,
         from: None,
         other_unit_confirmed: false,
+        dept: false,
     };
     let mut c = session::create(reg, &p, &spec).unwrap();
     let dec = |s: &str| s.parse::<rust_decimal::Decimal>().unwrap();
@@ -448,4 +449,40 @@ fn the_final_copy_refusal_lists_each_unfinished_place_and_jumps_to_it() {
     assert!(left.is_empty(), "{left:#?}");
     let r = export_and_wait(&mut h);
     assert!(matches!(&r, Ok(m) if m.contains("草稿")), "{r:?}");
+}
+
+#[test]
+fn a_department_is_made_on_the_start_page_and_takes_its_units() {
+    let d = dirs("dept");
+    let unit = last_year(&d, "某某局本级");
+    let mut h = harness(&d);
+    retype(&mut h, "单位名称", "某某局");
+    retype(&mut h, "年度", "2023");
+    h.get_by_label("部门汇总（由本级和所属单位的工作簿汇总）")
+        .click();
+    h.run();
+    // Its own file name, beside (not over) the 本级's workbook of the same name and year.
+    let expected = d.docs.join("某某局-2023年度-决算（部门汇总）.gongkai");
+    h.get_by_label("新建并打开").click();
+    h.run();
+    {
+        let app = h.state().app.as_ref().expect("the 部门 is open");
+        assert_eq!(app.store().path(), expected.as_path());
+        assert_eq!(app.view, View::Dept);
+        assert!(app.dept.as_ref().is_some_and(|x| x.units.is_empty()));
+    }
+    h.get_by_label_contains("部门汇总：0 个单位");
+    // The 本级 added by its path: it is on the board and in the sums.
+    retype(&mut h, "单位工作簿路径", unit.to_str().unwrap());
+    h.get_by_label("本级").click();
+    h.run();
+    h.get_by_label("添加").click();
+    h.run();
+    h.get_by_label_contains("部门汇总：1 个单位");
+    h.get_by_label("某某局本级");
+    let app = h.state().app.as_ref().unwrap();
+    assert_eq!(
+        app.model.value("01", "29", "1"),
+        Some("24.95".parse().unwrap())
+    );
 }

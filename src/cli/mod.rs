@@ -280,6 +280,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
                 profile,
                 from,
                 other_unit_confirmed: other_unit,
+                dept: false,
             };
             new(reg, &file, &spec, out, err)
         }

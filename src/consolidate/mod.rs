@@ -53,9 +53,12 @@ fn yes() -> bool {
     true
 }
 
-/// A 部门 workbook: one that lists units.
+/// The text that marks a 部门 workbook made before it lists any unit.
+pub const DEPT_KEY: &str = "部门/汇总";
+
+/// A 部门 workbook: marked so, or listing units.
 pub fn is_dept(wb: &Workbook) -> bool {
-    wb.texts.keys().any(|k| k.starts_with(UNIT_KEY))
+    wb.texts.contains_key(DEPT_KEY) || wb.texts.keys().any(|k| k.starts_with(UNIT_KEY))
 }
 
 /// The units a 部门 workbook lists, by text key; a text that is not a unit record is returned

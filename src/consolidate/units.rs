@@ -86,10 +86,39 @@ pub fn resolve(dir: &Path, path: &str) -> PathBuf {
     }
 }
 
-/// Reads every unit `dept` lists (`dir`: the 部门 file's folder).
+/// Reads every unit `dept` lists (`dir`: the 部门 file's folder), on every core (each unit is
+/// read and evaluated on its own), in the 部门's order.
 pub fn load<'r>(reg: &'r Registry, dept: &Workbook, dir: &Path) -> Vec<Unit<'r>> {
-    refs(dept)
-        .into_iter()
+    let all = refs(dept);
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || all.len() < 4 {
+        return read_all(reg, dept, dir, all);
+    }
+    let per = all.len().div_ceil(cores);
+    let mut chunks: Vec<Vec<(String, Result<UnitRef, String>)>> = Vec::new();
+    let mut it = all.into_iter().peekable();
+    while it.peek().is_some() {
+        chunks.push(it.by_ref().take(per).collect());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = chunks
+            .into_iter()
+            .map(|c| s.spawn(move || read_all(reg, dept, dir, c)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+fn read_all<'r>(
+    reg: &'r Registry,
+    dept: &Workbook,
+    dir: &Path,
+    refs: Vec<(String, Result<UnitRef, String>)>,
+) -> Vec<Unit<'r>> {
+    refs.into_iter()
         .map(|(key, r)| match r {
             Ok(r) => read_one(reg, dept, dir, key, r),
             Err(why) => Unit {

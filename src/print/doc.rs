@@ -374,7 +374,11 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             toc.entries.push((0, "第五部分 附件".into(), l.page_no()));
             l.heading("第五部分 附件", 16.0, true);
         }
-        let label = crate::perf::audit::label_of(s.template, &s.score);
+        let mut label = crate::perf::audit::label_of(s.template, &s.score);
+        // A 部门's forms come from its units (「单位乙·自评03」): the 目录 names the unit.
+        if let Some((unit, _)) = s.id.split_once('·') {
+            label = format!("{unit} {label}");
+        }
         toc.entries
             .push((1, format!("附件{} {label}", i + 1), l.page_no()));
         let tag = (whole || forms.len() > 1).then(|| format!("附件{}", i + 1));

@@ -10,14 +10,24 @@ use std::path::Path;
 
 /// A 部门 workbook for units of `set` and `year`, named `name` (nothing listed yet).
 pub fn new_dept(set: &TemplateSet, name: &str, year: i32, profile: &str) -> Workbook {
-    Workbook::new(
+    let mut wb = Workbook::new(
         &set.id,
         UnitMeta {
             name: name.to_string(),
             year,
             profile: profile.to_string(),
         },
-    )
+    );
+    mark(&mut wb);
+    wb
+}
+
+/// Makes `wb` a 部门 workbook (its tables then come from the units it lists).
+pub fn mark(wb: &mut Workbook) {
+    wb.texts.insert(
+        consolidate::DEPT_KEY.to_string(),
+        "由本级和所属单位的工作簿汇总".to_string(),
+    );
 }
 
 /// The path to record for `unit`: relative to the 部门's folder when inside it (the folder can

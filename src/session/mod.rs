@@ -194,6 +194,8 @@ pub struct NewSpec {
     pub from: Option<PathBuf>,
     /// The user confirmed carrying forward from a workbook of another unit.
     pub other_unit_confirmed: bool,
+    /// A 部门 workbook: its tables are summed from the units it will list (docs/dept.md).
+    pub dept: bool,
 }
 
 /// What [`create`] made.
@@ -250,6 +252,9 @@ pub fn create(reg: &Registry, path: &Path, spec: &NewSpec) -> Result<Created, St
         ));
     }
     let set = pick_set(reg, spec.kind, spec.year, spec.set.as_deref())?;
+    if spec.dept && spec.kind == Kind::Jixiao {
+        return Err("部门汇总用于决算公开或预算公开：绩效自评的工作簿由各单位各自填写".into());
+    }
     let mut wb = Workbook::new(
         &set.id,
         UnitMeta {
@@ -272,6 +277,9 @@ pub fn create(reg: &Registry, path: &Path, spec: &NewSpec) -> Result<Created, St
             wb.texts.extend(texts);
         }
         source = Some(src);
+    }
+    if spec.dept {
+        dept::mark(&mut wb);
     }
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| {

@@ -24,6 +24,8 @@ pub struct NewBook {
     /// The user chose `from` (or chose none): no more automatic default.
     pub from_chosen: bool,
     pub other_unit_confirmed: bool,
+    /// 部门汇总: a 部门 workbook summed from its units' workbooks.
+    pub dept: bool,
     /// What `from` is, read once per path.
     from_read: Option<(String, Result<Source, String>)>,
     pub message: Option<(String, bool)>,
@@ -42,6 +44,7 @@ impl NewBook {
             from: String::new(),
             from_chosen: false,
             other_unit_confirmed: false,
+            dept: false,
             from_read: None,
             message: None,
         };
@@ -62,11 +65,12 @@ impl NewBook {
     /// The default file name and place, unless the user typed another path.
     fn follow_defaults(&mut self) {
         if self.path == self.suggested {
-            let name = session::default_file_name(
-                &self.unit,
-                self.year_num().unwrap_or(0),
-                self.kind.short(),
-            );
+            let what = if self.dept && self.kind != Kind::Jixiao {
+                format!("{}（部门汇总）", self.kind.short())
+            } else {
+                self.kind.short().to_string()
+            };
+            let name = session::default_file_name(&self.unit, self.year_num().unwrap_or(0), &what);
             self.path = self.folder.join(name).display().to_string();
             self.suggested = self.path.clone();
         }
@@ -115,6 +119,7 @@ impl NewBook {
             profile: None,
             from: (!self.from.trim().is_empty()).then(|| PathBuf::from(self.from.trim())),
             other_unit_confirmed: self.other_unit_confirmed,
+            dept: self.dept && self.kind != Kind::Jixiao,
         })
     }
 
@@ -157,6 +162,15 @@ impl NewBook {
                 ui.radio_value(&mut self.kind, k, k.label());
             }
         });
+        if self.kind != Kind::Jixiao {
+            ui.horizontal(|ui| {
+                label(ui, "");
+                ui.checkbox(&mut self.dept, "部门汇总（由本级和所属单位的工作簿汇总）")
+                    .on_hover_text(
+                        "部门的表 = 各单位填报数之和 + 调整；新建后在“部门汇总”里添加单位",
+                    );
+            });
+        }
         ui.horizontal(|ui| {
             label(ui, "模板集");
             let sets = session::sets_for(reg, self.kind, self.year_num().unwrap_or(0));
