@@ -10,6 +10,8 @@ mod args;
 pub use args::parse_args;
 mod dept_cmd;
 use dept_cmd::*;
+mod templates_cmd;
+use templates_cmd::*;
 mod print_cmds;
 use print_cmds::*;
 mod store_cmds;
@@ -117,8 +119,12 @@ pub enum Command {
         #[arg(long)]
         confirm: bool,
     },
-    /// 列出已安装的模板集与表、绩效表单模板和评分口径
-    Templates,
+    /// 列出已安装的模板集（内置与模板包：年度、地区、来源）与表、绩效表单模板和评分口径；
+    /// new 新建模板包，diff 比较两个模板集
+    Templates {
+        #[command(subcommand)]
+        action: Option<TemplatesCmd>,
+    },
     /// 打开窗口编辑草稿文件
     Open { file: PathBuf },
     /// 在终端审核内置样例（不打开窗口）
@@ -225,12 +231,18 @@ pub fn about_text(reg: &Registry) -> String {
 }
 
 pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write) -> i32 {
+    // The built-in sets and the user's packs; --templates DIR: a folder laid out like assets/
+    // (instead of the built-in ones), or a pack folder (beside them).
     let owned;
-    let reg: &Registry = match &cli.templates {
-        None => Registry::builtin(),
-        Some(dir) => match Registry::from_dir(dir) {
+    let inst: &crate::template::registry::Installed = match &cli.templates {
+        None => Registry::installed_packs(),
+        Some(dir) if dir.join("templates").is_dir() => match Registry::from_dir(dir) {
             Ok(r) => {
-                owned = r;
+                owned = crate::template::registry::Installed {
+                    reg: Some(r),
+                    packs: Vec::new(),
+                    problems: Vec::new(),
+                };
                 &owned
             }
             Err(e) => {
@@ -238,7 +250,15 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
                 return 2;
             }
         },
+        Some(dir) => {
+            owned = Registry::with_packs(std::slice::from_ref(dir));
+            &owned
+        }
     };
+    let reg: &Registry = Registry::of(inst);
+    for p in &inst.problems {
+        let _ = writeln!(err, "注意：{p}");
+    }
     if cli.version {
         let _ = write!(out, "{}", about_text(reg));
         return 0;
@@ -336,13 +356,22 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
         Some(Command::Narrative { file, json, terms }) => {
             narrative(reg, &file, json, terms, out, err)
         }
-        Some(Command::Templates) => {
-            for s in &reg.sets {
-                let _ = writeln!(out, "{}  {}（{} 张表）", s.id, s.name, s.tables.len());
-                for t in &s.tables {
-                    let _ = writeln!(out, "    {} {}", t.label, t.title);
-                }
-            }
+        Some(Command::Templates {
+            action:
+                Some(TemplatesCmd::New {
+                    from,
+                    id,
+                    year,
+                    region,
+                    name,
+                    dir,
+                }),
+        }) => templates_new(inst, &from, &id, year, region, name, dir, out, err),
+        Some(Command::Templates {
+            action: Some(TemplatesCmd::Diff { a, b, workbook }),
+        }) => templates_diff(reg, &a, &b, workbook.as_deref(), out, err),
+        Some(Command::Templates { action: None }) => {
+            templates_list(inst, out);
             let _ = writeln!(out, "\n绩效表单模板：");
             for f in &reg.forms {
                 let _ = writeln!(

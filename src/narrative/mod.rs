@@ -87,6 +87,14 @@ pub fn template_for<'r>(reg: &'r Registry, set: &str) -> Option<&'r NarrativeTem
     reg.narratives
         .iter()
         .find(|n| n.sets.iter().any(|s| s == set))
+        .or_else(|| {
+            // A pack made from another set (`based_on`) writes the 情况说明 as that set does.
+            let base = reg
+                .set(set)
+                .map(|s| s.based_on.as_str())
+                .filter(|b| !b.is_empty() && *b != set)?;
+            template_for(reg, base)
+        })
 }
 
 /// Built-in figures from the 绩效 forms.

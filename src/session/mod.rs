@@ -126,6 +126,19 @@ pub fn sets_for(reg: &Registry, kind: Kind, year: i32) -> Vec<&TemplateSet> {
     v
 }
 
+/// The newest set of `kind` for `year` (or before), of `region` when one is.
+pub fn pick_in_region<'r>(
+    reg: &'r Registry,
+    kind: Kind,
+    year: i32,
+    region: Option<&str>,
+) -> Option<&'r TemplateSet> {
+    let all = sets_for(reg, kind, year);
+    region
+        .and_then(|r| all.iter().find(|s| s.region == r).copied())
+        .or_else(|| all.first().copied())
+}
+
 /// The set named, else the best of [`sets_for`]; the error names what is installed.
 pub fn pick_set<'r>(
     reg: &'r Registry,
@@ -145,7 +158,7 @@ pub fn pick_set<'r>(
             .set(id.trim())
             .ok_or_else(|| format!("找不到模板集「{id}」（已安装：{}）", known()));
     }
-    sets_for(reg, kind, year).first().copied().ok_or_else(|| {
+    pick_in_region(reg, kind, year, None).ok_or_else(|| {
         format!(
             "没有 {year} 年度或更早的{}模板集（已安装：{}）",
             kind.family(),
@@ -251,7 +264,23 @@ pub fn create(reg: &Registry, path: &Path, spec: &NewSpec) -> Result<Created, St
             path.display()
         ));
     }
-    let set = pick_set(reg, spec.kind, spec.year, spec.set.as_deref())?;
+    // The region of the workbook carried forward (or the one asked for) picks among sets of
+    // several regions for the year.
+    let region = spec.profile.clone().or_else(|| {
+        let from = spec.from.as_ref()?;
+        let wb = crate::io::read_workbook(from).ok()?;
+        reg.set(&wb.template_set).map(|s| s.region.clone())
+    });
+    let set = match (
+        spec.set.as_deref().filter(|s| !s.trim().is_empty()),
+        region.as_deref(),
+    ) {
+        (None, Some(r)) => match pick_in_region(reg, spec.kind, spec.year, Some(r)) {
+            Some(s) => s,
+            None => pick_set(reg, spec.kind, spec.year, None)?,
+        },
+        (set, _) => pick_set(reg, spec.kind, spec.year, set)?,
+    };
     if spec.dept && spec.kind == Kind::Jixiao {
         return Err("部门汇总用于决算公开或预算公开：绩效自评的工作簿由各单位各自填写".into());
     }

@@ -4,7 +4,7 @@ use super::load::{load_code_list, load_set, TemplateError};
 use super::{CodeList, TemplateSet};
 use include_dir::{include_dir, Dir};
 use std::collections::BTreeMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// What the program reads at run time, by folder of assets/ (icons, desktop files and the licence
 /// there are for packages only and stay out of the binary).
@@ -54,6 +54,40 @@ pub struct Registry {
     pub narrative_rules: crate::perf::audit::RuleBook,
 }
 
+/// The built-in sets and the user's packs.
+pub struct Installed {
+    /// None: no pack was found, the built-in registry serves.
+    pub reg: Option<Registry>,
+    /// The sets that came from packs, with their folder.
+    pub packs: Vec<PackSet>,
+    /// Packs left out, each with why (file and place named).
+    pub problems: Vec<String>,
+}
+
+/// A set loaded from a template pack.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PackSet {
+    pub id: String,
+    pub dir: PathBuf,
+}
+
+/// The user's pack folder: `模板` in the data folder (`~/.local/share/Gongkai/模板`).
+pub fn user_pack_dir() -> PathBuf {
+    dirs::data_dir()
+        .unwrap_or_else(std::env::temp_dir)
+        .join("Gongkai")
+        .join("模板")
+}
+
+/// Where packs are looked for: GONGKAI_TEMPLATES (folders separated as in PATH) when set, else
+/// the user's pack folder.
+pub fn pack_dirs() -> Vec<PathBuf> {
+    match std::env::var_os("GONGKAI_TEMPLATES") {
+        Some(v) => std::env::split_paths(&v).collect(),
+        None => vec![user_pack_dir()],
+    }
+}
+
 /// The files a registry is loaded from: relative path ("templates/x/set.toml") → text.
 pub type Files = BTreeMap<String, String>;
 
@@ -66,6 +100,139 @@ impl Registry {
             Ok(r) => r,
             Err(e) => panic!("内置模板有误：{e}"),
         })
+    }
+
+    /// The built-in sets and the user's template packs (the data folder's 模板/, or the folders
+    /// of GONGKAI_TEMPLATES): what the window and the command line use. A pack that does not
+    /// load is left out and its error kept ([`Installed::problems`]).
+    pub fn installed() -> &'static Registry {
+        Self::installed_packs()
+            .reg
+            .as_ref()
+            .unwrap_or_else(|| Registry::builtin())
+    }
+
+    /// [`Registry::installed`] with the packs it took and the ones it left out.
+    pub fn installed_packs() -> &'static Installed {
+        static REG: std::sync::OnceLock<Installed> = std::sync::OnceLock::new();
+        REG.get_or_init(|| Registry::with_packs(&pack_dirs()))
+    }
+
+    /// The built-in sets plus the packs under `dirs`. A pack is a folder of set folders
+    /// (`<id>/set.toml` and its table files, which may name built-in files by relative path:
+    /// `../shanxi-juesuan-2024/02.toml`), and may hold `codes/*.toml`. Each set is validated as
+    /// the built-in ones are; one that fails is left out with the message naming file and cell.
+    pub fn with_packs(dirs: &[PathBuf]) -> Installed {
+        let mut files = embedded_files();
+        let mut packs = Vec::new();
+        let mut problems = Vec::new();
+        // No pack at all: the built-in registry serves (loaded once).
+        let any = dirs.iter().any(|d| {
+            std::fs::read_dir(d).is_ok_and(|mut e| {
+                e.any(|x| {
+                    x.is_ok_and(|x| x.path().join("set.toml").is_file() || x.file_name() == "codes")
+                })
+            })
+        });
+        if !any {
+            return Installed {
+                reg: None,
+                packs,
+                problems,
+            };
+        }
+        let mut reg = match Registry::from_files(&files) {
+            Ok(r) => r,
+            Err(e) => panic!("内置模板有误：{e}"),
+        };
+        for dir in dirs {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                continue;
+            };
+            let mut subs: Vec<PathBuf> = entries.flatten().map(|e| e.path()).collect();
+            subs.sort();
+            // Code lists first: the sets may name them.
+            let codes = dir.join("codes");
+            if codes.is_dir() {
+                let mut c = Files::new();
+                match collect_dir(dir, &codes, &mut c) {
+                    Ok(()) => {
+                        let mut trial = files.clone();
+                        for (k, v) in c {
+                            if trial.contains_key(&k) {
+                                problems.push(format!(
+                                    "模板包 {}：{k} 与内置科目表同名，未载入",
+                                    dir.display()
+                                ));
+                                continue;
+                            }
+                            trial.insert(k, v);
+                        }
+                        match Registry::from_files(&trial) {
+                            Ok(r) => {
+                                files = trial;
+                                reg = r;
+                            }
+                            Err(e) => problems.push(format!("模板包 {}：{e}", dir.display())),
+                        }
+                    }
+                    Err(e) => problems.push(format!("模板包 {}：{e}", dir.display())),
+                }
+            }
+            for sub in subs.iter().filter(|p| p.join("set.toml").is_file()) {
+                let name = sub
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let prefix = format!("templates/{name}/");
+                if files.keys().any(|k| k.starts_with(&prefix)) {
+                    problems.push(format!(
+                        "模板包 {}：文件夹名「{name}」与已有模板集相同，未载入",
+                        sub.display()
+                    ));
+                    continue;
+                }
+                let mut own = Files::new();
+                if let Err(e) = collect_dir(sub, sub, &mut own) {
+                    problems.push(format!("模板包 {}：{e}", sub.display()));
+                    continue;
+                }
+                let mut trial = files.clone();
+                for (k, v) in own {
+                    trial.insert(format!("{prefix}{k}"), v);
+                }
+                match Registry::from_files(&trial) {
+                    Ok(r) => {
+                        let before: Vec<&str> = reg.sets.iter().map(|s| s.id.as_str()).collect();
+                        let added: Vec<String> = r
+                            .sets
+                            .iter()
+                            .filter(|s| !before.contains(&s.id.as_str()))
+                            .map(|s| s.id.clone())
+                            .collect();
+                        for id in added {
+                            packs.push(PackSet {
+                                id,
+                                dir: sub.clone(),
+                            });
+                        }
+                        files = trial;
+                        reg = r;
+                    }
+                    Err(e) => problems.push(format!("模板包 {} 未载入：{e}", sub.display())),
+                }
+            }
+        }
+        Installed {
+            reg: Some(reg),
+            packs,
+            problems,
+        }
+    }
+
+    /// The registry of an [`Installed`] (the built-in one when no pack was found).
+    pub fn of(i: &Installed) -> &Registry {
+        i.reg.as_ref().unwrap_or_else(|| Registry::builtin())
     }
 
     /// Loads from a folder laid out like assets/ (templates/*/set.toml, codes/*.toml).

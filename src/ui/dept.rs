@@ -60,7 +60,11 @@ impl App {
             self.dept = None;
             return;
         }
-        let units = consolidate::load(Registry::builtin(), self.store.workbook(), &self.dept_dir());
+        let units = consolidate::load(
+            Registry::installed(),
+            self.store.workbook(),
+            &self.dept_dir(),
+        );
         let st = stamps(&units);
         match self.dept.as_mut() {
             Some(d) => {
@@ -99,7 +103,7 @@ impl App {
         }
         let Some(d) = self.dept.as_mut() else { return };
         let c = consolidate::consolidate(set, self.store.workbook(), &d.units);
-        d.adjust = crate::evaluate::evaluate_full(Registry::builtin(), set, &c.adjust)
+        d.adjust = crate::evaluate::evaluate_full(Registry::installed(), set, &c.adjust)
             .ok()
             .map(|f| f.ev.model);
         d.findings = c.findings;
@@ -386,7 +390,7 @@ impl App {
         let path = PathBuf::from(d.add_path.trim());
         let main = d.add_main;
         match dept::add_unit(
-            Registry::builtin(),
+            Registry::installed(),
             self.store.workbook(),
             &self.dept_dir(),
             &path,

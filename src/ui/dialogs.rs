@@ -32,6 +32,7 @@ impl App {
             || self.new_form.is_some()
             || self.confirm_delete.is_some()
             || self.about
+            || self.templates.is_some()
     }
 
     /// A read-only window (another window or program is editing the file) follows the file:
@@ -139,16 +140,29 @@ impl App {
         }
         let mut open = true;
         let mut close = false;
+        let mut templates = false;
         egui::Window::new("关于 Gongkai")
             .open(&mut open)
             .collapsible(false)
             .resizable(false)
             .show(ctx, |ui| {
-                ui.label(crate::cli::about_text(Registry::builtin()));
-                if ui.button("关闭").clicked() {
-                    close = true;
-                }
+                ui.label(crate::cli::about_text(Registry::installed()));
+                ui.horizontal(|ui| {
+                    if ui
+                        .button("模板集与差异…")
+                        .on_hover_text("已安装的模板集、两个模板集的差异、改用另一模板集的影响")
+                        .clicked()
+                    {
+                        templates = true;
+                    }
+                    if ui.button("关闭").clicked() {
+                        close = true;
+                    }
+                });
             });
-        self.about = open && !close;
+        self.about = open && !close && !templates;
+        if templates {
+            self.templates = Some(Default::default());
+        }
     }
 }

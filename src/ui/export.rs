@@ -148,7 +148,7 @@ impl App {
         let set = self.set;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
-            let reg = Registry::builtin();
+            let reg = Registry::installed();
             let r = crate::evaluate::evaluate_full(reg, set, &wb)
                 .map_err(|e| e.to_string())
                 .and_then(|full| crate::print::export(&Source::new(reg, &wb, &full), &opts))

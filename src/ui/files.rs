@@ -203,7 +203,7 @@ impl App {
                 self.switch_to(store)
             }
             FileAction::New => {
-                let reg = Registry::builtin();
+                let reg = Registry::installed();
                 let Some(nb) = w.newbook.as_ref() else {
                     return Ok(());
                 };
@@ -223,7 +223,7 @@ impl App {
                 Ok(())
             }
             FileAction::ExportExcel => {
-                let reg = Registry::builtin();
+                let reg = Registry::installed();
                 let wb = self.store.workbook();
                 let (scored, _) = crate::perf::score_workbook(reg, wb);
                 let part = match w.part {
@@ -273,7 +273,7 @@ impl App {
         let r = std::fs::read(&path)
             .map_err(|e| format!("{}：{e}", path.display()))
             .and_then(|b| {
-                crate::xlsx::import(Registry::builtin(), &b, Some(self.store.workbook()))
+                crate::xlsx::import(Registry::installed(), &b, Some(self.store.workbook()))
             });
         match r {
             Ok(p) => {
@@ -333,7 +333,7 @@ impl App {
             .show(ctx, |ui| {
                 if action == FileAction::New {
                     if let Some(nb) = w.newbook.as_mut() {
-                        go = nb.ui(ui, Registry::builtin(), recent, open.as_ref(), dialogs);
+                        go = nb.ui(ui, Registry::installed(), recent, open.as_ref(), dialogs);
                     }
                 }
                 if action == FileAction::New {

@@ -525,7 +525,7 @@ impl App {
     }
 
     pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let Some(rec) = self.book().records.get(id).cloned() else {
             ui.label("表单不存在。");
             return;

@@ -13,6 +13,7 @@ mod newbook;
 mod newform;
 mod rows;
 pub mod start;
+pub mod templates;
 mod text;
 
 pub use files::{Dialogs, FileAction, NoDialogs, SystemDialogs};
@@ -148,6 +149,8 @@ pub struct App {
     pub dept: Option<dept::DeptView>,
     /// Set while the 部门汇总 screen writes the 部门's own records (its 调整, its units).
     pub(crate) dept_edit: bool,
+    /// The 模板集 window, when open.
+    pub templates: Option<templates::TemplatesWindow>,
 }
 
 /// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
@@ -176,7 +179,7 @@ impl App {
     /// unknown or its data do not fit the templates.
     pub fn new(mut store: Store) -> Result<App, String> {
         let stamp = store.is_read_only().then(|| file_stamp(store.path()));
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let set = reg.set(&store.workbook().template_set).ok_or_else(|| {
             format!(
                 "找不到模板集「{}」（已安装：{}）",
@@ -234,6 +237,7 @@ impl App {
             close_requested: false,
             dept: None,
             dept_edit: false,
+            templates: None,
         };
         // A 部门: its tables are the units' sums.
         if crate::consolidate::is_dept(app.store.workbook()) {
@@ -291,8 +295,9 @@ impl App {
 
     /// Recomputes everything from the store's workbook (after an edit, undo or redo).
     pub(crate) fn recompute(&mut self) {
+        self.sync_set();
         self.consolidate_now();
-        match crate::evaluate::evaluate_full(Registry::builtin(), self.set, self.book()) {
+        match crate::evaluate::evaluate_full(Registry::installed(), self.set, self.book()) {
             Ok(full) => {
                 self.forms = forms::entries(&full.scored);
                 self.model = full.ev.model;
@@ -613,6 +618,7 @@ impl App {
         self.poll_units(&ctx);
         self.export_window(&ctx);
         self.about_window(&ctx);
+        self.templates_window(&ctx);
         self.help_keys(&ctx);
         self.help_window(&ctx);
         self.files_window(&ctx);
@@ -896,7 +902,7 @@ impl App {
                             .map(|e| (e.id.clone(), e.label.clone()))
                             .collect();
                         crate::narrative::punct::scan(
-                            &crate::template::Registry::builtin().narrative_rules,
+                            &crate::template::Registry::installed().narrative_rules,
                             self.set,
                             self.store.workbook(),
                             &labels,

@@ -26,6 +26,9 @@ pub struct NewBook {
     pub other_unit_confirmed: bool,
     /// 部门汇总: a 部门 workbook summed from its units' workbooks.
     pub dept: bool,
+    /// 地区: whose template sets (""= the region of the workbook open or used last, else the
+    /// region most installed sets are for).
+    pub region: String,
     /// What `from` is, read once per path.
     from_read: Option<(String, Result<Source, String>)>,
     pub message: Option<(String, bool)>,
@@ -45,6 +48,7 @@ impl NewBook {
             from_chosen: false,
             other_unit_confirmed: false,
             dept: false,
+            region: String::new(),
             from_read: None,
             message: None,
         };
@@ -116,7 +120,7 @@ impl NewBook {
             year,
             kind: self.kind,
             set: (!self.set.is_empty()).then(|| self.set.clone()),
-            profile: None,
+            profile: (!self.region.is_empty()).then(|| self.region.clone()),
             from: (!self.from.trim().is_empty()).then(|| PathBuf::from(self.from.trim())),
             other_unit_confirmed: self.other_unit_confirmed,
             dept: self.dept && self.kind != Kind::Jixiao,
@@ -171,9 +175,54 @@ impl NewBook {
                     );
             });
         }
+        // 地区: with sets of several regions installed, the user's own comes first.
+        let mut regions: Vec<(String, usize)> = Vec::new();
+        for s in &reg.sets {
+            match regions.iter_mut().find(|(r, _)| *r == s.region) {
+                Some((_, n)) => *n += 1,
+                None => regions.push((s.region.clone(), 1)),
+            }
+        }
+        if self.region.is_empty() || !regions.iter().any(|(r, _)| *r == self.region) {
+            self.region = open
+                .and_then(|o| reg.set(&o.set))
+                .or_else(|| {
+                    recent
+                        .entries
+                        .iter()
+                        .filter(|e| !e.sample)
+                        .find_map(|e| reg.set(&e.set))
+                })
+                .map(|s| s.region.clone())
+                .or_else(|| {
+                    regions
+                        .iter()
+                        .max_by_key(|(_, n)| *n)
+                        .map(|(r, _)| r.clone())
+                })
+                .unwrap_or_default();
+        }
+        if regions.len() > 1 {
+            ui.horizontal(|ui| {
+                label(ui, "地区");
+                for (r, _) in &regions {
+                    if ui.radio_value(&mut self.region, r.clone(), r).changed() {
+                        self.set.clear();
+                    }
+                }
+            });
+        }
         ui.horizontal(|ui| {
             label(ui, "模板集");
-            let sets = session::sets_for(reg, self.kind, self.year_num().unwrap_or(0));
+            let mut sets = session::sets_for(reg, self.kind, self.year_num().unwrap_or(0));
+            let mine: Vec<_> = sets
+                .iter()
+                .copied()
+                .filter(|s| s.region == self.region)
+                .collect();
+            if !mine.is_empty() {
+                sets = mine;
+            }
             if !self.set.is_empty() && !sets.iter().any(|s| s.id == self.set) {
                 self.set.clear();
             }

@@ -22,7 +22,7 @@ impl App {
         self.commit_edit();
         self.commit_drafts();
         // Preselect the template the workbook's forms already use.
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let list = crate::perf::templates_for(reg, &self.set.family);
         let used = self
             .store
@@ -43,7 +43,7 @@ impl App {
 
     /// Adds the form the window describes; on success the window closes and the form opens.
     pub fn create_form(&mut self) {
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let list = crate::perf::templates_for(reg, &self.set.family);
         let Some(w) = self.new_form.as_mut() else {
             return;
@@ -104,7 +104,7 @@ impl App {
         if self.new_form.is_none() {
             return;
         }
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let list = crate::perf::templates_for(reg, &self.set.family);
         let year = self.store.workbook().unit.year.to_string();
         let (mut create, mut close) = (false, false);

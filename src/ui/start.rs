@@ -141,7 +141,7 @@ impl Gui {
     }
 
     fn start_ui(&mut self, ui: &mut egui::Ui) {
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let ctx = ui.ctx().clone();
         if ctx.input(|i| i.key_pressed(egui::Key::F1)) {
             self.start.help = !self.start.help;

@@ -79,7 +79,7 @@ impl App {
 
     /// The inputs of the narrative template, per-row inputs expanded over their rows.
     pub(crate) fn input_rows(&self) -> Vec<(String, Vec<InputRow>)> {
-        let reg = Registry::builtin();
+        let reg = Registry::installed();
         let Some(n) = crate::narrative::template_for(reg, &self.set.id) else {
             return Vec::new();
         };
