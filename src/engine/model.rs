@@ -297,14 +297,16 @@ impl<'s> Model<'s> {
                 let all_derived: Vec<(usize, CellKind)> = (0..t.columns.len())
                     .map(|c| (c, CellKind::Derived))
                     .collect();
-                push(
-                    self,
-                    coded.total_key.clone(),
-                    coded.total_key.clone(),
-                    None,
-                    RowClass::Total,
-                    all_derived.clone(),
-                );
+                if !coded.total_last {
+                    push(
+                        self,
+                        coded.total_key.clone(),
+                        coded.total_key.clone(),
+                        None,
+                        RowClass::Total,
+                        all_derived.clone(),
+                    );
+                }
                 for code in codes {
                     let user_name =
                         data.and_then(|d| d.rows.get(&code))
@@ -354,6 +356,16 @@ impl<'s> Model<'s> {
                         (RowClass::Agg, all_derived.clone())
                     };
                     push(self, code.clone(), label, Some(code), class, specs);
+                }
+                if coded.total_last {
+                    push(
+                        self,
+                        coded.total_key.clone(),
+                        coded.total_key.clone(),
+                        None,
+                        RowClass::Total,
+                        all_derived.clone(),
+                    );
                 }
             }
         }

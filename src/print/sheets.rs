@@ -78,17 +78,21 @@ pub(super) fn table(
     let (x, right) = (l.left(), l.left() + w);
     l.heading(&t.title, 15.0, true);
     let base = l.y + 4.0;
-    l.text(x, base, 9.0, Face::Serif, &t.label);
-    let owner = t.owner();
-    l.aligned(
-        x,
-        w,
-        base,
-        9.0,
-        Face::Serif,
-        &format!("{owner}：{unit}     {year}年度"),
-        Align::Center,
-    );
+    if t.print.show_label {
+        l.text(x, base, 9.0, Face::Serif, &t.label);
+    }
+    if t.print.owner_line {
+        let owner = t.owner();
+        l.aligned(
+            x,
+            w,
+            base,
+            9.0,
+            Face::Serif,
+            &format!("{owner}：{unit}     {year}年度"),
+            Align::Center,
+        );
+    }
     let unit_text = t.unit_text();
     let uw = l.f.width_mm(Face::Serif, &unit_text, 9.0);
     l.text(right - uw, base, 9.0, Face::Serif, &unit_text);

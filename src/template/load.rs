@@ -217,6 +217,9 @@ pub fn load_set(
         order: Vec::new(),
         code_lists: code_lists.to_vec(),
         flows: Vec::new(),
+        source: spec.source.clone(),
+        based_on: spec.based_on.clone(),
+        file: set_file.to_string(),
     };
     // Consolidation flows: 「02[3]」 names a table of the set and one of its 栏次.
     for f in &spec.flows {
@@ -328,6 +331,7 @@ fn skeleton(
             hierarchy_rule: rule_ix(&c.hierarchy_rule)?,
             total_rule: rule_ix(&c.total_rule)?,
             rows_from: c.rows_from.clone(),
+            total_last: c.total_last,
         }),
         ("coded", None) => return Err(err("body = \"coded\" 需要 [coded] 段".into())),
         (b, _) => {

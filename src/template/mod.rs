@@ -1,6 +1,7 @@
 //! Official forms as data: typed, validated templates loaded once from assets/templates.
 
 pub mod codes;
+pub mod diff;
 pub mod expr;
 mod graph;
 mod load;
@@ -63,6 +64,11 @@ pub struct TemplateSet {
     pub order: Vec<Node>,
     /// Flows offset when a 部门 is consolidated from its units (set.toml `[[flows]]`).
     pub flows: Vec<Flow>,
+    /// Where its layout was taken from; the set it was made from.
+    pub source: String,
+    pub based_on: String,
+    /// Its set.toml ("templates/shanxi-juesuan-2024/set.toml").
+    pub file: String,
 }
 
 /// An internal flow between the 本级 and its 所属单位 (上级补助收入 ↔ 对附属单位补助支出 …):
@@ -165,6 +171,8 @@ pub struct Coded {
     pub total_rule: usize,
     /// Table ids whose 项 rows this table also shows.
     pub rows_from: Vec<String>,
+    /// The 合计 row comes after the 科目.
+    pub total_last: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,6 +28,12 @@ pub struct SetSpec {
     /// 部门 consolidation: the flows between the 本级 and its 所属单位 that are offset.
     #[serde(default)]
     pub flows: Vec<FlowSpec>,
+    /// Where the layout was taken from (a published document's address, a 财政 notice).
+    #[serde(default)]
+    pub source: String,
+    /// The set this one was made from (`gongkai templates new --from`): its 情况说明 serves.
+    #[serde(default)]
+    pub based_on: String,
 }
 
 /// An internal flow: income recorded by one side, expense by the other (「02[3]」 = 公开02表 栏3).
@@ -185,6 +191,9 @@ pub struct CodedSpec {
     /// table derived from others is never empty while they are not.
     #[serde(default)]
     pub rows_from: Vec<String>,
+    /// The 合计 row printed after the 科目 (上海 表五) instead of before them.
+    #[serde(default)]
+    pub total_last: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -224,8 +233,17 @@ pub struct RowSpec {
     pub filler: bool,
 }
 
-fn yes() -> bool {
-    true
+impl Default for PrintSpec {
+    fn default() -> Self {
+        PrintSpec {
+            widths: Vec::new(),
+            header: Vec::new(),
+            flow_breaks: Vec::new(),
+            flow_captions: Vec::new(),
+            show_label: true,
+            owner_line: true,
+        }
+    }
 }
 fn one() -> u8 {
     1
@@ -245,7 +263,7 @@ pub struct CheckSpec {
 }
 
 /// Print hints; the print issue consumes them, the engine ignores them.
-#[derive(Debug, Deserialize, Default, Clone)]
+#[derive(Debug, Deserialize, Clone)]
 #[serde(deny_unknown_fields)]
 pub struct PrintSpec {
     /// Physical column widths in mm, left to right.
@@ -260,6 +278,16 @@ pub struct PrintSpec {
     /// Flow layout: a caption over each group (empty = merged with the previous caption).
     #[serde(default)]
     pub flow_captions: Vec<String>,
+    /// The 表号 printed at the top left (上海's forms print none).
+    #[serde(default = "yes")]
+    pub show_label: bool,
+    /// The 「部门名称：… 年度」 line above the table (上海's forms print the 单位 alone).
+    #[serde(default = "yes")]
+    pub owner_line: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 #[derive(Debug, Deserialize, Clone)]
