@@ -167,6 +167,13 @@ fn next_year_carries_forward_only_from_the_picked_workbook() {
     retype(&mut h, "年度", "2024");
     // The same unit's previous year is offered by default and shown before creating.
     h.get_by_label_contains("将带入：「阳泉市退役军人事务局」2023年度");
+    // Next year's set differs from last year's: what changes is shown before creating.
+    h.get_by_label(
+        "模板集「山西省部门决算公开表（2023年度）」→「山西省部门决算公开表（2024年度）」：8 处变化",
+    )
+    .click();
+    h.run();
+    h.get_by_label("公开06表 新增行31206「其他资本性补助」");
     assert_eq!(
         h.state().start.newbook.from,
         std::fs::canonicalize(&mine).unwrap().display().to_string()

@@ -26,6 +26,10 @@ pub struct NewBook {
     pub other_unit_confirmed: bool,
     /// 部门汇总: a 部门 workbook summed from its units' workbooks.
     pub dept: bool,
+    /// The set the 模板集 choice stands for now (the chosen one, or 按年度's).
+    chosen_set: String,
+    /// What carrying the picked workbook into the chosen set changes, per (path, set).
+    impact: Option<((String, String), Vec<String>)>,
     /// 地区: whose template sets (""= the region of the workbook open or used last, else the
     /// region most installed sets are for).
     pub region: String,
@@ -49,6 +53,8 @@ impl NewBook {
             other_unit_confirmed: false,
             dept: false,
             region: String::new(),
+            chosen_set: String::new(),
+            impact: None,
             from_read: None,
             message: None,
         };
@@ -230,6 +236,11 @@ impl NewBook {
                 .first()
                 .map(|s| format!("按年度：{}", s.name))
                 .unwrap_or_else(|| "（没有这一年度或更早的模板集）".into());
+            self.chosen_set = if self.set.is_empty() {
+                sets.first().map(|s| s.id.clone()).unwrap_or_default()
+            } else {
+                self.set.clone()
+            };
             let r = egui::ComboBox::from_id_salt("newbook-set")
                 .width(320.0)
                 .selected_text(if self.set.is_empty() {
@@ -349,6 +360,43 @@ impl NewBook {
                     src.year,
                     src.path.display()
                 ));
+                // A set of another year or region: what changes, shown before anything is made.
+                if let (Some(a), Some(b)) = (reg.set(&src.set), reg.set(&self.chosen_set)) {
+                    if a.id != b.id {
+                        let key = (src.path.display().to_string(), b.id.clone());
+                        if self.impact.as_ref().map(|(k, _)| k) != Some(&key) {
+                            let d = crate::template::diff::diff(a, b);
+                            let mut lines = d.tables.clone();
+                            if !d.codes.is_empty() {
+                                lines.push(format!(
+                                    "科目表变化 {} 项（改名、新增、停用）",
+                                    d.codes.len()
+                                ));
+                            }
+                            if let Ok(wb) = crate::io::read_workbook(&src.path) {
+                                lines.extend(crate::template::diff::impact(&wb, a, b));
+                            }
+                            self.impact = Some((key, lines));
+                        }
+                        let lines = self
+                            .impact
+                            .as_ref()
+                            .map(|(_, l)| l.clone())
+                            .unwrap_or_default();
+                        egui::CollapsingHeader::new(format!(
+                            "模板集「{}」→「{}」：{} 处变化",
+                            a.name,
+                            b.name,
+                            lines.len()
+                        ))
+                        .id_salt("carry-impact")
+                        .show(ui, |ui| {
+                            for l in &lines {
+                                ui.label(l);
+                            }
+                        });
+                    }
+                }
                 let spec = self.spec();
                 let problem = spec.ok().and_then(|mut s| {
                     s.other_unit_confirmed = true;
