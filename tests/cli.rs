@@ -107,7 +107,6 @@ fn bad_files_exit_2_with_a_chinese_message() {
             br#"{"format":"gongkai-workbook","version":1,"template_set":"nope","unit":{"name":"a","year":2023}}"#.to_vec(),
             "找不到模板集「nope」",
         ),
-        ("table.json", workbook(r#"{"11":[{"row":"1","values":{"1":"2"}}]}"#), "没有表「11」"),
         ("number.json", workbook(r#"{"01":[{"row":"1","values":{"1":"12a"}}]}"#), "tables.01[0].values.1：「12a」不是有效金额"),
         ("derived.json", workbook(r#"{"01":[{"row":"27","values":{"1":"2"}}]}"#), "是计算得出的单元格"),
         ("code.json", workbook(r#"{"03":[{"row":"20a","values":{"2":"2"}}]}"#), "科目代码「20a」无效"),
@@ -130,6 +129,19 @@ fn bad_files_exit_2_with_a_chinese_message() {
         assert!(err.contains(want), "{name}: {err}");
         assert!(!err.contains("panicked"), "{name}: {err}");
     }
+    // A figure of a table the set does not have is kept and named, not refused (ORPHAN-1).
+    let (code, out, err) = run(&[
+        "check",
+        &temp(
+            "table.json",
+            &workbook(r#"{"11":[{"row":"1","values":{"1":"2"}}]}"#),
+        ),
+    ]);
+    assert_eq!(code, 1, "{err}");
+    assert!(
+        out.contains("表「11」 行「1」栏1 的 2.00：模板集中没有这张表"),
+        "{out}"
+    );
     let (code, _, err) = run(&["check", "/no/such/file.json"]);
     assert_eq!(code, 2);
     assert!(err.contains("无法读取文件"), "{err}");

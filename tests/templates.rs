@@ -258,3 +258,27 @@ mod window {
         assert_eq!(h.state().model.set.id, "shanxi-juesuan-2023");
     }
 }
+
+#[test]
+fn a_figure_the_set_no_longer_has_is_kept_and_named_not_refused() {
+    // 06表 31206 exists from 2024 on; a workbook that holds it on the 2023 set (moved back, or a
+    // pack edited under it) still opens: the figure is kept, named, not computed or printed.
+    let dir = fresh_dir("templates", "orphan");
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(SAMPLE).unwrap()).unwrap();
+    wb.texts.remove(gongkai::engine::workbook::SAMPLE_KEY);
+    wb.set_value("06", "31206", "1", Some("5".parse().unwrap()));
+    let p = dir.join("w.gongkai");
+    Store::create(&p, &wb).unwrap();
+    let (code, out, err) = run(&["check", s(&p)]);
+    assert_eq!(code, 1, "{err}");
+    let line = out.lines().find(|l| l.contains("ORPHAN-1")).expect(&out);
+    assert!(
+        line.contains("行「31206」栏1 的 5.00") && line.contains("不计算、不打印"),
+        "{line}"
+    );
+    let (_, json, _) = run(&["export", s(&p), "--json"]);
+    assert!(json.contains("\"31206\""), "nothing lost");
+    // The window opens it too.
+    let app = gongkai::ui::App::new(Store::open(&p).unwrap()).unwrap();
+    assert!(app.findings().iter().any(|f| f.rule == "ORPHAN-1"));
+}

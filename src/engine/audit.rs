@@ -481,3 +481,37 @@ pub(crate) fn locked_value(m: &Model, at: CellId, v: Decimal) -> Finding {
     );
     m.bare_finding(rule, at, Some(v), None, false, msg, None)
 }
+
+/// A figure of the workbook with no place in its template set (the set was changed: a pack
+/// edited, a workbook moved to another set): kept in the workbook, not computed or printed, and
+/// named until it is moved or deleted.
+pub(crate) fn orphan(
+    m: &Model,
+    table: &str,
+    row: &str,
+    col: &str,
+    v: Decimal,
+    why: &str,
+) -> Finding {
+    let rule = m.set.rule("ORPHAN-1").expect("required rule");
+    let r = &m.set.rules[rule];
+    let label = m.set.table(table).map_or(format!("表「{table}」"), |i| {
+        m.set.tables[i].label.clone()
+    });
+    Finding {
+        rule: r.id.clone(),
+        severity: r.severity,
+        table: table.to_string(),
+        table_label: label.clone(),
+        row: row.to_string(),
+        row_label: String::new(),
+        col: col.to_string(),
+        lhs: Some(v),
+        rhs: None,
+        tail: false,
+        message: format!(
+            "{label} 行「{row}」栏{col} 的 {}：{why}（模板集改过，或数据来自其他模板集）。此数保留在工作簿中，但不计算、不打印：请填到正确位置后删除",
+            crate::amount::format_amount(v, 2)
+        ),
+    }
+}

@@ -14,7 +14,9 @@ pub use workbook::{
 };
 
 /// Rule IDs the engine itself reports; every rule catalogue must define them.
-pub const BUILTIN_RULES: &[&str] = &["CODE-1", "CODE-2", "LOCK-1", "INT-1", "EMPTY-1", "TEXT-1"];
+pub const BUILTIN_RULES: &[&str] = &[
+    "CODE-1", "CODE-2", "LOCK-1", "INT-1", "EMPTY-1", "TEXT-1", "ORPHAN-1",
+];
 
 /// Inputs that address no input cell of the template set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -167,14 +167,7 @@ impl<'s> Model<'s> {
             entered: Vec::new(),
             unfilled: Vec::new(),
         };
-        for id in wb.tables.keys() {
-            if set.table(id).is_none() {
-                return Err(StructureError::UnknownTable {
-                    table: id.clone(),
-                    set: set.name.clone(),
-                });
-            }
-        }
+        // Figures of a table the set does not have are kept and named (ORPHAN-1, fill_inputs).
         for ti in 0..set.tables.len() {
             let rows = m.build_rows(ti, wb)?;
             m.tables.push(rows);
@@ -384,29 +377,54 @@ impl<'s> Model<'s> {
                     || wb.texts.contains_key(&format!("{NO_DATA}{}", t.id))
             })
             .collect();
+        // A figure with no place in the set (the set changed under the workbook) is kept in the
+        // workbook and named (ORPHAN-1); the rest opens as usual.
+        let mut orphans = Vec::new();
         for (tid, data) in &wb.tables {
-            let ti = self.set.table(tid).expect("checked in build");
+            let Some(ti) = self.set.table(tid) else {
+                for (rkey, rd) in &data.rows {
+                    for (col, v) in &rd.values {
+                        orphans.push((
+                            tid.clone(),
+                            rkey.clone(),
+                            col.clone(),
+                            *v,
+                            "模板集中没有这张表",
+                        ));
+                    }
+                }
+                continue;
+            };
             let t = &self.set.tables[ti];
             for (rkey, rd) in &data.rows {
                 let Some(&ri) = self.tables[ti].by_key.get(rkey) else {
-                    return Err(StructureError::UnknownRow {
-                        table: t.label.clone(),
-                        row: rkey.clone(),
-                    });
+                    for (col, v) in &rd.values {
+                        orphans.push((
+                            tid.clone(),
+                            rkey.clone(),
+                            col.clone(),
+                            *v,
+                            "模板中没有这一行",
+                        ));
+                    }
+                    continue;
                 };
                 for (is_assert, map) in [(false, &rd.values), (true, &rd.asserted)] {
                     for (col, v) in map {
-                        let ci = t.col_index(col).ok_or_else(|| StructureError::UnknownCol {
-                            table: t.label.clone(),
-                            row: rkey.clone(),
-                            col: col.clone(),
-                        })?;
-                        let Some(id) = self.tables[ti].rows[ri].cells[ci] else {
-                            return Err(StructureError::UnknownCol {
-                                table: t.label.clone(),
-                                row: rkey.clone(),
-                                col: col.clone(),
-                            });
+                        let Some(id) = t
+                            .col_index(col)
+                            .and_then(|ci| self.tables[ti].rows[ri].cells[ci])
+                        else {
+                            if !is_assert {
+                                orphans.push((
+                                    tid.clone(),
+                                    rkey.clone(),
+                                    col.clone(),
+                                    *v,
+                                    "模板中这一行没有这一栏",
+                                ));
+                            }
+                            continue;
                         };
                         match (self.cells[id as usize].kind, is_assert) {
                             (CellKind::Input, false) => self.values[id as usize] = *v,
@@ -435,6 +453,10 @@ impl<'s> Model<'s> {
                     }
                 }
             }
+        }
+        for (t, r, c, v, why) in orphans {
+            let f = super::audit::orphan(self, &t, &r, &c, v, why);
+            self.static_findings.push(f);
         }
         Ok(())
     }
