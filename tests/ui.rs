@@ -1666,3 +1666,126 @@ fn half_width_punctuation_is_fixed_with_one_click_and_undone_with_one() {
     h.run();
     assert_eq!(count(&h), before);
 }
+
+/// Keys as a fast typist (or a busy machine) delivers them: many in one frame. The result must
+/// be the same as one key per frame — nothing merged, nothing lost, moves in order.
+#[test]
+fn keys_arriving_in_one_frame_act_as_if_typed_one_by_one() {
+    fn key(k: Key, shift: bool) -> Event {
+        Event::Key {
+            key: k,
+            physical_key: None,
+            pressed: true,
+            repeat: false,
+            modifiers: if shift {
+                Modifiers::SHIFT
+            } else {
+                Modifiers::NONE
+            },
+        }
+    }
+    fn text(t: &str) -> Event {
+        Event::Text(t.into())
+    }
+    let sequences: Vec<(&str, Vec<Event>)> = vec![
+        (
+            "3⏎4⏎5⏎",
+            vec![
+                text("3"),
+                key(Key::Enter, false),
+                text("4"),
+                key(Key::Enter, false),
+                text("5"),
+                key(Key::Enter, false),
+            ],
+        ),
+        (
+            "1⇥2⇥3⏎",
+            vec![
+                text("1"),
+                key(Key::Tab, false),
+                text("2"),
+                key(Key::Tab, false),
+                text("3"),
+                key(Key::Enter, false),
+            ],
+        ),
+        (
+            "7⇥8⏎",
+            vec![
+                text("7"),
+                key(Key::Tab, false),
+                text("8"),
+                key(Key::Enter, false),
+            ],
+        ),
+        (
+            "12⎋6⏎",
+            vec![
+                text("1"),
+                text("2"),
+                key(Key::Escape, false),
+                text("6"),
+                key(Key::Enter, false),
+            ],
+        ),
+        (
+            "9⇧⏎8⏎",
+            vec![
+                text("9"),
+                key(Key::Enter, true),
+                text("8"),
+                key(Key::Enter, false),
+            ],
+        ),
+        ("↓↓↓↑↑↑↑↑↑ 4⏎", {
+            let mut v: Vec<Event> = (0..3).map(|_| key(Key::ArrowDown, false)).collect();
+            v.extend((0..6).map(|_| key(Key::ArrowUp, false)));
+            v.extend([text("4"), key(Key::Enter, false)]);
+            v
+        }),
+    ];
+    for (name, events) in sequences {
+        let run_with = |burst: bool| {
+            let (mut h, _) = harness(&format!("burst-{}-{burst}", name.len()));
+            open_table(&mut h, "公开03表 支出决算表");
+            h.get_by_label(CELL_03).hover();
+            h.run();
+            h.get_by_label(CELL_03).click();
+            h.run();
+            assert_eq!(
+                h.state().cursor,
+                Some((11, 4)),
+                "{name}: the cell is selected"
+            );
+            if burst {
+                h.input_mut().events.extend(events.clone());
+                // One step a frame: the frames it takes (each repaints at once).
+                for _ in 0..2 * events.len() + 2 {
+                    h.step();
+                }
+                h.run();
+            } else {
+                for e in &events {
+                    h.input_mut().events.push(e.clone());
+                    h.run();
+                }
+            }
+            // A few idle frames: anything held over is applied.
+            for _ in 0..4 {
+                h.run();
+            }
+            (
+                gongkai::io::json::to_json(h.state().store().workbook()),
+                h.state().cursor,
+            )
+        };
+        let (one_by_one, cur1) = run_with(false);
+        let (burst, cur2) = run_with(true);
+        assert_eq!(cur1, cur2, "{name}: cursor");
+        assert!(
+            one_by_one == burst,
+            "{name}: the burst gave another workbook"
+        );
+    }
+}

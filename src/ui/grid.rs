@@ -150,6 +150,90 @@ impl App {
         self.apply(label, &changes, None);
     }
 
+    /// Keyboard events after the first that ends what this frame can do, kept for the next
+    /// frame in their order (pointer and other events stay).
+    fn hold_over(&mut self, i: &mut egui::InputState, from: usize) {
+        let rest = i.events.split_off(from);
+        for e in rest {
+            let keyboard = matches!(
+                e,
+                Event::Key { .. }
+                    | Event::Text(_)
+                    | Event::Paste(_)
+                    | Event::Copy
+                    | Event::Cut
+                    | Event::Ime(_)
+            );
+            if keyboard {
+                self.held.push(e);
+            } else {
+                i.events.push(e);
+            }
+        }
+    }
+
+    /// A selected cell takes one step per frame, as if keys came one by one: the first key, or
+    /// the first character (it opens the cell for typing; what follows goes to the open cell next
+    /// frame). The rest waits for the next frame, in order.
+    fn one_step_in_grid(&mut self, ctx: &egui::Context) {
+        ctx.input_mut(|i| {
+            let cut = i.events.iter().position(|e| match e {
+                Event::Text(t) => !t.trim().is_empty(),
+                Event::Key { pressed, .. } => *pressed,
+                Event::Paste(_) => true,
+                _ => false,
+            });
+            if let Some(k) = cut {
+                self.hold_over(i, k + 1);
+            }
+        });
+        if !self.held.is_empty() {
+            ctx.request_repaint();
+        }
+    }
+
+    /// An open cell: text typed before a key that commits (Enter, Tab, ↑↓) or cancels (Esc) in
+    /// the same frame belongs to the cell; the keys after it wait for the next frame.
+    fn one_step_in_edit(&mut self, ctx: &egui::Context) {
+        let mut typed = String::new();
+        ctx.input_mut(|i| {
+            let Some(k) = i
+                .events
+                .iter()
+                .position(|e| matches!(e, Event::Key { pressed: true, .. }))
+            else {
+                return;
+            };
+            let action = matches!(
+                &i.events[k],
+                Event::Key { key, modifiers, .. }
+                    if matches!(key, Key::Enter | Key::Tab | Key::Escape | Key::ArrowUp | Key::ArrowDown)
+                        && !modifiers.command
+                        && !modifiers.alt
+            );
+            self.hold_over(i, k + 1);
+            if action {
+                i.events.retain(|e| match e {
+                    Event::Text(t) => {
+                        typed.push_str(t);
+                        false
+                    }
+                    Event::Ime(egui::ImeEvent::Commit(t)) => {
+                        typed.push_str(t);
+                        false
+                    }
+                    _ => true,
+                });
+            }
+        });
+        if let Some(ed) = &mut self.editing {
+            ed.text.push_str(&typed);
+        }
+        if !self.held.is_empty() {
+            ctx.request_repaint();
+        }
+    }
+
     /// Keys while a cell is selected (not typing).
     fn grid_keys(&mut self, ctx: &egui::Context) {
         let events = ctx.input(|i| i.events.clone());
@@ -277,6 +361,7 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
     if app.modal_open() {
         // A dialog owns the keyboard: nothing typed or pasted there reaches a cell behind it.
     } else if app.editing.is_some() {
+        app.one_step_in_edit(&ctx);
         app.edit_keys(&ctx);
     } else if app.cursor.is_some() {
         let focused = ctx.memory(|m| m.focused());
@@ -285,7 +370,15 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
             .map(|(r, c)| focused == Some(cell_widget_id(table, r, c)))
             .unwrap_or(false);
         if grid_has_focus {
+            app.one_step_in_grid(&ctx);
             app.grid_keys(&ctx);
+        } else if app.focus_cursor && ctx.memory(|m| m.focused()).is_none() {
+            // The cell takes the focus back this frame (after Esc or Enter): keys already here
+            // are for it, next frame.
+            ctx.input_mut(|i| app.hold_over(i, 0));
+            if !app.held.is_empty() {
+                ctx.request_repaint();
+            }
         }
     }
 
@@ -473,7 +566,9 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
                                             tab: true,
                                             horizontal_arrows: true,
                                             vertical_arrows: true,
-                                            escape: false,
+                                            // Esc in a burst of keys must not take the focus
+                                            // from the grid before it reaches the cell.
+                                            escape: true,
                                         },
                                     )
                                 });

@@ -151,6 +151,9 @@ pub struct App {
     pub(crate) dept_edit: bool,
     /// The 模板集 window, when open.
     pub templates: Option<templates::TemplatesWindow>,
+    /// Keyboard events that arrived in one frame after the step that frame took (grid.rs): given
+    /// back at the start of the next frame, in order, so no key is merged or lost.
+    pub(crate) held: Vec<egui::Event>,
 }
 
 /// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
@@ -238,6 +241,7 @@ impl App {
             dept: None,
             dept_edit: false,
             templates: None,
+            held: Vec::new(),
         };
         // A 部门: its tables are the units' sums.
         if crate::consolidate::is_dept(app.store.workbook()) {
@@ -606,6 +610,15 @@ impl App {
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        // Keys held over from the last frame come first, before anything reads the input.
+        if !self.held.is_empty() {
+            let held = std::mem::take(&mut self.held);
+            ctx.input_mut(|i| {
+                let now = std::mem::take(&mut i.events);
+                i.events = held;
+                i.events.extend(now);
+            });
+        }
         if self.store.is_read_only() {
             // Checked about once a second; the window repaints to keep following.
             let now = ctx.input(|i| i.time);
