@@ -1789,3 +1789,25 @@ fn keys_arriving_in_one_frame_act_as_if_typed_one_by_one() {
         );
     }
 }
+
+/// Enter after typing goes to the next cell that is typed in (as in the grid), never onto a
+/// computed one: 3⏎4⏎5⏎ from 公开01表 行2 fills 行2, 行3 and 行28 (行4–27 are computed or blank).
+#[test]
+fn enter_after_typing_skips_computed_cells() {
+    let (mut h, _) = harness("enter-skips");
+    let cell = "公开01表 行2 二、政府性基金预算财政拨款收入 栏1";
+    h.get_by_label(cell).hover();
+    h.run();
+    h.get_by_label(cell).click();
+    h.run();
+    for k in ["3", "4", "5"] {
+        h.input_mut().events.push(Event::Text(k.into()));
+        h.run();
+        h.key_press(Key::Enter);
+        h.run();
+    }
+    let m = &h.state().model;
+    for (row, v) in [("2", "3"), ("3", "4"), ("28", "5")] {
+        assert_eq!(m.value("01", row, "1"), Some(d(v)), "行{row}");
+    }
+}

@@ -282,7 +282,8 @@ impl App {
 
     /// Keys while typing in a cell: Enter/Tab commit and move, Esc cancels.
     fn edit_keys(&mut self, ctx: &egui::Context) {
-        let mut act: Option<(Option<Move>, bool)> = None; // (move, commit)
+        // (move, commit, to the next input cell: Enter and Tab skip computed cells, arrows do not)
+        let mut act: Option<(Option<Move>, bool, bool)> = None;
         ctx.input_mut(|i| {
             for (m, key, mv) in [
                 (Modifiers::SHIFT, Key::Enter, Move::Up),
@@ -293,24 +294,22 @@ impl App {
                 (Modifiers::NONE, Key::ArrowDown, Move::Down),
             ] {
                 if act.is_none() && i.consume_key(m, key) {
-                    act = Some((Some(mv), true));
+                    act = Some((Some(mv), true, matches!(key, Key::Enter | Key::Tab)));
                 }
             }
             if act.is_none() && i.consume_key(Modifiers::NONE, Key::Escape) {
-                act = Some((None, false));
+                act = Some((None, false, false));
             }
         });
         match act {
-            Some((mv, true)) => {
+            Some((mv, true, inputs_only)) => {
                 self.commit_edit();
                 self.focus_cursor = true;
                 if let Some(mv) = mv {
-                    let arrows = matches!(mv, Move::Up | Move::Down)
-                        && ctx.input(|i| !i.key_pressed(Key::Enter));
-                    self.move_cursor(mv, !arrows, false);
+                    self.move_cursor(mv, inputs_only, false);
                 }
             }
-            Some((_, false)) => {
+            Some((_, false, _)) => {
                 self.editing = None;
                 self.focus_cursor = true;
                 self.message = Some(("已取消输入。".into(), false));
