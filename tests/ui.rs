@@ -1811,3 +1811,48 @@ fn enter_after_typing_skips_computed_cells() {
         assert_eq!(m.value("01", row, "1"), Some(d(v)), "行{row}");
     }
 }
+
+/// Ctrl+Z wherever the focus is, and the place it changed comes into view: an edit in 自评01
+/// undone from the 情况说明 page opens 自评01; a cell edited in 公开03表 undone from 公开05表 shows
+/// 公开03表 with the cursor on that cell; a 情况说明 paragraph still being typed in undoes its own
+/// text first.
+#[test]
+fn undo_from_anywhere_shows_what_it_changed() {
+    let (mut h, _) = harness("undo-anywhere");
+    // A cell of 公开03表.
+    open_table(&mut h, "公开03表 支出决算表");
+    h.get_by_label(CELL_03).hover();
+    h.run();
+    h.get_by_label(CELL_03).click();
+    h.run();
+    h.input_mut().events.push(Event::Text("7".into()));
+    h.run();
+    h.key_press(Key::Enter);
+    h.run();
+    assert_eq!(h.state().model.value("03", "2080901", "3"), Some(d("7")));
+    // Elsewhere (公开05表, no cell selected), Ctrl+Z.
+    open_table(&mut h, "公开05表 一般公共预算财政拨款支出决算表");
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_ne!(h.state().model.value("03", "2080901", "3"), Some(d("7")));
+    assert_eq!(h.state().set_table_id(), "03");
+    let id = h.state().model.cell_id("03", "2080901", "3").unwrap();
+    assert_eq!(h.state().cursor_cell(), Some(id));
+    h.get_by_label_contains(&format!("已撤销：输入 {CELL_03}（{CELL_03}）"));
+    // Redo from the keyboard too.
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
+    h.run();
+    assert_eq!(h.state().model.value("03", "2080901", "3"), Some(d("7")));
+    // A form edited, then undone from the 情况说明 page: the form comes into view.
+    let body = h.state().store().workbook().records["自评01"].body.clone();
+    let mut f = gongkai::perf::PerfForm::from_json(&body).unwrap();
+    f.fields.insert("项目负责人".into(), "王五".into());
+    h.state_mut()
+        .save_form("自评01", &f, "改 自评01 项目负责人");
+    h.state_mut().show_view(View::Narrative);
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
+    h.run();
+    assert_eq!(h.state().view, View::Form("自评01".into()));
+    h.get_by_label_contains("已撤销：改 自评01 项目负责人（表单「自评01」）");
+}

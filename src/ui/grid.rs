@@ -257,9 +257,6 @@ impl App {
                         Key::Enter => self.move_cursor(Move::Down, true, false),
                         Key::F2 => self.start_edit(None),
                         Key::Delete | Key::Backspace => self.clear_selection(),
-                        Key::Z if modifiers.command && shift => self.redo(),
-                        Key::Z if modifiers.command => self.undo(),
-                        Key::Y if modifiers.command => self.redo(),
                         _ => {}
                     }
                 }
@@ -575,6 +572,20 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
                             if resp.hovered() {
                                 let tip = app.cell_tip(id);
                                 resp.on_hover_text(tip);
+                            }
+                            // The cell an undo or redo just changed, marked for 1.5 s.
+                            if let Some((f, at)) = app.flash {
+                                let age = at.elapsed();
+                                let show = std::time::Duration::from_millis(1500);
+                                if f == id && age < show {
+                                    ui.painter().rect_filled(
+                                        rect,
+                                        0.0,
+                                        Color32::from_rgb(250, 200, 40).gamma_multiply(0.45),
+                                    );
+                                    // One repaint when the mark is due to go.
+                                    ui.ctx().request_repaint_after(show - age);
+                                }
                             }
                         }
                     }

@@ -27,7 +27,7 @@ use crate::engine::{CellId, CellKind, Finding, Model};
 use crate::layout::{sheet, Sheet, SheetCell};
 use crate::store::{Change, Store, StoreError};
 use crate::template::{Registry, Severity, TemplateSet};
-use egui::{Color32, RichText};
+use egui::{Color32, Key, Modifiers, RichText};
 use std::collections::HashMap;
 use std::path::Path;
 
@@ -151,6 +151,8 @@ pub struct App {
     pub(crate) dept_edit: bool,
     /// The 模板集 window, when open.
     pub templates: Option<templates::TemplatesWindow>,
+    /// The cell an undo or redo changed, marked for a moment (grid.rs).
+    pub(crate) flash: Option<(CellId, std::time::Instant)>,
     /// Keyboard events that arrived in one frame after the step that frame took (grid.rs): given
     /// back at the start of the next frame, in order, so no key is merged or lost.
     pub(crate) held: Vec<egui::Event>,
@@ -242,6 +244,7 @@ impl App {
             dept_edit: false,
             templates: None,
             held: Vec::new(),
+            flash: None,
         };
         // A 部门: its tables are the units' sums.
         if crate::consolidate::is_dept(app.store.workbook()) {
@@ -486,8 +489,11 @@ impl App {
     }
 
     fn replay(&mut self, undo: bool) {
+        // A text still being edited is a step of its own first: undo takes it back (redo
+        // restores it), nothing typed is dropped.
+        self.commit_edit();
+        self.commit_drafts();
         self.editing = None;
-        self.drafts.clear();
         let what = if undo { "撤销" } else { "重做" };
         let result = if undo {
             self.store.undo()
@@ -497,12 +503,75 @@ impl App {
         match result {
             Ok(Some(r)) => {
                 self.recompute();
-                self.message = Some((format!("已{what}：{}", r.label), false));
+                // Where it happened comes into view, marked for a moment.
+                let place = r.changes.first().map(|a| self.show_slot(&a.slot));
+                let place = place
+                    .flatten()
+                    .map(|p| format!("（{p}）"))
+                    .unwrap_or_default();
+                self.message = Some((format!("已{what}：{}{place}", r.label), false));
             }
             Ok(None) => self.message = Some((format!("没有可{what}的修改。"), false)),
             Err(e) => self.message = Some((e.to_string(), true)),
         }
         self.refresh_history_labels();
+    }
+
+    /// Shows the place of a stored slot (after an undo or redo): the table with the cell under
+    /// the cursor and marked, the 情况说明 paragraph, the text screen, or the form. Returns its
+    /// name.
+    pub(crate) fn show_slot(&mut self, slot: &crate::engine::Slot) -> Option<String> {
+        use crate::engine::Slot;
+        use crate::narrative::render::{INPUT, OVERRIDE, OVERVIEW, TERM};
+        match slot {
+            Slot::Value { table, row, col } | Slot::Asserted { table, row, col } => {
+                let ti = self.set.table(table)?;
+                self.select_table(ti);
+                let id = self.model.cell_id(table, row, col)?;
+                if let Some(pos) = self.sheet.position_of(id) {
+                    self.cursor = Some(pos);
+                    self.anchor = Some(pos);
+                    self.scroll_to_cursor = true;
+                    self.focus_cursor = true;
+                }
+                self.flash = Some((id, std::time::Instant::now()));
+                Some(self.model.cell_name(id))
+            }
+            Slot::Row { table, row } => {
+                let ti = self.set.table(table)?;
+                self.select_table(ti);
+                Some(format!("{} {row}", self.set.tables[ti].label))
+            }
+            Slot::Text(k) => {
+                if let Some(id) = k.strip_prefix(OVERRIDE) {
+                    self.show_view(View::Narrative);
+                    self.focus_para = Some(id.to_string());
+                    self.scroll_to_cursor = true;
+                    Some(format!("情况说明「{id}」"))
+                } else if let Some(rest) = k.strip_prefix(OVERVIEW) {
+                    self.show_view(View::Overview);
+                    Some(format!("概况「{rest}」"))
+                } else if let Some(rest) = k.strip_prefix(INPUT) {
+                    self.show_view(View::Inputs);
+                    Some(format!("情况说明输入项「{rest}」"))
+                } else if let Some(rest) = k.strip_prefix(TERM) {
+                    self.show_view(View::Terms);
+                    Some(format!("名词解释「{rest}」"))
+                } else if k.starts_with(crate::consolidate::UNIT_KEY) {
+                    self.show_view(View::Dept);
+                    Some("部门汇总".into())
+                } else {
+                    None
+                }
+            }
+            Slot::Record(id) => {
+                if self.book().records.contains_key(id) {
+                    self.show_view(View::Form(id.clone()));
+                }
+                Some(format!("表单「{id}」"))
+            }
+            Slot::Meta(_) => None,
+        }
     }
 
     /// Labels for the 撤销/重做 buttons, read from the file after each change (not per frame).
@@ -618,6 +687,24 @@ impl App {
                 i.events = held;
                 i.events.extend(now);
             });
+        }
+        // Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z) wherever the focus is; a text box being typed in undoes
+        // its own text first (it keeps the keys).
+        let typing = ctx
+            .memory(|m| m.focused())
+            .is_some_and(|id| egui::TextEdit::load_state(&ctx, id).is_some());
+        if !self.modal_open() && !typing {
+            let (redo, undo) = ctx.input_mut(|i| {
+                let redo = i.consume_key(Modifiers::COMMAND | Modifiers::SHIFT, Key::Z)
+                    || i.consume_key(Modifiers::COMMAND, Key::Y);
+                let undo = !redo && i.consume_key(Modifiers::COMMAND, Key::Z);
+                (redo, undo)
+            });
+            if undo {
+                self.undo();
+            } else if redo {
+                self.redo();
+            }
         }
         if self.store.is_read_only() {
             // Checked about once a second; the window repaints to keep following.
