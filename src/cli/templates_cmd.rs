@@ -2,7 +2,7 @@
 //! a set, and what changed between two sets.
 
 use crate::template::registry::{user_pack_dir, Installed};
-use crate::template::Registry;
+use crate::template::{join_path, Registry};
 use std::path::PathBuf;
 
 #[derive(clap::Subcommand, Debug)]
@@ -77,22 +77,6 @@ fn beside(virtual_path: &str) -> String {
         .unwrap_or_else(|| virtual_path.to_string())
 }
 
-/// "templates/a/set.toml" + "../b/02.toml" → "templates/b/02.toml".
-fn join(base: &str, rel: &str) -> String {
-    let mut parts: Vec<&str> = base.split('/').collect();
-    parts.pop();
-    for seg in rel.split('/') {
-        match seg {
-            ".." => {
-                parts.pop();
-            }
-            "." | "" => {}
-            s => parts.push(s),
-        }
-    }
-    parts.join("/")
-}
-
 /// The text of a set's set.toml: built in, or in its pack.
 fn set_text(inst: &Installed, id: &str, file: &str) -> Option<String> {
     if let Some(p) = inst.packs.iter().find(|p| p.id == id) {
@@ -148,14 +132,14 @@ pub(super) fn templates_new(
         .map(|a| {
             a.iter()
                 .filter_map(|x| x.as_str())
-                .map(|rel| toml::Value::String(beside(&join(&src.file, rel))))
+                .map(|rel| toml::Value::String(beside(&join_path(&src.file, rel))))
                 .collect()
         })
         .unwrap_or_default();
     let rules = v
         .get("rules")
         .and_then(|r| r.as_str())
-        .map(|r| beside(&join(&src.file, r)))
+        .map(|r| beside(&join_path(&src.file, r)))
         .unwrap_or_default();
     let region = region.unwrap_or_else(|| src.region.clone());
     let name = name.unwrap_or_else(|| {
@@ -191,7 +175,7 @@ pub(super) fn templates_new(
         return fail(err, format!("无法写入「{}」：{e}", folder.display()));
     }
     // Loaded as the app will load it: refused (and removed) if it does not validate.
-    let check = Registry::with_packs(&[pack.clone()]);
+    let check = Registry::with_packs(std::slice::from_ref(&pack));
     if Registry::of(&check).set(id).is_none() {
         let _ = std::fs::remove_dir_all(&folder);
         let why = check.problems.join("；");

@@ -290,16 +290,14 @@ impl<'s> Model<'s> {
                 let all_derived: Vec<(usize, CellKind)> = (0..t.columns.len())
                     .map(|c| (c, CellKind::Derived))
                     .collect();
-                if !coded.total_last {
-                    push(
-                        self,
-                        coded.total_key.clone(),
-                        coded.total_key.clone(),
-                        None,
-                        RowClass::Total,
-                        all_derived.clone(),
-                    );
-                }
+                // The 合计 row goes before the 科目, or after them (coded.total_last).
+                let mut rows = vec![(
+                    coded.total_key.clone(),
+                    coded.total_key.clone(),
+                    None,
+                    RowClass::Total,
+                    all_derived.clone(),
+                )];
                 for code in codes {
                     let user_name =
                         data.and_then(|d| d.rows.get(&code))
@@ -348,17 +346,13 @@ impl<'s> Model<'s> {
                     } else {
                         (RowClass::Agg, all_derived.clone())
                     };
-                    push(self, code.clone(), label, Some(code), class, specs);
+                    rows.push((code.clone(), label, Some(code), class, specs));
                 }
                 if coded.total_last {
-                    push(
-                        self,
-                        coded.total_key.clone(),
-                        coded.total_key.clone(),
-                        None,
-                        RowClass::Total,
-                        all_derived.clone(),
-                    );
+                    rows.rotate_left(1);
+                }
+                for (key, label, code, class, specs) in rows {
+                    push(self, key, label, code, class, specs);
                 }
             }
         }

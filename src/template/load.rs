@@ -31,7 +31,7 @@ fn parse_toml<T: serde::de::DeserializeOwned>(file: &str, text: &str) -> Result<
 }
 
 /// "templates/a/set.toml" + "../b/02.toml" → "templates/b/02.toml".
-fn join(base_file: &str, rel: &str) -> String {
+pub fn join(base_file: &str, rel: &str) -> String {
     let mut parts: Vec<&str> = base_file.split('/').collect();
     parts.pop();
     for seg in rel.split('/') {

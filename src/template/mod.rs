@@ -10,7 +10,7 @@ pub mod spec;
 
 pub use codes::CodeList;
 pub use expr::{CmpOp, RowSel};
-pub use load::TemplateError;
+pub use load::{join as join_path, TemplateError};
 pub use registry::Registry;
 
 use rust_decimal::Decimal;

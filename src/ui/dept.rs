@@ -197,7 +197,7 @@ impl App {
                     let mut on = u.r.included;
                     if ui
                         .checkbox(&mut on, "")
-                        .accessible_name(&format!("参加汇总「{name}」"))
+                        .accessible_name(format!("参加汇总「{name}」"))
                         .changed()
                     {
                         toggle = Some((i, on));
@@ -229,7 +229,7 @@ impl App {
                     ui.label(u.path.display().to_string());
                     if ui
                         .small_button("打开")
-                        .accessible_name(&format!("打开「{name}」"))
+                        .accessible_name(format!("打开「{name}」"))
                         .clicked()
                     {
                         open = Some(u.path.clone());
@@ -264,7 +264,7 @@ impl App {
                             ));
                             if ui
                                 .small_button("删除")
-                                .accessible_name(&format!("删除调整 {label} {row} 栏{col}"))
+                                .accessible_name(format!("删除调整 {label} {row} 栏{col}"))
                                 .clicked()
                             {
                                 remove_adj = Some((tid.clone(), row.clone(), col.clone()));
