@@ -7,6 +7,7 @@ mod dialogs;
 use dialogs::{file_stamp, FileStamp};
 mod export;
 mod files;
+mod form_blocks;
 mod forms;
 mod grid;
 mod newbook;

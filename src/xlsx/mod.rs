@@ -3,6 +3,7 @@
 //! form.rs places a 绩效 form's paper layout on a sheet grid (written by the export, read back by
 //! the import); forms_in.rs reads 绩效 forms from other spreadsheets by their labels.
 
+mod cells;
 pub mod export;
 mod form;
 mod forms_in;
