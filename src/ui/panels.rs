@@ -258,24 +258,7 @@ impl App {
                 };
                 let mut jump = None;
                 let mut confirm: Option<(String, String)> = None;
-                let mut fix: Option<crate::narrative::punct::Fix> = None;
-                // The fixes of half-width punctuation, when any is listed (computed once a frame).
-                let fixes: Vec<crate::narrative::punct::Fix> =
-                    if self.show[2] && self.findings.iter().any(|f| f.rule == crate::narrative::punct::RULE) {
-                        let labels = self
-                            .forms
-                            .iter()
-                            .map(|e| (e.id.clone(), e.label.clone()))
-                            .collect();
-                        crate::narrative::punct::scan(
-                            &crate::template::Registry::installed().narrative_rules,
-                            self.set,
-                            self.store.workbook(),
-                            &labels,
-                        )
-                    } else {
-                        Vec::new()
-                    };
+                let mut fix: Option<Finding> = None;
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     for f in &self.findings {
                         let idx = match f.severity {
@@ -313,16 +296,13 @@ impl App {
                             {
                                 confirm = Some((f.row.clone(), f.row_label.clone()));
                             }
-                            if f.rule == crate::narrative::punct::RULE {
-                                if let Some(x) = fixes.iter().find(|x| &x.finding == f) {
-                                    if ui
-                                        .small_button("改为全角")
-                                        .on_hover_text("把这段文字里夹在中文中的半角 , ; : ( ) ! ? 改为全角（可撤销）")
-                                        .clicked()
-                                    {
-                                        fix = Some(x.clone());
-                                    }
-                                }
+                            if f.rule == crate::narrative::punct::RULE
+                                && ui
+                                    .small_button("改为全角")
+                                    .on_hover_text("把这段文字里夹在中文中的半角 , ; : ( ) ! ? 改为全角（可撤销）")
+                                    .clicked()
+                            {
+                                fix = Some(f.clone());
                             }
                         });
                     }
@@ -330,12 +310,26 @@ impl App {
                 if let Some(f) = jump {
                     self.jump_to(&f);
                 }
-                if let Some(x) = fix {
-                    self.apply(
-                        "改为全角标点",
-                        &[Change::new(x.slot, Some(x.text))],
-                        None,
+                // The fix of the text the finding names, found when asked for (not every frame).
+                if let Some(f) = fix {
+                    let labels = self
+                        .forms
+                        .iter()
+                        .map(|e| (e.id.clone(), e.label.clone()))
+                        .collect();
+                    let fixes = crate::narrative::punct::scan(
+                        &crate::template::Registry::installed().narrative_rules,
+                        self.set,
+                        self.store.workbook(),
+                        &labels,
                     );
+                    if let Some(x) = fixes.into_iter().find(|x| x.finding == f) {
+                        self.apply(
+                            "改为全角标点",
+                            &[Change::new(x.slot, Some(x.text))],
+                            None,
+                        );
+                    }
                 }
                 if let Some((code, name)) = confirm {
                     let key = format!("{}{code}", crate::engine::ACCEPTED_CODE);

@@ -13,6 +13,8 @@ use egui::{Color32, RichText};
 pub struct TemplatesWindow {
     /// The set compared with the workbook's.
     pub other: String,
+    /// What changed and what it means, for `other` (worked out once per choice).
+    cache: Option<(String, crate::template::diff::SetDiff, Vec<String>)>,
 }
 
 impl App {
@@ -85,7 +87,16 @@ impl App {
                     let Some(other) = reg.set(&w.other) else {
                         return;
                     };
-                    let d = crate::template::diff::diff(mine, other);
+                    if w.cache.as_ref().map(|c| &c.0) != Some(&w.other) {
+                        w.cache = Some((
+                            w.other.clone(),
+                            crate::template::diff::diff(mine, other),
+                            crate::template::diff::impact(wb, mine, other),
+                        ));
+                    }
+                    let Some((_, d, hit)) = w.cache.as_ref() else {
+                        return;
+                    };
                     ui.strong("模板的变化");
                     if d.is_empty() {
                         ui.label("没有变化。");
@@ -103,11 +114,10 @@ impl App {
                     }
                     ui.separator();
                     ui.strong("改用后对本工作簿的影响");
-                    let hit = crate::template::diff::impact(wb, mine, other);
                     if hit.is_empty() {
                         ui.label("没有：每个数在新模板集中都有原来的位置。");
                     }
-                    for l in &hit {
+                    for l in hit {
                         ui.label(RichText::new(l).color(Color32::from_rgb(190, 120, 0)));
                     }
                     if other.year != wb.unit.year {
