@@ -263,11 +263,23 @@ fn the_budget_document_exports_with_its_target_sheets() {
 
 #[test]
 fn a_merged_label_is_printed_again_on_the_next_page() {
+    // An indicator grid longer than a page (目标01's indicators five times over): it breaks
+    // between its rows (a shorter one moves whole to the next page).
     let dir = fresh_dir("yusuan", "relabel");
+    let mut wb = gongkai::io::json::from_json(&std::fs::read_to_string(YUSUAN).unwrap()).unwrap();
+    let r = wb.records.get_mut("目标01").unwrap();
+    let mut f = gongkai::perf::PerfForm::from_json(&r.body).unwrap();
+    let once = f.indicators.clone();
+    for _ in 0..4 {
+        f.indicators.extend(once.iter().cloned());
+    }
+    r.body = f.to_json();
+    let src = dir.join("long.json");
+    std::fs::write(&src, gongkai::io::json::to_json(&wb)).unwrap();
     let o = dir.join("t.pdf");
     let (code, _, e) = run(&[
         "export-pdf",
-        YUSUAN,
+        src.to_str().unwrap(),
         "-o",
         o.to_str().unwrap(),
         "--part",

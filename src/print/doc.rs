@@ -389,7 +389,7 @@ pub fn build(src: &Source, opts: &Options) -> Result<Built, String> {
             &l,
             s.template.orientation == "landscape",
             &FORM_SCALES,
-            true,
+            false,
             |t, k| form(t, s, year, k, tag.as_deref()),
         );
         form(&mut l, s, year, scale, tag.as_deref());

@@ -219,10 +219,88 @@ pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32, tag: Option<&s
         l.text(l.left(), l.y + 4.0, 10.0, Face::Sans, t);
         l.y += 7.0;
     }
-    for (i, row) in rows.into_iter().enumerate() {
-        match row {
+    // Sections of the paper form: a page breaks between them when one does not fit in what is
+    // left (a section longer than a page breaks between its rows); from the 总分 row to the
+    // signatures stays together when it fits on a page.
+    let sections = form_sections(&rows);
+    let tail = sections
+        .iter()
+        .position(|r| rows[r.clone()].iter().any(is_total_row))
+        .unwrap_or(sections.len());
+    for (si, range) in sections.iter().enumerate() {
+        let keep = if si == tail {
+            range.start..rows.len()
+        } else {
+            range.clone()
+        };
+        if range.start > 0 {
+            let first = si == 0;
+            if let Some(h) = measure(l, &rows[keep], k, w, tag.filter(|_| first)) {
+                l.need(h);
+            }
+        }
+        for i in range.clone() {
+            form_row(l, &rows[i], k, w, tag.filter(|_| i == 0));
+        }
+    }
+    (l.pad, l.leading) = old;
+}
+
+/// Where a form's sections start: at each gap, and around the repeated indicator grid (with
+/// its header row, which comes just before the repeat starts).
+fn form_sections(rows: &[crate::perf::sheet::SRow]) -> Vec<std::ops::Range<usize>> {
+    use crate::perf::sheet::SRow;
+    let mut starts = vec![0];
+    for (i, r) in rows.iter().enumerate() {
+        match r {
+            SRow::RepeatStart { .. } if i > 0 => {
+                let head = matches!(rows[i - 1], SRow::Grid { .. });
+                starts.push(if head { i - 1 } else { i });
+            }
+            SRow::Gap(_) if i > 0 => starts.push(i),
+            SRow::RepeatEnd if i + 1 < rows.len() => starts.push(i + 1),
+            _ => {}
+        }
+    }
+    starts.sort_unstable();
+    starts.dedup();
+    let mut out: Vec<_> = starts.windows(2).map(|w| w[0]..w[1]).collect();
+    out.push(*starts.last().unwrap_or(&0)..rows.len());
+    out
+}
+
+/// The 总分 / 自评等级 row.
+fn is_total_row(r: &crate::perf::sheet::SRow) -> bool {
+    matches!(r, crate::perf::sheet::SRow::Grid { cells, .. }
+        if cells.iter().any(|c| c.bind == Some(crate::perf::sheet::Bind::Total)))
+}
+
+/// The height `rows` take from the top of a page, when they fit on one.
+fn measure(
+    l: &Layout,
+    rows: &[crate::perf::sheet::SRow],
+    k: f32,
+    w: f32,
+    tag: Option<&str>,
+) -> Option<f32> {
+    let mut t = Layout::new(l.f);
+    t.new_page(l.landscape);
+    (t.pad, t.leading) = (l.pad, l.leading);
+    let top = t.y;
+    for r in rows {
+        form_row(&mut t, r, k, w, tag);
+    }
+    t.close_grid();
+    (t.pages.len() == 1).then(|| t.y - top)
+}
+
+/// One row of a form's paper layout on the page.
+fn form_row(l: &mut Layout, row: &crate::perf::sheet::SRow, k: f32, w: f32, tag: Option<&str>) {
+    use crate::perf::sheet::SRow;
+    {
+        match row.clone() {
             SRow::Heading { text, size, center } => {
-                l.tagged_heading(tag.filter(|_| i == 0), &text, size * k.max(0.9), center)
+                l.tagged_heading(tag, &text, size * k.max(0.9), center)
             }
             SRow::Meta(pairs) => {
                 let size = (10.0 * k).max(FORM_MIN_PT);
@@ -317,7 +395,6 @@ pub(super) fn form(l: &mut Layout, s: &Scored, year: i32, k: f32, tag: Option<&s
             SRow::RepeatEnd => l.repeat = None,
         }
     }
-    (l.pad, l.leading) = old;
 }
 
 #[cfg(test)]
