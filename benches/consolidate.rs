@@ -3,6 +3,8 @@
 //! from the sample (each with its own 科目 figures); the 部门 file lists them. The timed step is
 //! what opening the 部门 does: `io::check_file` — every unit read and evaluated on its own
 //! (errors, drill-down), hashed, added up with the 调整, the sum evaluated and audited.
+//! Also `check --summary` (issue target: 500 workbooks ≤ 5 s): every workbook of a folder read,
+//! evaluated and audited, one row each, and the Excel sheet of the rows.
 //! Run: cargo bench --bench consolidate
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
@@ -64,5 +66,41 @@ fn bench(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, bench);
+/// A folder of `n` sample workbooks (interchange JSON, each its own unit).
+fn submissions(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("bench-summary-{n}"));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    let base = from_json(SAMPLE).unwrap();
+    for i in 0..n {
+        let mut wb = base.clone();
+        wb.unit.name = format!("单位{i:03}");
+        std::fs::write(
+            dir.join(format!("单位{i:03}.json")),
+            gongkai::io::json::to_json(&wb),
+        )
+        .unwrap();
+    }
+    dir
+}
+
+fn summary(c: &mut Criterion) {
+    let reg = Registry::builtin();
+    let mut g = c.benchmark_group("check --summary over n workbooks (read, audit, Excel sheet)");
+    g.sample_size(10);
+    for n in [10, 100, 500] {
+        let dir = submissions(n);
+        let files = gongkai::cli::summary::collect(&[dir]);
+        assert_eq!(files.len(), n);
+        g.bench_with_input(BenchmarkId::from_parameter(n), &files, |b, files| {
+            b.iter(|| {
+                let rows = gongkai::cli::summary::audit_all(reg, files);
+                black_box(gongkai::cli::summary::xlsx(&rows).unwrap().len())
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, bench, summary);
 criterion_main!(benches);
