@@ -96,7 +96,8 @@ fn versions_and_diff_from_the_command_line() {
     assert!(out.contains("#1"), "{out}");
     let changed = std::fs::read_to_string(SAMPLE)
         .unwrap()
-        .replace("\"24.38\"}, \"asserted\"", "\"25.00\"}, \"asserted\"");
+        .replace("\"24.38\"}, \"asserted\"", "\"25.00\"}, \"asserted\"")
+        .replacen("\"actual\": \"7个\"", "\"actual\": \"8个\"", 1);
     let j = d.join("changed.json");
     std::fs::write(&j, changed).unwrap();
     run(&["import", j.to_str().unwrap(), "--into", w]);
@@ -106,6 +107,12 @@ fn versions_and_diff_from_the_command_line() {
         out.contains("公开03表 2080901 退役士兵安置 栏3（项目支出）：24.38 → 25.00"),
         "{out}"
     );
+    // A form's change is named by its field, not shown as the record.
+    assert!(
+        out.contains("自评01 产出指标·数量指标「花篮制作」 完成值：7个 → 8个"),
+        "{out}"
+    );
+    assert!(!out.contains("{\""), "{out}");
     let (code, _, err) = run(&["diff", w, "不存在的版本", "当前"]);
     assert_eq!(code, 2);
     assert!(err.contains("找不到版本「不存在的版本」"), "{err}");

@@ -1,6 +1,6 @@
 //! CLI commands on workbook files: new, import, export, versions, diff, history, undo, redo.
 
-use crate::engine::{SlotDiff, Workbook};
+use crate::engine::Workbook;
 use crate::io::{self, json};
 use crate::store::Store;
 use crate::template::Registry;
@@ -310,11 +310,6 @@ pub fn versions(file: &Path, add: Option<String>, out: &mut dyn Write, err: &mut
     }
 }
 
-/// One line of a diff: 「公开03表 2080901 退役士兵安置 栏3：24.38 → 25.00」.
-pub fn diff_line(reg: &Registry, set_id: &str, d: &SlotDiff) -> String {
-    d.describe(reg.set(set_id))
-}
-
 pub fn diff_cmd(
     reg: &Registry,
     file: &Path,
@@ -338,12 +333,13 @@ pub fn diff_cmd(
         }
     };
     let set_id = store.workbook().template_set.clone();
-    if diffs.is_empty() {
+    let lines = crate::session::diff_lines(reg.set(&set_id), &diffs);
+    if lines.is_empty() {
         let _ = writeln!(out, "「{a}」与「{b}」内容相同。");
     } else {
-        let _ = writeln!(out, "「{a}」→「{b}」：{} 处不同", diffs.len());
-        for d in &diffs {
-            let _ = writeln!(out, "  {}", diff_line(reg, &set_id, d));
+        let _ = writeln!(out, "「{a}」→「{b}」：{} 处不同", lines.len());
+        for l in &lines {
+            let _ = writeln!(out, "  {l}");
         }
     }
     0

@@ -3,6 +3,7 @@
 //! reads a workbook's records, scores them and reports findings in the engine's format.
 
 pub mod audit;
+pub mod changes;
 pub mod form;
 pub mod indicator;
 pub mod read;

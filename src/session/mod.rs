@@ -376,3 +376,20 @@ pub fn sample_file(folder: &Path, i: usize) -> Result<PathBuf, StoreError> {
     );
     Store::create(&path, &wb).map(|_| path)
 }
+
+/// A version diff in the form's own words, one line per difference: a cell, a text, or — for a
+/// 绩效 form — each field, indicator and reviewer that changed (not the record as a whole).
+pub fn diff_lines(
+    set: Option<&crate::template::TemplateSet>,
+    diffs: &[crate::engine::SlotDiff],
+) -> Vec<String> {
+    diffs
+        .iter()
+        .flat_map(|d| match &d.slot {
+            crate::engine::Slot::Record(id) => {
+                crate::perf::changes::describe(id, d.old.as_deref(), d.new.as_deref())
+            }
+            _ => vec![d.describe(set)],
+        })
+        .collect()
+}

@@ -502,8 +502,9 @@ impl App {
                         w.message = Some((format!("「{name}」与当前内容相同"), false));
                     }
                     Ok(d) => {
-                        w.message = Some((format!("「{name}」→ 当前：{} 处不同", d.len()), false));
-                        w.diff = d.iter().map(|x| x.describe(Some(set))).collect();
+                        w.diff = crate::session::diff_lines(Some(set), &d);
+                        w.message =
+                            Some((format!("「{name}」→ 当前：{} 处不同", w.diff.len()), false));
                     }
                     Err(e) => w.message = Some((e.to_string(), true)),
                 }
