@@ -291,7 +291,7 @@ fn measure(
         form_row(&mut t, r, k, w, tag);
     }
     t.close_grid();
-    (t.pages.len() == 1).then(|| t.y - top)
+    (t.pages.len() == 1).then_some(t.y - top)
 }
 
 /// One row of a form's paper layout on the page.
