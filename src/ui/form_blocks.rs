@@ -1,9 +1,10 @@
-//! Blocks of a 绩效 form on screen that are grids of their own: 评价人员 and the 基础数据 ledger.
+//! Blocks of a 绩效 form on screen: the boxes of its fields, the 偏差原因/judgement boxes,
+//! 评价人员 and the 基础数据 ledger.
 
 use super::App;
 use crate::amount::{format_amount, parse_amount};
 use crate::perf::{audit::num, PerfForm};
-use egui::RichText;
+use egui::{Color32, RichText};
 use rust_decimal::Decimal;
 
 impl App {
@@ -284,5 +285,181 @@ impl App {
                 }
             }
         }
+    }
+
+    /// The 达成情况 of a qualitative indicator: the profile's bands, or 未选 (the band read from the
+    /// 完成值 is then shown as the hint). A choice is saved as one undo step.
+    pub(super) fn judgement_box(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        i: usize,
+        is: &crate::perf::IndicatorScore,
+        bands: &[String],
+        form: &PerfForm,
+    ) {
+        let current = form.indicators[i].judgement.trim().to_string();
+        let shown = if is.band_chosen {
+            current.clone()
+        } else {
+            match &is.band {
+                Some(b) => format!("未选（按完成值：{b}）"),
+                None => "未选".to_string(),
+            }
+        };
+        let mut pick: Option<String> = None;
+        egui::ComboBox::from_id_salt(("judge", id, i))
+            .selected_text(shown)
+            .width(150.0)
+            .show_ui(ui, |ui| {
+                for b in bands {
+                    if ui.selectable_label(current == *b, b).clicked() {
+                        pick = Some(b.clone());
+                    }
+                }
+                if ui.selectable_label(current.is_empty(), "未选").clicked() {
+                    pick = Some(String::new());
+                }
+            })
+            .response
+            .accessible_name(format!("指标{} 达成情况", i + 1));
+        if let Some(b) = pick.filter(|b| *b != current) {
+            let mut f = form.clone();
+            f.indicators[i].judgement = b.clone();
+            let what = if b.is_empty() {
+                "未选".to_string()
+            } else {
+                b
+            };
+            self.save_form(
+                id,
+                &f,
+                &format!("表单「{id}」指标{} 达成情况：{what}", i + 1),
+            );
+        }
+    }
+
+    /// Marks the widget of the form part a finding jumped to (and scrolls to it once).
+    pub(super) fn mark_focus(&mut self, ui: &egui::Ui, r: &egui::Response, key: &str) {
+        let Some((k, scroll)) = self.focus_form.as_mut() else {
+            return;
+        };
+        if k != key {
+            return;
+        }
+        ui.painter().rect_stroke(
+            r.rect.expand(2.0),
+            2.0,
+            egui::Stroke::new(2.0, Color32::from_rgb(190, 30, 30)),
+            egui::StrokeKind::Outside,
+        );
+        if std::mem::take(scroll) {
+            r.scroll_to_me(Some(egui::Align::Center));
+        }
+    }
+
+    /// A one-line box editing a form value: committed on leaving it; `parse` turns the text into
+    /// the new form (or a message, and nothing is saved).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn form_box(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        key: &str,
+        label: &str,
+        shown: String,
+        width: f32,
+        apply: &dyn Fn(&mut PerfForm, &str) -> Result<(), String>,
+        form: &PerfForm,
+    ) {
+        self.form_box_rows(ui, id, key, label, shown, width, 1, apply, form);
+    }
+
+    /// `form_box` with `rows` lines (long texts: 自评结论, 项目概况 …; committed on leaving it).
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn form_box_rows(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        key: &str,
+        label: &str,
+        shown: String,
+        width: f32,
+        rows: usize,
+        apply: &dyn Fn(&mut PerfForm, &str) -> Result<(), String>,
+        form: &PerfForm,
+    ) {
+        let dkey = format!("表单/{id}/{key}");
+        let mut text = self.drafts.get(&dkey).cloned().unwrap_or(shown.clone());
+        // A sized box: inside a grid a plain TextEdit is clamped to the column's width of the
+        // frame before, which starts at the header's width and never grows.
+        let line = ui.spacing().interact_size.y;
+        let edit = if rows > 1 {
+            egui::TextEdit::multiline(&mut text).desired_rows(rows)
+        } else {
+            egui::TextEdit::singleline(&mut text)
+        };
+        let r = ui
+            .add_sized(
+                egui::vec2(width, line * rows as f32),
+                edit.id_salt(("form", id, key)).desired_width(width),
+            )
+            .accessible_name(label.to_string());
+        if r.changed() {
+            self.drafts.insert(dkey.clone(), text.clone());
+        }
+        if r.lost_focus() {
+            if let Some(d) = self.drafts.remove(&dkey) {
+                if d != shown {
+                    let mut f = form.clone();
+                    match apply(&mut f, &d) {
+                        Ok(()) => self.save_form(id, &f, &format!("修改表单「{id}」{label}")),
+                        Err(m) => self.message = Some((format!("{label}：{m}"), true)),
+                    }
+                }
+            }
+        }
+    }
+
+    /// The header fields (`header`) or the other text fields, one editable line each.
+    pub(super) fn field_grid(
+        &mut self,
+        ui: &mut egui::Ui,
+        id: &str,
+        form: &PerfForm,
+        t: &crate::perf::FormTemplate,
+        header: bool,
+        width: f32,
+    ) {
+        egui::Grid::new(("form-fields", id, header))
+            .num_columns(2)
+            .striped(header)
+            .show(ui, |ui| {
+                for fd in t.fields.iter().filter(|f| (f.group == "header") == header) {
+                    ui.label(&fd.label);
+                    let k = fd.key.clone();
+                    // Long texts get room: about one line per 45 characters, 2 to 6 lines.
+                    let rows = if fd.kind == "text" {
+                        (form.field(&fd.key).chars().count() / 45 + 1).clamp(2, 6)
+                    } else {
+                        1
+                    };
+                    self.form_box_rows(
+                        ui,
+                        id,
+                        &format!("字段/{k}"),
+                        &fd.label,
+                        form.field(&fd.key).to_string(),
+                        width,
+                        rows,
+                        &move |f, v| {
+                            f.fields.insert(k.clone(), v.trim().to_string());
+                            Ok(())
+                        },
+                        form,
+                    );
+                    ui.end_row();
+                }
+            });
     }
 }
