@@ -14,8 +14,10 @@ mod grid;
 mod newbook;
 mod newform;
 mod panels;
+mod places;
 mod rows;
 pub mod start;
+mod system;
 pub mod templates;
 mod text;
 
@@ -451,95 +453,9 @@ impl App {
         self.refresh_history_labels();
     }
 
-    /// Shows the place of a stored slot (after an undo or redo): the table with the cell under
-    /// the cursor and marked, the 情况说明 paragraph, the text screen, or the form. Returns its
-    /// name.
-    pub(crate) fn show_slot(&mut self, slot: &crate::engine::Slot) -> Option<String> {
-        use crate::engine::Slot;
-        use crate::narrative::render::{INPUT, OVERRIDE, OVERVIEW, TERM};
-        match slot {
-            Slot::Value { table, row, col } | Slot::Asserted { table, row, col } => {
-                let ti = self.set.table(table)?;
-                self.select_table(ti);
-                let id = self.model.cell_id(table, row, col)?;
-                if let Some(pos) = self.sheet.position_of(id) {
-                    self.cursor = Some(pos);
-                    self.anchor = Some(pos);
-                    self.scroll_to_cursor = true;
-                    self.focus_cursor = true;
-                }
-                self.flash = Some((id, std::time::Instant::now()));
-                Some(self.model.cell_name(id))
-            }
-            Slot::Row { table, row } => {
-                let ti = self.set.table(table)?;
-                self.select_table(ti);
-                Some(format!("{} {row}", self.set.tables[ti].label))
-            }
-            Slot::Text(k) => {
-                if let Some(id) = k.strip_prefix(OVERRIDE) {
-                    self.show_view(View::Narrative);
-                    self.focus_para = Some(id.to_string());
-                    self.scroll_to_cursor = true;
-                    Some(format!("情况说明「{id}」"))
-                } else if let Some(rest) = k.strip_prefix(OVERVIEW) {
-                    self.show_view(View::Overview);
-                    Some(format!("概况「{rest}」"))
-                } else if let Some(rest) = k.strip_prefix(INPUT) {
-                    self.show_view(View::Inputs);
-                    Some(format!("情况说明输入项「{rest}」"))
-                } else if let Some(rest) = k.strip_prefix(TERM) {
-                    self.show_view(View::Terms);
-                    Some(format!("名词解释「{rest}」"))
-                } else if k.starts_with(crate::consolidate::UNIT_KEY) {
-                    self.show_view(View::Dept);
-                    Some("部门汇总".into())
-                } else {
-                    None
-                }
-            }
-            Slot::Record(id) => {
-                if self.book().records.contains_key(id) {
-                    self.show_view(View::Form(id.clone()));
-                }
-                Some(format!("表单「{id}」"))
-            }
-            Slot::Meta(_) => None,
-        }
-    }
-
     /// Labels for the 撤销/重做 buttons, read from the file after each change (not per frame).
     pub(crate) fn refresh_history_labels(&mut self) {
         self.history_labels = (self.store.undo_label(), self.store.redo_label());
-    }
-
-    /// Goes to a finding's cell: its table, selected and scrolled into view.
-    pub fn jump_to(&mut self, f: &Finding) {
-        if f.table == crate::consolidate::TABLE {
-            self.show_view(View::Dept);
-            return;
-        }
-        if f.table == crate::narrative::TABLE {
-            self.jump_to_text(f);
-            return;
-        }
-        if self.store.workbook().records.contains_key(&f.table) {
-            self.show_view(View::Form(f.table.clone()));
-            self.focus_form = Some((f.row.clone(), true));
-            return;
-        }
-        let Some(ti) = self.set.table(&f.table) else {
-            return;
-        };
-        self.select_table(ti);
-        if let Some(id) = self.model.cell_id(&f.table, &f.row, &f.col) {
-            if let Some(pos) = self.sheet.position_of(id) {
-                self.cursor = Some(pos);
-                self.anchor = Some(pos);
-                self.scroll_to_cursor = true;
-                self.focus_cursor = true;
-            }
-        }
     }
 
     /// The model cell under the cursor.
