@@ -84,6 +84,13 @@ fn dept_file(dir: &Path, paths: &[PathBuf; 3]) -> PathBuf {
     file
 }
 
+/// 单位丙's accountant corrects 2080505 栏2 to 41.00 in the unit's own file.
+fn correct_unit_c(p: &Path) {
+    let mut c = Store::open(p).unwrap();
+    let fix = gongkai::store::Change::value("02", "2080505", "2", Some(d("41.00")));
+    c.apply("改数", &[fix]).unwrap();
+}
+
 fn value(m: &Model, t: &str, r: &str, c: &str) -> Decimal {
     m.cell_id(t, r, c)
         .map_or(Decimal::ZERO, |id| m.value_of(id))
@@ -233,18 +240,7 @@ fn a_unit_changed_after_consolidation_is_named_until_confirmed_again() {
     let file = dept_file(&dir, &paths);
     let reg = Registry::builtin();
     // C's accountant corrects a figure after the 部门 was consolidated.
-    let mut c = Store::open(&paths[2]).unwrap();
-    c.apply(
-        "改数",
-        &[gongkai::store::Change::value(
-            "02",
-            "2080505",
-            "2",
-            Some(d("41.00")),
-        )],
-    )
-    .unwrap();
-    drop(c);
+    correct_unit_c(&paths[2]);
     let store = Store::open(&file).unwrap();
     let units = consolidate::load(reg, store.workbook(), &dir);
     assert_eq!(units[2].state, UnitState::Stale);
@@ -423,18 +419,7 @@ mod window {
 
         // 单位丙 corrects a figure in its own file: after 刷新 (or within two seconds on its
         // own) the board says so and the sum follows; 重新汇总 confirms it, undoably.
-        let mut c = Store::open(&paths[2]).unwrap();
-        c.apply(
-            "改数",
-            &[gongkai::store::Change::value(
-                "02",
-                "2080505",
-                "2",
-                Some(d("41.00")),
-            )],
-        )
-        .unwrap();
-        drop(c);
+        correct_unit_c(&paths[2]);
         h.get_by_label("刷新").click();
         h.run();
         h.get_by_label("已修改，待重新汇总");

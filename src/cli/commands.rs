@@ -1,5 +1,6 @@
 //! The command line's grammar: the arguments and subcommands clap reads (help texts in Chinese).
 
+use super::dept_cmd::ConsolidateArgs;
 use super::print_cmds::PdfArgs;
 use super::templates_cmd::TemplatesCmd;
 use clap::{Parser, Subcommand};
@@ -81,31 +82,7 @@ pub enum Command {
     /// 列出系统的打印机（默认的一台标 *）
     Printers,
     /// 部门汇总：由本级和所属单位的工作簿汇总出部门工作簿（不存在则新建），列出各单位的状态
-    Consolidate {
-        /// 部门工作簿（.gongkai）
-        file: PathBuf,
-        /// 本级的工作簿
-        #[arg(long = "main", value_name = "FILE")]
-        main: Option<PathBuf>,
-        /// 所属单位的工作簿（可多次）
-        #[arg(long = "unit", value_name = "FILE")]
-        units: Vec<PathBuf>,
-        /// 新建时的部门名称（默认：本级的单位名称）
-        #[arg(long)]
-        name: Option<String>,
-        /// 不参加汇总的单位（单位名称或文件路径，可多次）
-        #[arg(long, value_name = "单位")]
-        exclude: Vec<String>,
-        /// 恢复参加汇总的单位（可多次）
-        #[arg(long, value_name = "单位")]
-        include: Vec<String>,
-        /// 采纳程序建议的内部往来抵消，写入部门的调整（一步，可撤销）
-        #[arg(long = "accept-offsets")]
-        accept_offsets: bool,
-        /// 重新汇总：确认各单位当前的内容（一步，可撤销）
-        #[arg(long)]
-        confirm: bool,
-    },
+    Consolidate(ConsolidateArgs),
     /// 列出已安装的模板集（内置与模板包：年度、地区、来源）与表、绩效表单模板和评分口径；
     /// new 新建模板包，diff 比较两个模板集
     Templates {

@@ -6,14 +6,30 @@ use crate::store::{Change, Store};
 use crate::template::{Registry, Severity};
 use std::path::{Path, PathBuf};
 
-pub(super) struct ConsolidateArgs {
+#[derive(clap::Args, Debug)]
+pub struct ConsolidateArgs {
+    /// 部门工作簿（.gongkai）
     pub file: PathBuf,
+    /// 本级的工作簿
+    #[arg(long = "main", value_name = "FILE")]
     pub main: Option<PathBuf>,
+    /// 所属单位的工作簿（可多次）
+    #[arg(long = "unit", value_name = "FILE")]
     pub units: Vec<PathBuf>,
+    /// 新建时的部门名称（默认：本级的单位名称）
+    #[arg(long)]
     pub name: Option<String>,
+    /// 不参加汇总的单位（单位名称或文件路径，可多次）
+    #[arg(long, value_name = "单位")]
     pub exclude: Vec<String>,
+    /// 恢复参加汇总的单位（可多次）
+    #[arg(long, value_name = "单位")]
     pub include: Vec<String>,
+    /// 采纳程序建议的内部往来抵消，写入部门的调整（一步，可撤销）
+    #[arg(long = "accept-offsets")]
     pub accept_offsets: bool,
+    /// 重新汇总：确认各单位当前的内容（一步，可撤销）
+    #[arg(long)]
     pub confirm: bool,
 }
 

@@ -150,30 +150,7 @@ pub fn run(cli: Cli, out: &mut dyn std::io::Write, err: &mut dyn std::io::Write)
             copies,
         }) => print_cmd(reg, &pdf, printer, copies, out, err),
         Some(Command::Printers) => printers_cmd(out, err),
-        Some(Command::Consolidate {
-            file,
-            main,
-            units,
-            name,
-            exclude,
-            include,
-            accept_offsets,
-            confirm,
-        }) => consolidate_cmd(
-            reg,
-            &ConsolidateArgs {
-                file,
-                main,
-                units,
-                name,
-                exclude,
-                include,
-                accept_offsets,
-                confirm,
-            },
-            out,
-            err,
-        ),
+        Some(Command::Consolidate(a)) => consolidate_cmd(reg, &a, out, err),
         Some(Command::Narrative { file, json, terms }) => {
             narrative(reg, &file, json, terms, out, err)
         }

@@ -266,10 +266,15 @@ pub fn create(reg: &Registry, path: &Path, spec: &NewSpec) -> Result<Created, St
     }
     // The region of the workbook carried forward (or the one asked for) picks among sets of
     // several regions for the year.
+    let src = match &spec.from {
+        Some(from) => {
+            Some(read_source(reg, from).map_err(|e| format!("无法读取沿用的工作簿：{e}"))?)
+        }
+        None => None,
+    };
     let region = spec.profile.clone().or_else(|| {
-        let from = spec.from.as_ref()?;
-        let wb = crate::io::read_workbook(from).ok()?;
-        reg.set(&wb.template_set).map(|s| s.region.clone())
+        let s = src.as_ref()?;
+        reg.set(&s.set).map(|s| s.region.clone())
     });
     let set = match (
         spec.set.as_deref().filter(|s| !s.trim().is_empty()),
@@ -294,8 +299,7 @@ pub fn create(reg: &Registry, path: &Path, spec: &NewSpec) -> Result<Created, St
     );
     let mut carried = 0;
     let mut source = None;
-    if let Some(from) = &spec.from {
-        let src = read_source(reg, from).map_err(|e| format!("无法读取沿用的工作簿：{e}"))?;
+    if let (Some(from), Some(src)) = (&spec.from, src) {
         if let Some(p) = carry_problem(spec, &src) {
             return Err(p);
         }
