@@ -40,7 +40,7 @@ fn bench(c: &mut Criterion) {
     app.select_table(1);
     println!(
         "公开02表 rows on screen: {}",
-        app.model.tables[1].rows.len()
+        app.session.model.tables[1].rows.len()
     );
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, 900.0))

@@ -3,7 +3,7 @@
 
 use crate::engine::{Evaluation, StructureError, Workbook};
 use crate::narrative::Narrative;
-use crate::perf::Scored;
+use crate::perf::{FormCache, Scored};
 use crate::template::{Registry, TemplateSet};
 
 /// One evaluation of a workbook.
@@ -31,12 +31,29 @@ pub fn evaluate_full<'s, 'r>(
     set: &'s TemplateSet,
     wb: &Workbook,
 ) -> Result<Full<'s, 'r>, StructureError> {
+    let mut cache = FormCache::default();
+    let (ev, text) = evaluate_with(reg, set, wb, &mut cache)?;
+    Ok(Full {
+        ev,
+        text,
+        scored: cache.into_scored(),
+    })
+}
+
+/// As [`evaluate_full`], with the forms kept in `cache` between calls: only the forms the cache
+/// was told changed are scored again (the session's path: one typed cell re-scores nothing).
+pub fn evaluate_with<'s, 'r>(
+    reg: &'r Registry,
+    set: &'s TemplateSet,
+    wb: &Workbook,
+    cache: &mut FormCache<'r>,
+) -> Result<(Evaluation<'s>, Option<Narrative>), StructureError> {
     let mut ev = crate::engine::evaluate(set, wb)?;
-    let (scored, bad) = crate::perf::score_workbook(reg, wb);
-    let forms = crate::perf::audit_scored(reg, wb, &scored, bad, Some(&ev.model));
-    ev.findings.extend(forms);
+    cache.update(reg, wb);
+    let scored = cache.scored();
+    ev.findings.extend(cache.findings(reg, Some(&ev.model)));
     let text = crate::narrative::template_for(reg, &set.id).map(|n| {
-        let summary = crate::perf::summary(&scored);
+        let summary = crate::perf::summary(scored);
         crate::narrative::generate_with(reg, n, &ev.model, wb, &summary)
     });
     // A workbook of forms only (no table entered) has no 情况说明 to check yet: its inputs and
@@ -47,14 +64,14 @@ pub fn evaluate_full<'s, 'r>(
     }
     // Half-width punctuation in every stored text a reader sees (names, 概况, inputs, forms).
     ev.findings.extend(
-        crate::narrative::punct::scan(&reg.narrative_rules, set, wb, &form_labels(&scored))
+        crate::narrative::punct::scan(&reg.narrative_rules, set, wb, &form_labels(scored))
             .into_iter()
             .map(|f| f.finding),
     );
     // Errors first, then warnings, then 提示, across tables, forms and narrative alike (stable:
     // within a severity, the order of the tables and forms).
     ev.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-    Ok(Full { ev, text, scored })
+    Ok((ev, text))
 }
 
 /// The printed name of each scored form by record id.

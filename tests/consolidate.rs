@@ -352,7 +352,7 @@ mod window {
     }
 
     fn cell(h: &Harness<'static, App>, t: &str, r: &str, c: &str) -> Decimal {
-        let m = &h.state().model;
+        let m = &h.state().session.model;
         m.cell_id(t, r, c)
             .map_or(Decimal::ZERO, |id| m.value_of(id))
     }

@@ -116,13 +116,13 @@ fn a_new_unit_starts_blank_in_a_visible_folder_and_comes_back_in_recent() {
     h.key_press(Key::Enter);
     h.run();
     let app = h.state().app.as_ref().unwrap();
-    let row1 = app.model.cell_id("01", "1", "1").unwrap();
+    let row1 = app.session.model.cell_id("01", "1", "1").unwrap();
     assert_eq!(
-        app.model.cells[row1 as usize].kind,
+        app.session.model.cells[row1 as usize].kind,
         gongkai::engine::CellKind::Derived
     );
     assert_eq!(
-        app.model.value("01", "1", "1"),
+        app.session.model.value("01", "1", "1"),
         Some("120.50".parse().unwrap())
     );
     // (Income without spending is still an error, 01-5; the 行1 check X-01/02b that used to
@@ -412,7 +412,7 @@ fn the_final_copy_refusal_lists_each_unfinished_place_and_jumps_to_it() {
     h.run();
     let app = h.state().app.as_ref().unwrap();
     assert_eq!(app.set_table_id(), "03");
-    assert_eq!(app.cursor_cell(), app.model.cell_id("03", "2080901", "2"));
+    assert_eq!(app.cursor_cell(), app.session.model.cell_id("03", "2080901", "2"));
     let hole = items
         .iter()
         .find(|m| m.contains("占位文字"))
@@ -476,7 +476,7 @@ fn a_department_is_made_on_the_start_page_and_takes_its_units() {
         let app = h.state().app.as_ref().expect("the 部门 is open");
         assert_eq!(app.store().path(), expected.as_path());
         assert_eq!(app.view, View::Dept);
-        assert!(app.dept.as_ref().is_some_and(|x| x.units.is_empty()));
+        assert!(app.session.dept.as_ref().is_some_and(|x| x.units.is_empty()));
     }
     h.get_by_label_contains("部门汇总：0 个单位");
     // The 本级 added by its path: it is on the board and in the sums.
@@ -489,7 +489,7 @@ fn a_department_is_made_on_the_start_page_and_takes_its_units() {
     h.get_by_label("某某局本级");
     let app = h.state().app.as_ref().unwrap();
     assert_eq!(
-        app.model.value("01", "29", "1"),
+        app.session.model.value("01", "29", "1"),
         Some("24.95".parse().unwrap())
     );
 }

@@ -247,15 +247,15 @@ mod window {
             h.state().store().workbook().template_set,
             "shanxi-juesuan-2024"
         );
-        assert_eq!(h.state().model.set.id, "shanxi-juesuan-2024");
+        assert_eq!(h.state().session.model.set.id, "shanxi-juesuan-2024");
         assert_eq!(
-            h.state().model.value("06", "30101", "1"),
+            h.state().session.model.value("06", "30101", "1"),
             Some("3.20".parse().unwrap())
         );
         // One undo step back.
         h.state_mut().undo();
         h.run();
-        assert_eq!(h.state().model.set.id, "shanxi-juesuan-2023");
+        assert_eq!(h.state().session.model.set.id, "shanxi-juesuan-2023");
     }
 }
 

@@ -52,8 +52,8 @@ proptest! {
     fn random_user_actions_never_panic_and_persist(ops in proptest::collection::vec(op(), 1..25)) {
         let p = fresh_dir("ui-fuzz", "w").join("w.sqlite");
         let mut app = App::new(open_or_create_default(&p).unwrap()).unwrap();
-        let inputs: Vec<_> = (0..app.model.cells.len())
-            .filter(|i| app.model.cells[*i].kind == gongkai::engine::CellKind::Input)
+        let inputs: Vec<_> = (0..app.session.model.cells.len())
+            .filter(|i| app.session.model.cells[*i].kind == gongkai::engine::CellKind::Input)
             .map(|i| i as gongkai::engine::CellId)
             .collect();
         for op in ops {

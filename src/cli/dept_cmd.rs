@@ -1,7 +1,7 @@
 //! `gongkai consolidate`: the 部门 workbook from its units, and the units' status board.
 
 use crate::consolidate::{self, Unit};
-use crate::session::dept;
+use crate::session::{dept, Session};
 use crate::store::{Change, Store};
 use crate::template::{Registry, Severity};
 use std::path::{Path, PathBuf};
@@ -108,9 +108,9 @@ pub(super) fn consolidate_cmd(
             set.name
         );
     }
-    let mut store = match Store::open(&a.file) {
+    let mut store = match Session::open_with(&a.file, reg) {
         Ok(s) => s,
-        Err(e) => return fail(err, e.to_string()),
+        Err(e) => return fail(err, e),
     };
     let Some(set) = reg.set(&store.workbook().template_set) else {
         return fail(
@@ -129,8 +129,8 @@ pub(super) fn consolidate_cmd(
         match dept::add_unit(reg, store.workbook(), &dir, p, main) {
             Ok(c) => {
                 let label = format!("添加单位 {}", p.display());
-                if let Err(e) = store.apply(&label, &[c]) {
-                    return fail(err, e.to_string());
+                if let Err(e) = store.apply_own(&label, &[c]) {
+                    return fail(err, e);
                 }
                 let _ = writeln!(
                     out,
@@ -145,14 +145,11 @@ pub(super) fn consolidate_cmd(
         }
     }
     let mut units = consolidate::load(reg, store.workbook(), &dir);
-    let step = |store: &mut Store, label: &str, changes: Vec<Change>| -> Result<(), String> {
+    let step = |store: &mut Session, label: &str, changes: Vec<Change>| -> Result<(), String> {
         if changes.is_empty() {
             return Ok(());
         }
-        store
-            .apply(label, &changes)
-            .map(|_| ())
-            .map_err(|e| e.to_string())
+        store.apply_own(label, &changes).map(|_| ())
     };
     let mut toggles = Vec::new();
     for (who, on) in a

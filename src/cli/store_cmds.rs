@@ -2,6 +2,7 @@
 
 use crate::engine::Workbook;
 use crate::io::{self, json};
+use crate::session::Session;
 use crate::store::Store;
 use crate::template::Registry;
 use std::io::Write;
@@ -174,9 +175,12 @@ pub fn import(
         file.file_name().unwrap_or_default().to_string_lossy()
     );
     let result = if into.exists() {
-        Store::open(into).and_then(|mut s| s.replace_all(&label, &wb).map(|c| c.len()))
+        crate::session::Session::open_with(into, reg)
+            .and_then(|mut s| s.replace_all(&label, &wb).map(|c| c.len()))
     } else {
-        Store::create(into, &wb).map(|s| s.workbook().slots().len())
+        Store::create(into, &wb)
+            .map(|s| s.workbook().slots().len())
+            .map_err(|e| e.to_string())
     };
     match result {
         Ok(n) => {
@@ -271,10 +275,10 @@ pub fn export(
 
 pub fn versions(file: &Path, add: Option<String>, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let opened = match add {
-        Some(_) => Store::open(file),
-        None => Store::open_read_only(file),
+        Some(_) => Session::open(file),
+        None => Session::open_read_only(file),
     };
-    let mut store = match opened {
+    let mut session = match opened {
         Ok(s) => s,
         Err(e) => {
             let _ = writeln!(err, "{e}");
@@ -282,7 +286,7 @@ pub fn versions(file: &Path, add: Option<String>, out: &mut dyn Write, err: &mut
         }
     };
     if let Some(name) = add {
-        match store.save_version(&name) {
+        match session.save_version(&name) {
             Ok(v) => {
                 let _ = writeln!(out, "已保存版本 #{} 「{}」（{}）", v.id, v.name, v.at);
             }
@@ -292,7 +296,7 @@ pub fn versions(file: &Path, add: Option<String>, out: &mut dyn Write, err: &mut
             }
         }
     }
-    match store.versions() {
+    match session.store().versions() {
         Ok(vs) if vs.is_empty() => {
             let _ = writeln!(out, "（还没有保存的版本；用 --add 名称 保存当前内容）");
             0
@@ -377,7 +381,7 @@ pub fn history(file: &Path, limit: usize, out: &mut dyn Write, err: &mut dyn Wri
 
 pub fn undo_redo(file: &Path, undo: bool, out: &mut dyn Write, err: &mut dyn Write) -> i32 {
     let what = if undo { "撤销" } else { "重做" };
-    let result = Store::open(file).and_then(|mut s| if undo { s.undo() } else { s.redo() });
+    let result = Session::open(file).and_then(|mut s| if undo { s.undo() } else { s.redo() });
     match result {
         Ok(Some(r)) => {
             let _ = writeln!(out, "已{what}：{}（{} 项）", r.label, r.changes.len());

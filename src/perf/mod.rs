@@ -3,6 +3,7 @@
 //! reads a workbook's records, scores them and reports findings in the engine's format.
 
 pub mod audit;
+pub mod cache;
 pub mod changes;
 pub mod form;
 pub mod indicator;
@@ -11,6 +12,7 @@ pub mod score;
 pub mod sheet;
 pub mod spec;
 
+pub use cache::FormCache;
 pub use form::{Indicator, LedgerItem, PerfForm, Reviewer};
 pub use score::{grade_of, score_form, BlockScore, FormScore, IndicatorScore};
 pub use spec::{FormTemplate, Profile};
@@ -68,7 +70,7 @@ pub fn read_record<'r>(
 
 /// `f` over `items` in order, spread over the machine's cores when there are enough items to
 /// be worth a thread (scoring is per form and independent).
-fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
     const PER_THREAD: usize = 64;
     static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
     if items.len() < 2 * PER_THREAD {
@@ -187,7 +189,7 @@ fn wan(s: &FormScore, d: Option<Decimal>) -> Option<Decimal> {
     })
 }
 
-fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec<Finding> {
+pub(crate) fn cross_checks(reg: &Registry, scored: &[Scored], model: Option<&Model>) -> Vec<Finding> {
     let mut sink = Sink {
         rules: &reg.perf_rules,
         table: String::new(),

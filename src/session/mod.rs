@@ -4,6 +4,8 @@
 //! and the recent-files list. The window's start page and 新建 and `gongkai new` all call this.
 
 pub mod dept;
+pub mod live;
+pub use live::Session;
 pub mod recent;
 
 use crate::engine::{UnitMeta, Workbook};

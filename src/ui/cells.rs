@@ -10,28 +10,29 @@ impl App {
 
     /// The text shown in a cell: an unread entry as typed, else the formatted figure.
     pub fn cell_text(&self, id: CellId) -> String {
-        let info = &self.model.cells[id as usize];
+        let info = &self.session.model.cells[id as usize];
         let (t, r, c) = self.coords(id);
-        let dp = self.set.tables[info.table].columns[info.col].dp;
+        let dp = self.session.set.tables[info.table].columns[info.col].dp;
         match info.kind {
             CellKind::Locked => "——".into(),
             CellKind::Input => {
                 if let Some(raw) = self
-                    .store
+                    .session
+                    .store()
                     .workbook()
                     .texts
                     .get(&Self::unread_key(&t, &r, &c))
                 {
                     return raw.clone();
                 }
-                self.store
+                self.session.store()
                     .workbook()
                     .value(&t, &r, &c)
                     .map(|v| format_amount(v, dp))
                     .unwrap_or_default()
             }
             CellKind::Derived => {
-                let v = self.model.value_of(id);
+                let v = self.session.model.value_of(id);
                 if v.is_zero() {
                     String::new()
                 } else {
@@ -44,7 +45,7 @@ impl App {
     /// Whether the cell holds text that could not be read as an amount.
     pub fn is_unread(&self, id: CellId) -> bool {
         let (t, r, c) = self.coords(id);
-        self.store
+        self.session.store()
             .workbook()
             .texts
             .contains_key(&Self::unread_key(&t, &r, &c))
@@ -67,7 +68,7 @@ impl App {
                 ],
                 Some(format!(
                     "{}：{e}。已保留原文，请改正。",
-                    self.model.cell_name(id)
+                    self.session.model.cell_name(id)
                 )),
             ),
         }
@@ -89,7 +90,7 @@ impl App {
                     .and_then(|row| row.cells.get(c0 + dc));
                 match target {
                     Some(SheetCell::Cell(id))
-                        if self.model.cells[*id as usize].kind == CellKind::Input =>
+                        if self.session.model.cells[*id as usize].kind == CellKind::Input =>
                     {
                         let (ch, p) = self.changes_for(*id, val.trim());
                         changes.extend(ch);

@@ -3,25 +3,19 @@
 //! offsets, and each consolidated cell's parts (hover a cell, or select it).
 
 use super::{App, View};
-use crate::consolidate::{self, Unit, UnitState};
-use crate::engine::{CellId, Finding, Model, Workbook};
+use crate::consolidate::{self, UnitState};
+use crate::engine::{CellId, Model, Workbook};
 use crate::session::dept;
 use crate::store::Change;
 use crate::template::Registry;
 use egui::{Color32, RichText};
 use std::path::PathBuf;
-use std::time::SystemTime;
 
+/// The 部门汇总 screen's own state (the units and their sums are the session's).
+#[derive(Default)]
 pub struct DeptView {
-    pub units: Vec<Unit<'static>>,
-    /// The consolidated workbook (what the tables show and the document prints).
-    pub wb: Workbook,
-    /// The 调整 alone, evaluated (their part in a drill-down).
-    pub adjust: Option<Model<'static>>,
-    pub findings: Vec<Finding>,
-    /// When the unit files were last looked at, and their modification times then.
+    /// When the unit files were last looked at.
     pub polled: f64,
-    pub stamps: Vec<Option<SystemTime>>,
     /// 添加单位: the path typed, and whether it is the 本级.
     pub add_path: String,
     pub add_main: bool,
@@ -32,82 +26,16 @@ pub struct DeptView {
     pub adj_amount: String,
 }
 
-fn stamps(units: &[Unit]) -> Vec<Option<SystemTime>> {
-    units
-        .iter()
-        .map(|u| std::fs::metadata(&u.path).and_then(|m| m.modified()).ok())
-        .collect()
-}
-
 impl App {
-    /// The folder relative unit paths are taken from.
-    fn dept_dir(&self) -> PathBuf {
-        self.store
-            .path()
-            .parent()
-            .map(PathBuf::from)
-            .unwrap_or_else(|| PathBuf::from("."))
-    }
-
     /// The workbook the screens show: the consolidated one in a 部门.
     pub fn book(&self) -> &Workbook {
-        self.dept.as_ref().map_or(self.store.workbook(), |d| &d.wb)
+        self.session.book()
     }
 
-    /// Reads the unit files again (a 部门 workbook only) and recomputes.
-    pub(crate) fn load_units(&mut self) {
-        if !consolidate::is_dept(self.store.workbook()) {
-            self.dept = None;
-            return;
-        }
-        let units = consolidate::load(
-            Registry::installed(),
-            self.store.workbook(),
-            &self.dept_dir(),
-        );
-        let st = stamps(&units);
-        match self.dept.as_mut() {
-            Some(d) => {
-                d.units = units;
-                d.stamps = st;
-            }
-            None => {
-                self.dept = Some(DeptView {
-                    units,
-                    wb: Workbook::default(),
-                    adjust: None,
-                    findings: Vec::new(),
-                    polled: 0.0,
-                    stamps: st,
-                    add_path: String::new(),
-                    add_main: false,
-                    adj_table: 0,
-                    adj_row: String::new(),
-                    adj_col: 0,
-                    adj_amount: String::new(),
-                })
-            }
-        }
-    }
-
-    /// The consolidation of the units as loaded (before each evaluation in a 部门).
-    pub(crate) fn consolidate_now(&mut self) {
-        let set = self.set;
-        // The unit records as the store has them now (an undo may have changed them).
-        let fresh = match self.dept.as_mut() {
-            Some(d) => consolidate::restate(&mut d.units, self.store.workbook()),
-            None => true,
-        };
-        if !fresh {
-            self.load_units();
-        }
-        let Some(d) = self.dept.as_mut() else { return };
-        let c = consolidate::consolidate(set, self.store.workbook(), &d.units);
-        d.adjust = crate::evaluate::evaluate_full(Registry::installed(), set, &c.adjust)
-            .ok()
-            .map(|f| f.ev.model);
-        d.findings = c.findings;
-        d.wb = c.wb;
+    /// Reads the unit files again and recomputes.
+    pub(crate) fn reload_units(&mut self) {
+        self.session.load_units();
+        self.recompute();
     }
 
     /// Every two seconds: a unit file changed on disk is read again, so the board and the
@@ -120,9 +48,8 @@ impl App {
             return;
         }
         d.polled = now;
-        if stamps(&d.units) != d.stamps {
-            self.load_units();
-            self.recompute();
+        if self.session.units_changed_on_disk() {
+            self.reload_units();
         }
     }
 
@@ -136,7 +63,7 @@ impl App {
 
     /// The parts of a consolidated cell: each counted unit's figure there and the 调整's.
     pub(crate) fn parts_lines(&self, id: CellId) -> Vec<String> {
-        let Some(d) = &self.dept else {
+        let Some(d) = &self.session.dept else {
             return Vec::new();
         };
         let (t, r, c) = self.coords(id);
@@ -153,7 +80,7 @@ impl App {
     }
 
     pub(crate) fn dept_view(&mut self, ui: &mut egui::Ui) {
-        let Some(d) = self.dept.as_mut() else {
+        let (Some(d), Some(dd)) = (self.dept.as_mut(), self.session.dept.as_ref()) else {
             ui.label("这不是部门工作簿。");
             return;
         };
@@ -167,7 +94,7 @@ impl App {
         let mut add_adj = false;
         let mut remove_adj: Option<(String, String, String)> = None;
         egui::ScrollArea::vertical().show(ui, |ui| {
-            ui.heading(format!("部门汇总：{} 个单位", d.units.len()));
+            ui.heading(format!("部门汇总：{} 个单位", dd.units.len()));
             ui.label(
                 RichText::new(
                     "部门的表 = 各单位填报数之和 + 下面的调整；合计随单位文件变化。单位改数后请核对并“重新汇总”。",
@@ -175,7 +102,7 @@ impl App {
                 .weak(),
             );
             ui.horizontal(|ui| {
-                let stale = d.units.iter().any(|u| u.state == UnitState::Stale);
+                let stale = dd.units.iter().any(|u| u.state == UnitState::Stale);
                 if ui
                     .add_enabled(stale, egui::Button::new("重新汇总"))
                     .on_hover_text("确认各单位当前的内容（可撤销）")
@@ -192,7 +119,7 @@ impl App {
                     ui.strong(h);
                 }
                 ui.end_row();
-                for (i, u) in d.units.iter().enumerate() {
+                for (i, u) in dd.units.iter().enumerate() {
                     let name = u.label();
                     let mut on = u.r.included;
                     if ui
@@ -248,9 +175,9 @@ impl App {
             });
             ui.separator();
             ui.strong("调整（内部往来抵消等，记在部门工作簿中）");
-            let set = self.set;
+            let set = self.session.set;
             let mut any = false;
-            for (tid, t) in &self.store.workbook().tables {
+            for (tid, t) in &self.session.store().workbook().tables {
                 for (row, r) in &t.rows {
                     for (col, v) in &r.values {
                         any = true;
@@ -315,17 +242,16 @@ impl App {
                 }
             });
         });
-        if let Some((i, on)) = toggle {
-            let c = dept::set_included(&d.units[i], on);
+        let toggled = toggle.and_then(|(i, on)| {
+            let u = self.session.dept.as_ref()?.units.get(i)?;
             let label = format!(
                 "{}「{}」",
-                if on {
-                    "参加汇总"
-                } else {
-                    "不参加汇总"
-                },
-                d.units[i].label()
+                if on { "参加汇总" } else { "不参加汇总" },
+                u.label()
             );
+            Some((label, dept::set_included(u, on)))
+        });
+        if let Some((label, c)) = toggled {
             self.apply_dept(&label, &[c]);
         }
         if let Some(p) = open {
@@ -335,6 +261,7 @@ impl App {
         }
         if confirm {
             let changes = self
+                .session
                 .dept
                 .as_ref()
                 .map(|d| dept::confirm(&d.units))
@@ -342,14 +269,14 @@ impl App {
             self.apply_dept("重新汇总", &changes);
         }
         if reload {
-            self.load_units();
-            self.recompute();
+            self.reload_units();
         }
         if suggest {
             let (offsets, unmatched) = self
+                .session
                 .dept
                 .as_ref()
-                .map(|d| consolidate::suggest(self.set, &d.units))
+                .map(|d| consolidate::suggest(self.session.set, &d.units))
                 .unwrap_or_default();
             if offsets.is_empty() {
                 self.message = Some((
@@ -391,8 +318,8 @@ impl App {
         let main = d.add_main;
         match dept::add_unit(
             Registry::installed(),
-            self.store.workbook(),
-            &self.dept_dir(),
+            self.session.store().workbook(),
+            &self.session.dept_dir(),
             &path,
             main,
         ) {
@@ -409,7 +336,7 @@ impl App {
 
     fn add_adjustment(&mut self) {
         let Some(d) = self.dept.as_ref() else { return };
-        let Some(t) = self.set.tables.get(d.adj_table) else {
+        let Some(t) = self.session.set.tables.get(d.adj_table) else {
             return;
         };
         let row = d.adj_row.trim().to_string();
@@ -425,8 +352,8 @@ impl App {
         };
         // On a cell that is typed in: a row of a fixed table, or a 科目 (a new one too) of a
         // coded table; totals follow.
-        let fillable = match self.model.cell_id(&t.id, &row, &col.no) {
-            Some(id) => self.model.cells[id as usize].kind == crate::engine::CellKind::Input,
+        let fillable = match self.session.model.cell_id(&t.id, &row, &col.no) {
+            Some(id) => self.session.model.cells[id as usize].kind == crate::engine::CellKind::Input,
             None => t.coded.is_some() && !row.is_empty() && row.chars().all(|c| c.is_ascii_digit()),
         };
         if !fillable {
@@ -451,7 +378,7 @@ impl App {
 
 /// The navigator's entry of a 部门 workbook.
 pub(crate) fn nav_entry(app: &App, ui: &mut egui::Ui) -> Option<View> {
-    let d = app.dept.as_ref()?;
+    let d = app.session.dept.as_ref()?;
     let n = d
         .findings
         .iter()

@@ -38,15 +38,15 @@ impl App {
     /// A read-only window (another window or program is editing the file) follows the file:
     /// when what is saved changes, it reloads and says so. True when it reloaded.
     pub fn refresh_if_changed(&mut self) -> bool {
-        if !self.store.is_read_only() {
+        if !self.session.store().is_read_only() {
             return false;
         }
-        let stamp = file_stamp(self.store.path());
+        let stamp = file_stamp(self.session.store().path());
         let known = self.stamp.get_or_insert_with(|| stamp.clone()).clone();
         if stamp == known {
             return false;
         }
-        let path = self.store.path().to_path_buf();
+        let path = self.session.store().path().to_path_buf();
         let reloaded = Store::open_read_only(&path)
             .map_err(|e| e.to_string())
             .and_then(App::new);
@@ -86,7 +86,7 @@ impl App {
         if print && self.export.is_none() {
             self.open_print();
         }
-        let n = self.set.tables.len();
+        let n = self.session.set.tables.len();
         if n > 0 && (prev || next) {
             let ti = if self.view != View::Table {
                 self.table

@@ -55,8 +55,8 @@ impl App {
     pub fn open_export(&mut self) {
         self.commit_edit();
         self.commit_drafts();
-        let wb = self.store.workbook();
-        let path = default_pdf(self.store.path(), &wb.unit.name, wb.unit.year, 0);
+        let wb = self.session.store().workbook();
+        let path = default_pdf(self.session.store().path(), &wb.unit.name, wb.unit.year, 0);
         self.export = Some(ExportDialog {
             suggested: path.clone(),
             path,
@@ -99,7 +99,7 @@ impl App {
     pub(crate) fn part_on_screen(&self) -> Part {
         match &self.view {
             View::Form(id) => Part::Form(id.clone()),
-            _ => Part::Table(self.set.tables[self.table].id.clone()),
+            _ => Part::Table(self.session.set.tables[self.table].id.clone()),
         }
     }
 
@@ -145,7 +145,7 @@ impl App {
                 .map(|s| s.to_string_lossy().into_owned())
                 .unwrap_or_default(),
         });
-        let set = self.set;
+        let set = self.session.set;
         let (tx, rx) = mpsc::channel();
         std::thread::spawn(move || {
             let reg = Registry::installed();
@@ -177,7 +177,7 @@ impl App {
     /// broken sentences, text in amount cells: no reason lets them out).
     pub fn gate_items(&self, with_reason: bool) -> Vec<(String, Option<Finding>)> {
         let mut out = Vec::new();
-        let wb = self.store.workbook();
+        let wb = self.session.store().workbook();
         if wb.is_sample() {
             out.push((
                 "这是程序自带的样例，不能作为定稿导出（请新建本单位的工作簿）".to_string(),
@@ -187,7 +187,7 @@ impl App {
         for m in crate::print::doc::overview_missing(wb) {
             out.push((m, None));
         }
-        for f in &self.findings {
+        for f in &self.session.findings {
             let gate = crate::print::doc::GATE_RULES.contains(&f.rule.as_str());
             if gate || (f.severity == Severity::Error && !with_reason) {
                 out.push((self.finding_text(f), Some(f.clone())));
@@ -236,9 +236,9 @@ impl App {
             }
         }
         let (store_path, unit, year) = {
-            let wb = self.store.workbook();
+            let wb = self.session.store().workbook();
             (
-                self.store.path().to_path_buf(),
+                self.session.store().path().to_path_buf(),
                 wb.unit.name.clone(),
                 wb.unit.year,
             )
@@ -372,7 +372,7 @@ impl App {
         if let Some(target) = go_to {
             match target {
                 Some(f) => self.jump_to(&f),
-                None if self.store.workbook().is_sample() => {}
+                None if self.session.store().workbook().is_sample() => {}
                 None => self.show_view(View::Overview),
             }
         }

@@ -44,8 +44,8 @@ impl App {
     pub fn open_files(&mut self, action: FileAction) {
         self.commit_edit();
         self.commit_drafts();
-        let wb = self.store.workbook();
-        let here = self.store.path().to_path_buf();
+        let wb = self.session.store().workbook();
+        let here = self.session.store().path().to_path_buf();
         let path = match action {
             FileAction::SaveAs => sibling(&here, "副本"),
             FileAction::ExportExcel => here.with_extension("xlsx").display().to_string(),
@@ -57,10 +57,10 @@ impl App {
                 Some(d) if !wb.is_sample() => d.to_path_buf(),
                 _ => crate::session::documents_folder(),
             };
-            let kind = crate::session::Kind::of(self.set, wb);
+            let kind = crate::session::Kind::of(self.session.set, wb);
             super::NewBook::new(&wb.unit.name, wb.unit.year + 1, kind, &folder)
         });
-        let versions = self.store.versions().unwrap_or_default();
+        let versions = self.session.store().versions().unwrap_or_default();
         self.files = Some(FileWindow {
             action,
             path,
@@ -81,9 +81,9 @@ impl App {
         std::mem::swap(&mut next.dialogs, &mut self.dialogs);
         std::mem::swap(&mut next.recent, &mut self.recent);
         *self = next;
-        let p = self.store.path().display().to_string();
+        let p = self.session.store().path().display().to_string();
         self.message = Some((format!("已打开 {p}"), false));
-        if let Err(e) = self.recent.touch(self.store.path(), self.store.workbook()) {
+        if let Err(e) = self.recent.touch(self.session.store().path(), self.session.store().workbook()) {
             self.message = Some((e, true));
         }
         Ok(())
@@ -104,7 +104,7 @@ impl App {
                 self.switch_to(store)
             }
             FileAction::SaveAs => {
-                self.store.save_copy(&path).map_err(|e| e.to_string())?;
+                self.session.store().save_copy(&path).map_err(|e| e.to_string())?;
                 let store = Store::open(&path).map_err(|e| e.to_string())?;
                 self.switch_to(store)
             }
@@ -129,16 +129,15 @@ impl App {
                 Ok(())
             }
             FileAction::ExportExcel => {
-                let reg = Registry::installed();
-                let wb = self.store.workbook();
-                let (scored, _) = crate::perf::score_workbook(reg, wb);
+                let wb = self.session.store().workbook();
+                let scored = self.session.scored();
                 let part = match w.part {
                     1 => crate::print::Part::Tables,
                     2 => self.part_on_screen(),
                     3 => crate::print::Part::Attachments,
                     _ => crate::print::Part::All,
                 };
-                let bytes = crate::xlsx::export_part(&self.model, wb, &scored, &part)?;
+                let bytes = crate::xlsx::export_part(&self.session.model, wb, &scored, &part)?;
                 crate::fsio::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
                 self.message = Some((format!("已导出 {}", path.display()), false));
                 if let Some(w) = self.files.as_mut() {
@@ -155,13 +154,9 @@ impl App {
                     "导入 {}",
                     path.file_name().unwrap_or_default().to_string_lossy()
                 );
-                let n = self
-                    .store
-                    .replace_all(&label, &p.workbook)
-                    .map_err(|e| e.to_string())?
-                    .len();
+                let n = self.session.replace_all(&label, &p.workbook)?.len();
                 self.refresh_history_labels();
-                self.recompute();
+                self.refresh();
                 self.message = Some((
                     format!("已导入 {}（{n} 处改动，可撤销）", path.display()),
                     false,
@@ -179,7 +174,7 @@ impl App {
         let r = std::fs::read(&path)
             .map_err(|e| format!("{}：{e}", path.display()))
             .and_then(|b| {
-                crate::xlsx::import(Registry::installed(), &b, Some(self.store.workbook()))
+                crate::xlsx::import(Registry::installed(), &b, Some(self.session.store().workbook()))
             });
         match r {
             Ok(p) => {
@@ -221,13 +216,13 @@ impl App {
         let mut open_what: Option<PathBuf> = None;
         // 新建: the open workbook is offered to carry forward from (never a sample).
         let open = {
-            let wb = self.store.workbook();
+            let wb = self.session.store().workbook();
             (!wb.is_sample()).then(|| crate::session::Source {
-                path: self.store.path().to_path_buf(),
+                path: self.session.store().path().to_path_buf(),
                 unit: wb.unit.name.clone(),
                 year: wb.unit.year,
                 set: wb.template_set.clone(),
-                family: self.set.family.clone(),
+                family: self.session.set.family.clone(),
             })
         };
         let recent = &self.recent;
@@ -386,7 +381,7 @@ impl App {
                 .as_ref()
                 .map(|w| w.version_name.clone())
                 .unwrap_or_default();
-            let r = self.store.save_version(&name);
+            let r = self.session.save_version(&name);
             if let Some(w) = self.files.as_mut() {
                 match r {
                     Ok(v) => {
@@ -395,12 +390,12 @@ impl App {
                     }
                     Err(e) => w.message = Some((e.to_string(), true)),
                 }
-                w.versions = self.store.versions().unwrap_or_default();
+                w.versions = self.session.store().versions().unwrap_or_default();
             }
         }
         if let Some(name) = compare {
-            let set = self.set;
-            let r = self.store.diff_versions(&name, "当前");
+            let set = self.session.set;
+            let r = self.session.store().diff_versions(&name, "当前");
             if let Some(w) = self.files.as_mut() {
                 match r {
                     Ok(d) if d.is_empty() => {
@@ -460,7 +455,7 @@ impl App {
             .to_string_lossy()
             .to_string();
         let same =
-            std::fs::canonicalize(path).ok() == std::fs::canonicalize(self.store.path()).ok();
+            std::fs::canonicalize(path).ok() == std::fs::canonicalize(self.session.store().path()).ok();
         match ext.as_str() {
             _ if crate::session::is_workbook_ext(path) && same => {
                 self.message = Some((format!("「{name}」就是当前打开的草稿"), false));

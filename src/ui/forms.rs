@@ -51,7 +51,7 @@ pub(crate) fn entries(scored: &[crate::perf::Scored]) -> Vec<FormEntry> {
 impl App {
     /// Replaces a record's body with `form` as one undo step.
     pub fn save_form(&mut self, id: &str, form: &PerfForm, label: &str) {
-        let Some(r) = self.store.workbook().records.get(id) else {
+        let Some(r) = self.session.store().workbook().records.get(id) else {
             return;
         };
         let rec = crate::engine::Record {
@@ -75,12 +75,13 @@ impl App {
             ui.label("表单不存在。");
             return;
         };
-        let s = match crate::perf::read_record(reg, id, &rec.kind, &rec.body) {
-            Ok(s) => s,
-            Err(e) => {
-                ui.label(RichText::new(format!("表单「{id}」无法读取：{e}")).color(Color32::RED));
-                return;
-            }
+        // Scored once by the session's evaluation (not again per frame).
+        let Some(s) = self.session.scored_form(id) else {
+            let e = crate::perf::read_record(reg, id, &rec.kind, &rec.body)
+                .err()
+                .unwrap_or_default();
+            ui.label(RichText::new(format!("表单「{id}」无法读取：{e}")).color(Color32::RED));
+            return;
         };
         let bands: Vec<String> = s
             .profile
@@ -89,7 +90,8 @@ impl App {
             .iter()
             .map(|b| b.name.clone())
             .collect();
-        let (t, sc, form) = (s.template, s.score, s.form);
+        let (t, sc, form) = (s.template, s.score.clone(), s.form.clone());
+        let profile = s.profile;
         // 删除此表单, asking once.
         ui.horizontal(|ui| {
             if self.confirm_delete.as_deref() == Some(id) {
@@ -151,7 +153,7 @@ impl App {
                     RichText::new(format!(
                         "全按建议分：{}（{}）",
                         num(sc.total_suggested),
-                        crate::perf::grade_of(sc.total_suggested, s.profile)
+                        crate::perf::grade_of(sc.total_suggested, profile)
                     ))
                     .weak(),
                 );
@@ -166,12 +168,12 @@ impl App {
         // 评分口径: the rubric profiles that fit this form (湖北, 江西 … for the 财政部 layout).
         if sc.scored {
             let choices = crate::perf::profiles_for(reg, t);
-            let current = s.profile.id.clone();
+            let current = profile.id.clone();
             let mut pick: Option<String> = None;
             ui.horizontal(|ui| {
                 if choices.len() > 1 {
                     egui::ComboBox::from_label("评分口径")
-                        .selected_text(s.profile.name.clone())
+                        .selected_text(profile.name.clone())
                         .width(320.0)
                         .show_ui(ui, |ui| {
                             for p in &choices {
@@ -181,7 +183,7 @@ impl App {
                             }
                         });
                 } else {
-                    ui.label(RichText::new(format!("评分口径：{}", s.profile.name)).weak());
+                    ui.label(RichText::new(format!("评分口径：{}", profile.name)).weak());
                 }
             });
             if let Some(p) = pick.filter(|p| *p != current) {
@@ -196,6 +198,7 @@ impl App {
             }
         }
         let mine: Vec<Finding> = self
+            .session
             .findings
             .iter()
             .filter(|f| f.table == id)

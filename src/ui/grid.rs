@@ -24,10 +24,10 @@ const EDIT_ID: &str = "gongkai-cell-editor";
 /// Draws the current table.
 pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
     if app.sheet_table != app.table {
-        app.sheet = crate::layout::sheet(&app.model, app.table);
+        app.sheet = crate::layout::sheet(&app.session.model, app.table);
         app.sheet_table = app.table;
     }
-    let set = app.set;
+    let set = app.session.set;
     let t = &set.tables[app.table];
     let wb = app.book();
     ui.vertical_centered(|ui| {
@@ -165,12 +165,12 @@ pub fn table_view(app: &mut App, ui: &mut egui::Ui) {
                         }
                         SheetCell::Cell(id) => {
                             let id = *id;
-                            let kind = app.model.cells[id as usize].kind;
+                            let kind = app.session.model.cells[id as usize].kind;
                             let editing_here = app.editing.as_ref().is_some_and(|e| e.cell == id);
                             let wid = cell_widget_id(table, r, c);
                             let resp = ui.interact(rect, wid, Sense::click());
                             let text = app.cell_text(id);
-                            let name = app.model.cell_name(id);
+                            let name = app.session.model.cell_name(id);
                             resp.widget_info(|| {
                                 WidgetInfo::text_edit(kind == CellKind::Input, &text, &text, "")
                             });
@@ -375,24 +375,24 @@ impl App {
     /// and its findings.
     /// Where a cell's figure comes from.
     pub fn provenance(&self, id: CellId) -> Provenance {
-        match self.model.cells[id as usize].kind {
+        match self.session.model.cells[id as usize].kind {
             CellKind::Locked => Provenance::Locked,
             CellKind::Input if self.is_unread(id) => Provenance::Unread,
             CellKind::Input => Provenance::Typed,
-            CellKind::Derived if self.model.asserted_of(id).is_some() => Provenance::Asserted,
+            CellKind::Derived if self.session.model.asserted_of(id).is_some() => Provenance::Asserted,
             CellKind::Derived => Provenance::Derived,
         }
     }
 
     fn cell_tip(&self, id: CellId) -> String {
         let mut lines = vec![
-            self.model.cell_name(id),
+            self.session.model.cell_name(id),
             format!("来源：{}", self.provenance(id).label()),
         ];
-        match self.model.cells[id as usize].kind {
+        match self.session.model.cells[id as usize].kind {
             CellKind::Derived => {
-                lines.push(self.model.formula_text(id));
-                if let Some(a) = self.model.asserted_of(id) {
+                lines.push(self.session.model.formula_text(id));
+                if let Some(a) = self.session.model.asserted_of(id) {
                     lines.push(format!("原表数：{}", crate::amount::format_amount(a, 2)));
                 }
             }
@@ -410,7 +410,7 @@ impl App {
             lines.extend(parts.into_iter().map(|p| format!("  {p}")));
         }
         let (t, r, c) = self.coords(id);
-        for f in &self.findings {
+        for f in &self.session.findings {
             if f.table == t && f.row == r && f.col == c {
                 lines.push(format!("[{}] {}", f.severity.label(), f.message));
             }

@@ -28,10 +28,11 @@ pub use newbook::NewBook;
 pub use start::{run, Gui, StartPage};
 
 use crate::amount::{format_amount, parse_amount};
-use crate::engine::{CellId, CellKind, Finding, Model};
+use crate::engine::{CellId, CellKind, Finding};
 use crate::layout::{sheet, Sheet, SheetCell};
+use crate::session::Session;
 use crate::store::{Change, Store, StoreError};
-use crate::template::{Registry, Severity, TemplateSet};
+use crate::template::{Registry, Severity};
 use egui::{Color32, Key, Modifiers, RichText};
 use std::collections::HashMap;
 use std::path::Path;
@@ -91,10 +92,8 @@ pub enum View {
 
 /// The application state.
 pub struct App {
-    pub(crate) store: Store,
-    pub(crate) set: &'static TemplateSet,
-    pub model: Model<'static>,
-    pub(crate) findings: Vec<Finding>,
+    /// The workbook, its evaluation and every operation on it (shared with the command line).
+    pub session: Session<'static>,
     /// Worst finding per cell, for marking.
     pub(crate) marks: HashMap<CellId, Severity>,
     pub(crate) table: usize,
@@ -122,8 +121,6 @@ pub struct App {
     pub(crate) about: bool,
     /// The 帮助 (F1) window is open.
     pub(crate) help: bool,
-    /// The generated 情况说明 (None: the set has no narrative template).
-    pub narrative: Option<crate::narrative::Narrative>,
     /// Texts being typed (text key → text), committed when the box is left.
     pub(crate) drafts: HashMap<String, String>,
     /// The paragraph a finding jumped to.
@@ -161,6 +158,27 @@ pub struct App {
     /// Keyboard events that arrived in one frame after the step that frame took (grid.rs): given
     /// back at the start of the next frame, in order, so no key is merged or lost.
     pub(crate) held: Vec<egui::Event>,
+    /// Steps asked for while a frame is being drawn: applied in order after the frame, so every
+    /// widget of a frame sees one state of the workbook.
+    pub(crate) pending: Vec<Command>,
+    /// A frame is being drawn (steps wait in `pending`); outside a frame they apply at once.
+    pub(crate) in_frame: bool,
+}
+
+/// What runs after a step was applied (only if it was).
+pub(crate) type Then = Box<dyn FnOnce(&mut App)>;
+
+/// A step the window asked the session for, applied after the frame.
+pub(crate) enum Command {
+    Apply {
+        label: String,
+        changes: Vec<Change>,
+        problem: Option<String>,
+        /// A 部门's own records (units, 调整).
+        own: bool,
+        then: Option<Then>,
+    },
+    Replay { undo: bool },
 }
 
 /// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
@@ -187,31 +205,15 @@ pub fn open_or_create_default(path: &Path) -> Result<Store, StoreError> {
 impl App {
     /// Builds the app over an open store. Fails (in words) if the workbook's template set is
     /// unknown or its data do not fit the templates.
-    pub fn new(mut store: Store) -> Result<App, String> {
+    pub fn new(store: Store) -> Result<App, String> {
         let stamp = store.is_read_only().then(|| file_stamp(store.path()));
-        let reg = Registry::installed();
-        let set = reg.set(&store.workbook().template_set).ok_or_else(|| {
-            format!(
-                "找不到模板集「{}」（已安装：{}）",
-                store.workbook().template_set,
-                reg.sets
-                    .iter()
-                    .map(|s| s.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join("、")
-            )
-        })?;
-        let settled = store.settle(set).map_err(|e| e.to_string())?;
-        let wb = store.workbook();
-        let full = crate::evaluate::evaluate_full(reg, set, wb).map_err(|e| e.to_string())?;
-        let forms = forms::entries(&full.scored);
-        let (ev, narrative) = (full.ev, full.text);
-        let sheet = sheet(&ev.model, 0);
+        let session = Session::new(store)?;
+        let forms = forms::entries(session.scored());
+        let sheet = sheet(&session.model, 0);
+        let settled = session.settled.clone();
+        let dept = session.dept.is_some();
         let mut app = App {
-            store,
-            set,
-            model: ev.model,
-            findings: ev.findings,
+            session,
             marks: HashMap::new(),
             table: 0,
             sheet,
@@ -231,7 +233,6 @@ impl App {
             stamp_checked: 0.0,
             about: false,
             help: false,
-            narrative,
             drafts: HashMap::new(),
             focus_para: None,
             focus_form: None,
@@ -250,11 +251,12 @@ impl App {
             templates: None,
             held: Vec::new(),
             flash: None,
+            pending: Vec::new(),
+            in_frame: false,
         };
         // A 部门: its tables are the units' sums.
-        if crate::consolidate::is_dept(app.store.workbook()) {
-            app.load_units();
-            app.recompute();
+        if dept {
+            app.dept = Some(dept::DeptView::default());
             app.view = View::Dept;
         }
         app.index_findings();
@@ -273,11 +275,11 @@ impl App {
 
     /// Id of the table on screen ("03").
     pub fn set_table_id(&self) -> &str {
-        &self.set.tables[self.table].id
+        &self.session.set.tables[self.table].id
     }
 
     pub fn store(&self) -> &Store {
-        &self.store
+        self.session.store()
     }
 
     /// Rows of the table on screen (as laid out).
@@ -286,17 +288,17 @@ impl App {
     }
 
     pub fn findings(&self) -> &[Finding] {
-        &self.findings
+        &self.session.findings
     }
 
     pub fn count(&self, s: Severity) -> usize {
-        self.findings.iter().filter(|f| f.severity == s).count()
+        self.session.findings.iter().filter(|f| f.severity == s).count()
     }
 
     fn index_findings(&mut self) {
         self.marks.clear();
-        for f in &self.findings {
-            if let Some(id) = self.model.cell_id(&f.table, &f.row, &f.col) {
+        for f in &self.session.findings {
+            if let Some(id) = self.session.model.cell_id(&f.table, &f.row, &f.col) {
                 let e = self.marks.entry(id).or_insert(f.severity);
                 if f.severity > *e {
                     *e = f.severity;
@@ -305,25 +307,26 @@ impl App {
         }
     }
 
-    /// Recomputes everything from the store's workbook (after an edit, undo or redo).
+    /// Brings the screen up to the session's evaluation (after a step, an undo or redo, or
+    /// units read again).
+    pub(crate) fn refresh(&mut self) {
+        self.table = self.table.min(self.session.set.tables.len().saturating_sub(1));
+        self.forms = forms::entries(self.session.scored());
+        if self.session.dept.is_some() && self.dept.is_none() {
+            self.dept = Some(dept::DeptView::default());
+        } else if self.session.dept.is_none() {
+            self.dept = None;
+        }
+        self.index_findings();
+        self.sheet = sheet(&self.session.model, self.table);
+        self.sheet_table = self.table;
+    }
+
+    /// Evaluates again from the file (and, in a 部门, the units as loaded).
     pub(crate) fn recompute(&mut self) {
-        self.sync_set();
-        self.consolidate_now();
-        match crate::evaluate::evaluate_full(Registry::installed(), self.set, self.book()) {
-            Ok(full) => {
-                self.forms = forms::entries(&full.scored);
-                self.model = full.ev.model;
-                self.findings = full.ev.findings;
-                if let Some(d) = &self.dept {
-                    self.findings.extend(d.findings.iter().cloned());
-                    self.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
-                }
-                self.narrative = full.text;
-                self.index_findings();
-                self.sheet = sheet(&self.model, self.table);
-                self.sheet_table = self.table;
-            }
-            Err(e) => self.message = Some((format!("数据与模板不符：{e}"), true)),
+        match self.session.recompute() {
+            Ok(()) => self.refresh(),
+            Err(e) => self.message = Some((e, true)),
         }
     }
 
@@ -337,13 +340,13 @@ impl App {
     }
 
     pub fn select_table(&mut self, ti: usize) {
-        if ti < self.set.tables.len() {
+        if ti < self.session.set.tables.len() {
             self.commit_edit();
             self.commit_drafts();
             self.view = View::Table;
             self.focus_form = None;
             self.table = ti;
-            self.sheet = sheet(&self.model, ti);
+            self.sheet = sheet(&self.session.model, ti);
             self.sheet_table = ti;
             self.cursor = None;
             self.anchor = None;
@@ -352,61 +355,100 @@ impl App {
 
     /// (table id, row key, col no) of a model cell.
     pub(crate) fn coords(&self, id: CellId) -> (String, String, String) {
-        let c = &self.model.cells[id as usize];
-        let t = &self.set.tables[c.table];
+        let c = &self.session.model.cells[id as usize];
+        let t = &self.session.set.tables[c.table];
         (
             t.id.clone(),
-            self.model.tables[c.table].rows[c.row].key.clone(),
+            self.session.model.tables[c.table].rows[c.row].key.clone(),
             t.columns[c.col].no.clone(),
         )
     }
 
-    /// Saves one step and recomputes; reports the outcome on the status line.
+    /// Saves one step and recomputes; reports the outcome on the status line. Inside a frame
+    /// the step waits until the frame is drawn.
     pub(crate) fn apply(&mut self, label: &str, changes: &[Change], problem: Option<String>) {
-        // A 部门's tables are its units' sums: figures are changed in the unit's workbook, or
-        // entered as 调整 on the 部门汇总 screen.
-        if self.dept.is_some()
-            && !self.dept_edit
-            && changes.iter().any(|c| {
-                matches!(
-                    c.slot,
-                    crate::engine::Slot::Value { .. }
-                        | crate::engine::Slot::Asserted { .. }
-                        | crate::engine::Slot::Row { .. }
-                        | crate::engine::Slot::Record(_)
-                )
-            })
-        {
-            self.message = Some((
-                "部门的表由各单位汇总得出，不能在这里改数：请打开该单位的工作簿修改，或在“部门汇总”里添加调整".into(),
-                true,
-            ));
+        self.apply_then(label, changes, problem, None);
+    }
+
+    /// As [`App::apply`]; `then` runs once the step is in (not when it was refused or changed
+    /// nothing).
+    pub(crate) fn apply_then(
+        &mut self,
+        label: &str,
+        changes: &[Change],
+        problem: Option<String>,
+        then: Option<Then>,
+    ) {
+        let c = Command::Apply {
+            label: label.to_string(),
+            changes: changes.to_vec(),
+            problem,
+            own: self.dept_edit,
+            then,
+        };
+        if self.in_frame {
+            self.pending.push(c);
+        } else {
+            self.run(c);
+        }
+    }
+
+    /// The steps the frame asked for, in order.
+    fn run_pending(&mut self, ctx: &egui::Context) {
+        if self.pending.is_empty() {
             return;
         }
-        match self.store.apply(label, changes) {
-            Ok(applied) => {
-                self.refresh_history_labels();
-                if !applied.is_empty() {
-                    self.saved_at = Some(chrono::Local::now().format("%H:%M:%S").to_string());
-                    self.recompute();
+        for c in std::mem::take(&mut self.pending) {
+            self.run(c);
+        }
+        ctx.request_repaint();
+    }
+
+    fn run(&mut self, c: Command) {
+        match c {
+            Command::Apply {
+                label,
+                changes,
+                problem,
+                own,
+                then,
+            } => {
+                let r = if own {
+                    self.session.apply_own(&label, &changes)
+                } else {
+                    self.session.apply(&label, &changes)
+                };
+                match r {
+                    Ok(applied) => {
+                        self.refresh_history_labels();
+                        if !applied.is_empty() {
+                            self.saved_at =
+                                Some(chrono::Local::now().format("%H:%M:%S").to_string());
+                            self.refresh();
+                        }
+                        self.message = problem.map(|p| (p, true));
+                        if let Some(f) = then.filter(|_| !applied.is_empty()) {
+                            f(self);
+                        }
+                    }
+                    Err(e) => self.message = Some((e, true)),
                 }
-                self.message = problem.map(|p| (p, true));
             }
-            Err(e) => self.message = Some((e.to_string(), true)),
+            Command::Replay { undo } => self.replay_now(undo),
         }
     }
 
     /// Types `text` into input cell `id` (what Enter/Tab does after typing).
     pub fn enter_text(&mut self, id: CellId, text: &str) {
-        if self.model.cells[id as usize].kind != CellKind::Input {
+        if self.session.model.cells[id as usize].kind != CellKind::Input {
             self.message = Some((
-                format!("{} 是计算格或锁定格，不能输入。", self.model.cell_name(id)),
+                format!("{} 是计算格或锁定格，不能输入。", self.session.model.cell_name(id)),
                 true,
             ));
             return;
         }
         let (changes, problem) = self.changes_for(id, text);
-        let label = format!("输入 {}", self.model.cell_name(id));
+        let label = format!("输入 {}", self.session.model.cell_name(id));
         self.apply(&label, &changes, problem);
     }
 
@@ -430,15 +472,23 @@ impl App {
         self.commit_edit();
         self.commit_drafts();
         self.editing = None;
+        if self.in_frame {
+            self.pending.push(Command::Replay { undo });
+        } else {
+            self.replay_now(undo);
+        }
+    }
+
+    fn replay_now(&mut self, undo: bool) {
         let what = if undo { "撤销" } else { "重做" };
         let result = if undo {
-            self.store.undo()
+            self.session.undo()
         } else {
-            self.store.redo()
+            self.session.redo()
         };
         match result {
             Ok(Some(r)) => {
-                self.recompute();
+                self.refresh();
                 // Where it happened comes into view, marked for a moment.
                 let place = r.changes.first().map(|a| self.show_slot(&a.slot));
                 let place = place
@@ -448,14 +498,14 @@ impl App {
                 self.message = Some((format!("已{what}：{}{place}", r.label), false));
             }
             Ok(None) => self.message = Some((format!("没有可{what}的修改。"), false)),
-            Err(e) => self.message = Some((e.to_string(), true)),
+            Err(e) => self.message = Some((e, true)),
         }
         self.refresh_history_labels();
     }
 
     /// Labels for the 撤销/重做 buttons, read from the file after each change (not per frame).
     pub(crate) fn refresh_history_labels(&mut self) {
-        self.history_labels = (self.store.undo_label(), self.store.redo_label());
+        self.history_labels = (self.session.store().undo_label(), self.session.store().redo_label());
     }
 
     /// The model cell under the cursor.
@@ -470,6 +520,7 @@ impl App {
     /// Draws one frame.
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
+        self.in_frame = true;
         // Keys held over from the last frame come first, before anything reads the input.
         if !self.held.is_empty() {
             let held = std::mem::take(&mut self.held);
@@ -497,7 +548,7 @@ impl App {
                 self.redo();
             }
         }
-        if self.store.is_read_only() {
+        if self.session.store().is_read_only() {
             // Checked about once a second; the window repaints to keep following.
             let now = ctx.input(|i| i.time);
             if now - self.stamp_checked >= 1.0 {
@@ -528,5 +579,7 @@ impl App {
             View::Form(id) => self.form_view(ui, &id),
             View::Dept => self.dept_view(ui),
         });
+        self.in_frame = false;
+        self.run_pending(&ctx);
     }
 }

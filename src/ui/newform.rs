@@ -23,9 +23,10 @@ impl App {
         self.commit_drafts();
         // Preselect the template the workbook's forms already use.
         let reg = Registry::installed();
-        let list = crate::perf::templates_for(reg, &self.set.family);
+        let list = crate::perf::templates_for(reg, &self.session.set.family);
         let used = self
-            .store
+            .session
+            .store()
             .workbook()
             .records
             .values()
@@ -44,7 +45,7 @@ impl App {
     /// Adds the form the window describes; on success the window closes and the form opens.
     pub fn create_form(&mut self) {
         let reg = Registry::installed();
-        let list = crate::perf::templates_for(reg, &self.set.family);
+        let list = crate::perf::templates_for(reg, &self.session.set.family);
         let Some(w) = self.new_form.as_mut() else {
             return;
         };
@@ -52,7 +53,7 @@ impl App {
             w.error = Some("请选择表单类型。".into());
             return;
         };
-        let wb = self.store.workbook();
+        let wb = self.session.store().workbook();
         if let Some(e) = crate::perf::check_new(reg, wb, t, &w.name) {
             w.error = Some(e);
             return;
@@ -64,17 +65,16 @@ impl App {
         };
         let label = format!("新建表单「{id}」{}", w.name.trim());
         self.new_form = None;
-        self.apply(
+        let show = id.clone();
+        self.apply_then(
             &label,
             &[Change::new(
-                crate::engine::Slot::Record(id.clone()),
+                crate::engine::Slot::Record(id),
                 Some(crate::engine::workbook::record_text(&rec)),
             )],
             None,
+            Some(Box::new(move |app: &mut App| app.show_view(View::Form(show)))),
         );
-        if self.store.workbook().records.contains_key(&id) {
-            self.show_view(View::Form(id));
-        }
     }
 
     /// Removes form `id` (one undoable step) and shows the first table.
@@ -86,18 +86,19 @@ impl App {
             .find(|f| f.id == id)
             .map(|f| f.label.clone())
             .unwrap_or_default();
-        self.apply(
+        let gone = id.to_string();
+        self.apply_then(
             &format!("删除表单「{id}」{label}"),
             &[Change::new(
                 crate::engine::Slot::Record(id.to_string()),
                 None,
             )],
             None,
+            Some(Box::new(move |app: &mut App| {
+                app.select_table(0);
+                app.message = Some((format!("已删除表单「{gone}」，可撤销。"), false));
+            })),
         );
-        if !self.store.workbook().records.contains_key(id) {
-            self.select_table(0);
-            self.message = Some((format!("已删除表单「{id}」，可撤销。"), false));
-        }
     }
 
     pub(crate) fn new_form_window(&mut self, ctx: &egui::Context) {
@@ -105,8 +106,8 @@ impl App {
             return;
         }
         let reg = Registry::installed();
-        let list = crate::perf::templates_for(reg, &self.set.family);
-        let year = self.store.workbook().unit.year.to_string();
+        let list = crate::perf::templates_for(reg, &self.session.set.family);
+        let year = self.session.store().workbook().unit.year.to_string();
         let (mut create, mut close) = (false, false);
         let Some(w) = self.new_form.as_mut() else {
             return;

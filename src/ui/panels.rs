@@ -58,7 +58,7 @@ impl App {
                     self.close_requested = true;
                 }
                 ui.separator();
-                let wb = self.store.workbook();
+                let wb = self.session.store().workbook();
                 // 样例 / 只读 first, where a narrow window still shows them.
                 if wb.is_sample() {
                     ui.label(
@@ -67,13 +67,13 @@ impl App {
                             .strong(),
                     );
                 }
-                if self.store.is_read_only() {
+                if self.session.store().is_read_only() {
                     ui.label(RichText::new("只读").color(Color32::from_rgb(180, 90, 0)));
                 }
                 ui.label(
                     RichText::new(format!(
                         "{} {}年度 · {}",
-                        wb.unit.name, wb.unit.year, self.set.name
+                        wb.unit.name, wb.unit.year, self.session.set.name
                     ))
                     .strong(),
                 );
@@ -100,7 +100,7 @@ impl App {
                 );
                 ui.label(format!("提示 {}", self.count(Severity::Info)));
                 ui.separator();
-                ui.label(self.store.path().display().to_string());
+                ui.label(self.session.store().path().display().to_string());
                 if let Some((m, bad)) = &self.message {
                     ui.separator();
                     let color = if *bad {
@@ -119,14 +119,15 @@ impl App {
             .resizable(true)
             .default_size(230.0)
             .show(ui, |ui| {
-                ui.heading(format!("{}公开", self.set.family));
+                ui.heading(format!("{}公开", self.session.set.family));
                 egui::ScrollArea::vertical().show(ui, |ui| {
                     if let Some(v) = dept::nav_entry(self, ui) {
                         self.show_view(v);
                     }
                     let mut pick = None;
-                    for (ti, t) in self.set.tables.iter().enumerate() {
+                    for (ti, t) in self.session.set.tables.iter().enumerate() {
                         let n = self
+                            .session
                             .findings
                             .iter()
                             .filter(|f| f.table == t.id && f.severity >= Severity::Warning)
@@ -153,8 +154,9 @@ impl App {
                     {
                         go = Some(View::Overview);
                     }
-                    if self.narrative.is_some() {
+                    if self.session.narrative.is_some() {
                         let n = self
+                            .session
                             .findings
                             .iter()
                             .filter(|f| {
@@ -189,6 +191,7 @@ impl App {
                             let v = View::Form(f.id.clone());
                             // Each form's errors and warnings, as for the tables.
                             let n = self
+                                .session
                                 .findings
                                 .iter()
                                 .filter(|x| x.table == f.id && x.severity >= Severity::Warning)
@@ -223,7 +226,7 @@ impl App {
     /// A finding as the user reads it: place and meaning first (a 绩效 finding names its form,
     /// 「自评03「项目名称」：」); the rule code is left to the hover and JSON.
     pub(crate) fn finding_text(&self, f: &Finding) -> String {
-        let place = if self.set.table(&f.table).is_some()
+        let place = if self.session.set.table(&f.table).is_some()
             || f.table == crate::narrative::TABLE
             || f.table == crate::consolidate::TABLE
             || f.message.contains(&f.table_label)
@@ -254,13 +257,13 @@ impl App {
                 // 仅本表: the table on screen, or the form on screen.
                 let this = match &self.view {
                     View::Form(id) => id.clone(),
-                    _ => self.set.tables[self.table].id.clone(),
+                    _ => self.session.set.tables[self.table].id.clone(),
                 };
                 let mut jump = None;
                 let mut confirm: Option<(String, String)> = None;
                 let mut fix: Option<Finding> = None;
                 egui::ScrollArea::vertical().show(ui, |ui| {
-                    for f in &self.findings {
+                    for f in &self.session.findings {
                         let idx = match f.severity {
                             Severity::Error => 0,
                             Severity::Warning => 1,
@@ -319,8 +322,8 @@ impl App {
                         .collect();
                     let fixes = crate::narrative::punct::scan(
                         &crate::template::Registry::installed().narrative_rules,
-                        self.set,
-                        self.store.workbook(),
+                        self.session.set,
+                        self.session.store().workbook(),
                         &labels,
                     );
                     if let Some(x) = fixes.into_iter().find(|x| x.finding == f) {
@@ -346,14 +349,15 @@ impl App {
 impl App {
     /// "2024年度.sqlite — 阳泉市退役军人事务局 2024年度 — Gongkai 公开" (只读 when opened read-only).
     pub fn window_title(&self) -> String {
-        let wb = self.store.workbook();
+        let wb = self.session.store().workbook();
         let file = self
-            .store
+            .session
+            .store()
             .path()
             .file_name()
             .map(|f| f.to_string_lossy().to_string())
             .unwrap_or_default();
-        let ro = if self.store.is_read_only() {
+        let ro = if self.session.store().is_read_only() {
             "（只读）"
         } else {
             ""

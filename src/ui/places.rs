@@ -12,9 +12,9 @@ impl App {
         use crate::narrative::render::{INPUT, OVERRIDE, OVERVIEW, TERM};
         match slot {
             Slot::Value { table, row, col } | Slot::Asserted { table, row, col } => {
-                let ti = self.set.table(table)?;
+                let ti = self.session.set.table(table)?;
                 self.select_table(ti);
-                let id = self.model.cell_id(table, row, col)?;
+                let id = self.session.model.cell_id(table, row, col)?;
                 if let Some(pos) = self.sheet.position_of(id) {
                     self.cursor = Some(pos);
                     self.anchor = Some(pos);
@@ -22,12 +22,12 @@ impl App {
                     self.focus_cursor = true;
                 }
                 self.flash = Some((id, std::time::Instant::now()));
-                Some(self.model.cell_name(id))
+                Some(self.session.model.cell_name(id))
             }
             Slot::Row { table, row } => {
-                let ti = self.set.table(table)?;
+                let ti = self.session.set.table(table)?;
                 self.select_table(ti);
-                Some(format!("{} {row}", self.set.tables[ti].label))
+                Some(format!("{} {row}", self.session.set.tables[ti].label))
             }
             Slot::Text(k) => {
                 if let Some(id) = k.strip_prefix(OVERRIDE) {
@@ -71,16 +71,16 @@ impl App {
             self.jump_to_text(f);
             return;
         }
-        if self.store.workbook().records.contains_key(&f.table) {
+        if self.session.store().workbook().records.contains_key(&f.table) {
             self.show_view(View::Form(f.table.clone()));
             self.focus_form = Some((f.row.clone(), true));
             return;
         }
-        let Some(ti) = self.set.table(&f.table) else {
+        let Some(ti) = self.session.set.table(&f.table) else {
             return;
         };
         self.select_table(ti);
-        if let Some(id) = self.model.cell_id(&f.table, &f.row, &f.col) {
+        if let Some(id) = self.session.model.cell_id(&f.table, &f.row, &f.col) {
             if let Some(pos) = self.sheet.position_of(id) {
                 self.cursor = Some(pos);
                 self.anchor = Some(pos);

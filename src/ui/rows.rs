@@ -10,14 +10,15 @@ impl App {
     /// The 项 code of the row under the cursor, if it is one the user added (deletable).
     pub fn cursor_leaf(&self) -> Option<String> {
         let id = self.cursor_cell()?;
-        let c = &self.model.cells[id as usize];
-        let t = &self.set.tables[c.table];
+        let c = &self.session.model.cells[id as usize];
+        let t = &self.session.set.tables[c.table];
         let coded = t.coded.as_ref()?;
-        let list = &self.set.code_lists[coded.code_list];
-        let row = &self.model.tables[c.table].rows[c.row];
+        let list = &self.session.set.code_lists[coded.code_list];
+        let row = &self.session.model.tables[c.table].rows[c.row];
         let code = row.code.as_ref()?;
         let stored = self
-            .store
+            .session
+            .store()
             .workbook()
             .tables
             .get(&t.id)
@@ -27,12 +28,12 @@ impl App {
 
     /// Adds a 项 row to the table on screen. Err: why not (nothing changed).
     pub fn add_row(&mut self, code: &str, name: &str) -> Result<(), String> {
-        let t = &self.set.tables[self.table];
+        let t = &self.session.set.tables[self.table];
         let coded = t
             .coded
             .as_ref()
             .ok_or_else(|| format!("{}的行是固定的，不能添加科目", t.label))?;
-        let list = &self.set.code_lists[coded.code_list];
+        let list = &self.session.set.code_lists[coded.code_list];
         let code = code.trim();
         if !list.is_leaf(code) {
             let n = list.levels.last().copied().unwrap_or(7);
@@ -41,9 +42,10 @@ impl App {
                 list.level_names.last().map(String::as_str).unwrap_or("项")
             ));
         }
-        if self.model.tables[self.table].by_key.contains_key(code)
+        if self.session.model.tables[self.table].by_key.contains_key(code)
             && self
-                .store
+                .session
+                .store()
                 .workbook()
                 .tables
                 .get(&t.id)
@@ -73,7 +75,7 @@ impl App {
         let Some(code) = self.cursor_leaf() else {
             return;
         };
-        let t = &self.set.tables[self.table];
+        let t = &self.session.set.tables[self.table];
         let label = format!("删除科目 {} {code}", t.label);
         let id = t.id.clone();
         self.cursor = None;
@@ -83,11 +85,11 @@ impl App {
 
     /// The add/remove line above a code-keyed table.
     pub(crate) fn rows_bar(&mut self, ui: &mut egui::Ui) {
-        let t = &self.set.tables[self.table];
+        let t = &self.session.set.tables[self.table];
         let Some(coded) = t.coded.as_ref() else {
             return;
         };
-        let list = &self.set.code_lists[coded.code_list];
+        let list = &self.session.set.code_lists[coded.code_list];
         let code = self.new_code.clone();
         let preview = match list.name_of(code.trim()) {
             Some(n) => RichText::new(format!("→ {n}")),

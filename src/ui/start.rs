@@ -85,8 +85,8 @@ impl Gui {
         let mut app = App::new(store)?;
         app.recent = std::mem::take(&mut self.start.recent);
         app.dialogs = std::mem::replace(&mut self.start.dialogs, Box::new(NoDialogs));
-        let path = app.store.path().to_path_buf();
-        if let Err(e) = app.recent.touch(&path, app.store.workbook()) {
+        let path = app.session.store().path().to_path_buf();
+        if let Err(e) = app.recent.touch(&path, app.session.store().workbook()) {
             app.message.get_or_insert((e, true));
         }
         self.app = Some(app);
@@ -117,7 +117,7 @@ impl Gui {
             app.commit_drafts();
             self.start.recent = std::mem::take(&mut app.recent);
             self.start.dialogs = std::mem::replace(&mut app.dialogs, Box::new(NoDialogs));
-            self.start.message = Some((format!("已关闭 {}", app.store.path().display()), false));
+            self.start.message = Some((format!("已关闭 {}", app.session.store().path().display()), false));
         }
     }
 

@@ -19,26 +19,14 @@ pub struct TemplatesWindow {
 
 impl App {
     /// When the workbook's set changed (改用此模板集, or its undo), the window follows it.
-    pub(crate) fn sync_set(&mut self) {
-        let id = &self.store.workbook().template_set;
-        if *id == self.set.id {
-            return;
-        }
-        if let Some(s) = Registry::installed().set(id) {
-            self.set = s;
-            self.table = self.table.min(s.tables.len().saturating_sub(1));
-            self.sheet_table = usize::MAX;
-        }
-    }
-
     pub(crate) fn templates_window(&mut self, ctx: &egui::Context) {
         let Some(w) = self.templates.as_mut() else {
             return;
         };
         let inst = Registry::installed_packs();
         let reg = Registry::installed();
-        let mine = self.set;
-        let wb = self.store.workbook();
+        let mine = self.session.set;
+        let wb = self.session.store().workbook();
         let mut open = true;
         let mut switch: Option<String> = None;
         egui::Window::new("模板集")
@@ -151,8 +139,6 @@ impl App {
                 &[Change::new(Slot::Meta("template_set".into()), Some(id))],
                 None,
             );
-            self.sync_set();
-            self.recompute();
         }
     }
 }

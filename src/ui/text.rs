@@ -38,7 +38,7 @@ impl App {
     /// Saves (or clears, with None) a text slot as one undo step.
     pub fn set_text(&mut self, key: &str, value: Option<&str>, label: &str) {
         let value = value.map(str::trim).filter(|v| !v.is_empty());
-        let current = self.store.workbook().texts.get(key).map(String::as_str);
+        let current = self.session.store().workbook().texts.get(key).map(String::as_str);
         if current == value {
             return;
         }
@@ -57,6 +57,7 @@ impl App {
         if let Some(term) = key.strip_prefix(TERM) {
             // An edit equal to the default is no edit.
             let default = self
+                .session
                 .narrative
                 .as_ref()
                 .and_then(|n| term.parse::<usize>().ok().and_then(|i| n.terms.get(i - 1)))
@@ -80,13 +81,13 @@ impl App {
     /// The inputs of the narrative template, per-row inputs expanded over their rows.
     pub(crate) fn input_rows(&self) -> Vec<(String, Vec<InputRow>)> {
         let reg = Registry::installed();
-        let Some(n) = crate::narrative::template_for(reg, &self.set.id) else {
+        let Some(n) = crate::narrative::template_for(reg, &self.session.set.id) else {
             return Vec::new();
         };
-        let wb = self.store.workbook();
+        let wb = self.session.store().workbook();
         let ctx = Ctx {
             n,
-            model: &self.model,
+            model: &self.session.model,
             wb,
             builtins: Vec::new(),
         };
@@ -151,7 +152,8 @@ impl App {
         show_label: bool,
     ) {
         let stored = self
-            .store
+            .session
+            .store()
             .workbook()
             .texts
             .get(key)
@@ -194,7 +196,7 @@ impl App {
     }
 
     pub(crate) fn narrative_view(&mut self, ui: &mut egui::Ui) {
-        let Some(n) = self.narrative.clone() else {
+        let Some(n) = self.session.narrative.clone() else {
             ui.label("本模板集没有情况说明模板。");
             return;
         };
@@ -278,6 +280,7 @@ impl App {
                                 );
                             }
                             let mine: Vec<&Finding> = self
+                                .session
                                 .findings
                                 .iter()
                                 .filter(|f| f.table == crate::narrative::TABLE && f.row == p.id)
@@ -303,6 +306,7 @@ impl App {
         );
         let groups = self.input_rows();
         let bad: Vec<(String, Severity)> = self
+            .session
             .findings
             .iter()
             .filter(|f| {
@@ -341,7 +345,7 @@ impl App {
     }
 
     pub(crate) fn terms_view(&mut self, ui: &mut egui::Ui) {
-        let Some(n) = self.narrative.clone() else {
+        let Some(n) = self.session.narrative.clone() else {
             return;
         };
         ui.heading("名词解释");
@@ -421,7 +425,7 @@ impl App {
         // Half-width punctuation: the screen where that text is typed.
         if f.rule == crate::narrative::punct::RULE {
             if let Some(tid) = f.row.strip_prefix(crate::engine::NO_DATA) {
-                if let Some(ti) = self.set.table(tid) {
+                if let Some(ti) = self.session.set.table(tid) {
                     self.select_table(ti);
                 }
                 return;

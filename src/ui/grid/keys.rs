@@ -19,7 +19,7 @@ enum Move {
 impl App {
     pub(super) fn is_input_at(&self, r: usize, c: usize) -> Option<CellId> {
         match self.sheet.rows.get(r)?.cells.get(c)? {
-            SheetCell::Cell(id) if self.model.cells[*id as usize].kind == CellKind::Input => {
+            SheetCell::Cell(id) if self.session.model.cells[*id as usize].kind == CellKind::Input => {
                 Some(*id)
             }
             _ => None,
@@ -64,11 +64,11 @@ impl App {
 
     pub(super) fn start_edit(&mut self, initial: Option<String>) {
         let Some(id) = self.cursor_cell() else { return };
-        if self.model.cells[id as usize].kind != CellKind::Input {
+        if self.session.model.cells[id as usize].kind != CellKind::Input {
             self.message = Some((
                 format!(
                     "{} 由公式计算（或为“——”），不能直接输入。",
-                    self.model.cell_name(id)
+                    self.session.model.cell_name(id)
                 ),
                 true,
             ));
@@ -77,13 +77,13 @@ impl App {
         let text = initial.unwrap_or_else(|| {
             let (t, r, c) = self.coords(id);
             let key = format!("{}{t}/{r}/{c}", super::super::UNREAD_PREFIX);
-            self.store
+            self.session.store()
                 .workbook()
                 .texts
                 .get(&key)
                 .cloned()
                 .or_else(|| {
-                    self.store
+                    self.session.store()
                         .workbook()
                         .value(&t, &r, &c)
                         .map(|v| v.to_string())
@@ -110,7 +110,7 @@ impl App {
                 };
                 let id = *id;
                 let (t, row, col) = self.coords(id);
-                match self.model.cells[id as usize].kind {
+                match self.session.model.cells[id as usize].kind {
                     CellKind::Input => {
                         changes.push(Change::value(&t, &row, &col, None));
                         changes.push(Change::text(
@@ -119,7 +119,7 @@ impl App {
                         ));
                     }
                     // On a total, Delete drops the printed figure (原表数) and keeps the computed one.
-                    CellKind::Derived if self.model.asserted_of(id).is_some() => {
+                    CellKind::Derived if self.session.model.asserted_of(id).is_some() => {
                         changes.push(Change::asserted(&t, &row, &col, None));
                     }
                     _ => {}
