@@ -64,10 +64,11 @@ pub fn evaluate_with<'s, 'r>(
     }
     // Half-width punctuation in every stored text a reader sees (names, 概况, inputs, forms).
     ev.findings.extend(
-        crate::narrative::punct::scan(&reg.narrative_rules, set, wb, &form_labels(scored))
+        crate::narrative::punct::scan_texts(&reg.narrative_rules, set, wb)
             .into_iter()
             .map(|f| f.finding),
     );
+    ev.findings.extend(cache.punct_findings().cloned());
     // Errors first, then warnings, then 提示, across tables, forms and narrative alike (stable:
     // within a severity, the order of the tables and forms).
     ev.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));

@@ -69,6 +69,48 @@ fn fix_body(body: &mut serde_json::Value, first: &mut Option<(String, String)>) 
         .sum()
 }
 
+/// One finding with its fix.
+#[allow(clippy::too_many_arguments)]
+fn fix(
+    severity: Severity,
+    slot: Slot,
+    text: String,
+    table: &str,
+    table_label: &str,
+    row: &str,
+    row_label: &str,
+    place: String,
+    what: String,
+    n: usize,
+) -> Fix {
+    let more = if n > 1 {
+        format!("（共 {n} 处）")
+    } else {
+        String::new()
+    };
+    Fix {
+        finding: Finding {
+            rule: RULE.into(),
+            severity,
+            table: table.into(),
+            table_label: table_label.into(),
+            row: row.into(),
+            row_label: row_label.into(),
+            col: String::new(),
+            lhs: None,
+            rhs: None,
+            tail: false,
+            message: format!("{place}：中文里用了半角标点{what}{more}"),
+        },
+        slot,
+        text,
+    }
+}
+
+fn severity(rules: &RuleBook) -> Severity {
+    rules.get(RULE).map_or(Severity::Info, |r| r.1)
+}
+
 /// The texts of `wb` with half-width punctuation inside Chinese text.
 /// `labels`: the printed name of each form by record id (「自评03」 when missing).
 pub fn scan(
@@ -77,43 +119,22 @@ pub fn scan(
     wb: &Workbook,
     labels: &std::collections::BTreeMap<String, String>,
 ) -> Vec<Fix> {
-    let severity = rules.get(RULE).map_or(Severity::Info, |r| r.1);
+    let mut out = scan_texts(rules, set, wb);
+    out.extend(wb.records.iter().filter_map(|(id, r)| {
+        let label = labels.get(id).map_or(id.as_str(), String::as_str);
+        scan_record(rules, id, r, label)
+    }));
+    out
+}
+
+/// As [`scan`], without the forms: the unit's name, 科目 names and the workbook's texts.
+pub fn scan_texts(rules: &RuleBook, set: &TemplateSet, wb: &Workbook) -> Vec<Fix> {
+    let severity = severity(rules);
     let mut out = Vec::new();
-    let mut push = |slot: Slot,
-                    text: String,
-                    table: &str,
-                    table_label: &str,
-                    row: &str,
-                    row_label: &str,
-                    place: String,
-                    what: String,
-                    n: usize| {
-        let more = if n > 1 {
-            format!("（共 {n} 处）")
-        } else {
-            String::new()
-        };
-        out.push(Fix {
-            finding: Finding {
-                rule: RULE.into(),
-                severity,
-                table: table.into(),
-                table_label: table_label.into(),
-                row: row.into(),
-                row_label: row_label.into(),
-                col: String::new(),
-                lhs: None,
-                rhs: None,
-                tail: false,
-                message: format!("{place}：中文里用了半角标点{what}{more}"),
-            },
-            slot,
-            text,
-        });
-    };
     if let Some((what, n)) = hits(&wb.unit.name) {
         let slot = Slot::Meta("unit.name".into());
-        push(
+        out.push(fix(
+            severity,
             slot,
             to_fullwidth(&wb.unit.name),
             super::TABLE,
@@ -123,7 +144,7 @@ pub fn scan(
             "单位名称".into(),
             what,
             n,
-        );
+        ));
     }
     for (tid, t) in &wb.tables {
         let label = set
@@ -136,7 +157,8 @@ pub fn scan(
             };
             if let Some((what, n)) = hits(name) {
                 let place = format!("{label} {key} 科目名称「{name}」");
-                push(
+                out.push(fix(
+                    severity,
                     Slot::row(tid, key),
                     to_fullwidth(name),
                     tid,
@@ -146,7 +168,7 @@ pub fn scan(
                     place,
                     what,
                     n,
-                );
+                ));
             }
         }
     }
@@ -168,7 +190,8 @@ pub fn scan(
             continue;
         };
         if let Some((what, n)) = hits(v) {
-            push(
+            out.push(fix(
+                severity,
                 Slot::Text(k.clone()),
                 to_fullwidth(v),
                 super::TABLE,
@@ -178,39 +201,45 @@ pub fn scan(
                 place.clone(),
                 what,
                 n,
-            );
+            ));
         }
     }
-    for (id, r) in &wb.records {
-        let mut body = r.body.clone();
-        let mut first = None;
-        let n = fix_body(&mut body, &mut first);
-        let Some((what, key)) = first else {
-            continue;
-        };
-        let label = labels.get(id).cloned().unwrap_or_else(|| id.clone());
-        let fixed = crate::engine::Record {
-            kind: r.kind.clone(),
-            body,
-        };
-        let place = if key.is_empty() {
-            id.clone()
-        } else {
-            format!("{id}「{key}」")
-        };
-        push(
-            Slot::Record(id.clone()),
-            crate::engine::workbook::record_text(&fixed),
-            id,
-            &label,
-            &key,
-            &key,
-            place,
-            what,
-            n,
-        );
-    }
     out
+}
+
+/// One form record's texts (`label`: its printed name): one finding for the record, with the
+/// record fixed throughout.
+pub fn scan_record(
+    rules: &RuleBook,
+    id: &str,
+    r: &crate::engine::Record,
+    label: &str,
+) -> Option<Fix> {
+    let mut body = r.body.clone();
+    let mut first = None;
+    let n = fix_body(&mut body, &mut first);
+    let (what, key) = first?;
+    let fixed = crate::engine::Record {
+        kind: r.kind.clone(),
+        body,
+    };
+    let place = if key.is_empty() {
+        id.to_string()
+    } else {
+        format!("{id}「{key}」")
+    };
+    Some(fix(
+        severity(rules),
+        Slot::Record(id.to_string()),
+        crate::engine::workbook::record_text(&fixed),
+        id,
+        label,
+        &key,
+        &key,
+        place,
+        what,
+        n,
+    ))
 }
 
 #[cfg(test)]

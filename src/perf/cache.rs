@@ -14,6 +14,8 @@ pub struct FormCache<'r> {
     scored: Vec<Scored<'r>>,
     /// A form's own findings (audit of the form alone; FORM-1 for a record that cannot be read).
     own: HashMap<String, Vec<Finding>>,
+    /// A form's half-width punctuation (N-半角), found with the form.
+    punct: HashMap<String, Finding>,
     /// Record ids to score again on the next update.
     stale: HashSet<String>,
     /// Everything is scored again on the next update.
@@ -67,6 +69,7 @@ impl<'r> FormCache<'r> {
         let ids: Vec<&String> = wb.records.keys().collect();
         let mut kept: HashMap<String, Scored<'r>> = if self.all_stale {
             self.own.clear();
+            self.punct.clear();
             self.scored.clear();
             HashMap::new()
         } else {
@@ -78,11 +81,13 @@ impl<'r> FormCache<'r> {
         for id in &self.stale {
             kept.remove(id);
             self.own.remove(id);
+            self.punct.remove(id);
         }
         // Records gone from the workbook.
         if self.order.len() != ids.len() || self.order.iter().zip(&ids).any(|(a, b)| a != *b) {
             let now: HashSet<&String> = ids.iter().copied().collect();
             self.own.retain(|id, _| now.contains(id));
+            self.punct.retain(|id, _| now.contains(id));
             kept.retain(|id, _| now.contains(id));
             self.order = ids.iter().map(|s| (*s).clone()).collect();
         }
@@ -114,10 +119,19 @@ impl<'r> FormCache<'r> {
                     format!("表单「{id}」：{msg}"),
                 ),
             }
-            (res.ok(), sink.out)
+            let label = match &res {
+                Ok(_) => sink.table_label.as_str(),
+                Err(_) => id.as_str(),
+            };
+            let punct = crate::narrative::punct::scan_record(&reg.narrative_rules, id, r, label)
+            .map(|f| f.finding);
+            (res.ok(), sink.out, punct)
         });
-        for ((id, _), (scored, own)) in todo.iter().zip(done) {
+        for ((id, _), (scored, own, punct)) in todo.iter().zip(done) {
             self.own.insert((*id).clone(), own);
+            if let Some(p) = punct {
+                self.punct.insert((*id).clone(), p);
+            }
             if let Some(s) = scored {
                 kept.insert((*id).clone(), s);
             }
@@ -125,6 +139,11 @@ impl<'r> FormCache<'r> {
         self.scored = ids.iter().filter_map(|id| kept.remove(*id)).collect();
         self.stale.clear();
         self.all_stale = false;
+    }
+
+    /// The forms' half-width punctuation findings, in record order.
+    pub fn punct_findings(&self) -> impl Iterator<Item = &Finding> {
+        self.order.iter().filter_map(|id| self.punct.get(id))
     }
 
     /// Every 绩效 finding: unreadable records first, then each form's own, then the checks

@@ -137,7 +137,7 @@ impl App {
                     3 => crate::print::Part::Attachments,
                     _ => crate::print::Part::All,
                 };
-                let bytes = crate::xlsx::export_part(&self.session.model, wb, &scored, &part)?;
+                let bytes = crate::xlsx::export_part(&self.session.model, wb, scored, &part)?;
                 crate::fsio::write_atomic(&path, &bytes).map_err(|e| e.to_string())?;
                 self.message = Some((format!("已导出 {}", path.display()), false));
                 if let Some(w) = self.files.as_mut() {
