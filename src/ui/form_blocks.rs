@@ -408,7 +408,8 @@ impl App {
         if r.changed() {
             self.drafts.insert(dkey.clone(), text.clone());
         }
-        if r.lost_focus() {
+        // Left in the frame it was typed in (keys arriving together): saved now too.
+        if r.lost_focus() || (r.changed() && !r.has_focus()) {
             if let Some(d) = self.drafts.remove(&dkey) {
                 if d != shown {
                     let mut f = form.clone();

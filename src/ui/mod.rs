@@ -163,6 +163,10 @@ pub struct App {
     pub(crate) pending: Vec<Command>,
     /// A frame is being drawn (steps wait in `pending`); outside a frame they apply at once.
     pub(crate) in_frame: bool,
+    /// The text box that had the keyboard at the end of the last frame.
+    pub(crate) text_focus: Option<egui::Id>,
+    /// An Esc was held over by [`App::esc_after_typing`].
+    pub(crate) esc_held: bool,
 }
 
 /// What runs after a step was applied (only if it was).
@@ -253,6 +257,8 @@ impl App {
             flash: None,
             pending: Vec::new(),
             in_frame: false,
+            text_focus: None,
+            esc_held: false,
         };
         // A 部门: its tables are the units' sums.
         if dept {
@@ -530,6 +536,7 @@ impl App {
                 i.events.extend(now);
             });
         }
+        self.esc_after_typing(&ctx);
         // Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z) wherever the focus is; a text box being typed in undoes
         // its own text first (it keeps the keys).
         let typing = ctx
@@ -581,5 +588,46 @@ impl App {
         });
         self.in_frame = false;
         self.run_pending(&ctx);
+        self.text_focus = ctx
+            .memory(|m| m.focused())
+            .filter(|id| self.editing.is_none() && egui::TextEdit::load_state(&ctx, *id).is_some());
+    }
+
+    /// Esc typed in the same frame as text (a fast typist, a slow frame): egui drops the text
+    /// box's focus before the box sees the frame's keys, so the text would go nowhere. The box
+    /// keeps the focus for the keys before Esc, and Esc with what follows waits for the next
+    /// frame, where it leaves the box as if typed after them.
+    fn esc_after_typing(&mut self, ctx: &egui::Context) {
+        let Some(id) = self.text_focus else { return };
+        let held_esc = self.esc_held;
+        self.esc_held = false;
+        if held_esc {
+            // Esc held over from the last frame: it leaves the box now.
+            ctx.memory_mut(|m| m.surrender_focus(id));
+            return;
+        }
+        let esc = ctx.input(|i| {
+            let is_esc = |e: &egui::Event| {
+                matches!(e, egui::Event::Key { key: Key::Escape, pressed: true, modifiers, .. } if !modifiers.any())
+            };
+            let k = i.events.iter().position(is_esc)?;
+            i.events[..k]
+                .iter()
+                .any(|e| {
+                    matches!(
+                        e,
+                        egui::Event::Text(_)
+                            | egui::Event::Ime(_)
+                            | egui::Event::Paste(_)
+                            | egui::Event::Key { pressed: true, .. }
+                    )
+                })
+                .then_some(k)
+        });
+        let Some(k) = esc else { return };
+        ctx.input_mut(|i| self.hold_over(i, k));
+        self.esc_held = true;
+        ctx.memory_mut(|m| m.request_focus(id));
+        ctx.request_repaint();
     }
 }

@@ -175,7 +175,8 @@ impl App {
         if r.changed() {
             self.drafts.insert(key.to_string(), text.clone());
         }
-        if r.lost_focus() {
+        // Left in the frame it was typed in (keys arriving together): saved now too.
+        if r.lost_focus() || (r.changed() && !r.has_focus()) {
             if let Some(d) = self.drafts.remove(key) {
                 self.commit_text(key, &d);
             }

@@ -139,7 +139,7 @@ impl App {
 
     /// Keyboard events after the first that ends what this frame can do, kept for the next
     /// frame in their order (pointer and other events stay).
-    pub(super) fn hold_over(&mut self, i: &mut egui::InputState, from: usize) {
+    pub(crate) fn hold_over(&mut self, i: &mut egui::InputState, from: usize) {
         let rest = i.events.split_off(from);
         for e in rest {
             let keyboard = matches!(
