@@ -39,7 +39,13 @@ fn bench(c: &mut Criterion) {
         let path = dir.join(format!("{}.gongkai", n.unwrap_or(0)));
         let store = Store::create(&path, &wb).unwrap();
         let mut app = App::new(store).unwrap();
-        let t = app.session.set.tables.iter().position(|t| t.id == "03").unwrap();
+        let t = app
+            .session
+            .set
+            .tables
+            .iter()
+            .position(|t| t.id == "03")
+            .unwrap();
         app.select_table(t);
         let cell = app.session.model.cell_id("03", "2080901", "3").unwrap();
         println!(
@@ -48,12 +54,15 @@ fn bench(c: &mut Criterion) {
             app.findings().len()
         );
         let mut i = 0u64;
-        c.bench_function(&format!("one typed cell → saved, evaluated, laid out ({name})"), |b| {
-            b.iter(|| {
-                i += 1;
-                app.enter_text(cell, &format!("{}.{:02}", 100 + i % 50, i % 100));
-            })
-        });
+        c.bench_function(
+            &format!("one typed cell → saved, evaluated, laid out ({name})"),
+            |b| {
+                b.iter(|| {
+                    i += 1;
+                    app.enter_text(cell, &format!("{}.{:02}", 100 + i % 50, i % 100));
+                })
+            },
+        );
         assert!(app.store().undo_label().is_some());
     }
     let _ = std::fs::remove_dir_all(&dir);

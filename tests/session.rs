@@ -35,7 +35,11 @@ fn same_as_fresh(s: &Session, what: &str) {
             .map(|x| (x.id.clone(), x.score.total, x.score.grade.clone()))
             .collect()
     };
-    assert_eq!(totals(s.scored()), totals(&fresh.scored), "scores after {what}");
+    assert_eq!(
+        totals(s.scored()),
+        totals(&fresh.scored),
+        "scores after {what}"
+    );
     assert_eq!(
         s.narrative.as_ref().map(|n| format!("{:?}", n.sections)),
         fresh.text.as_ref().map(|n| format!("{:?}", n.sections)),
@@ -63,7 +67,14 @@ fn the_kept_evaluation_is_always_a_fresh_one() {
     Store::create(&path, &from_json(SAMPLE).unwrap()).unwrap();
     let mut s = Session::open(&path).unwrap();
     same_as_fresh(&s, "opening");
-    let first: Vec<String> = s.store().workbook().records.keys().take(3).cloned().collect();
+    let first: Vec<String> = s
+        .store()
+        .workbook()
+        .records
+        .keys()
+        .take(3)
+        .cloned()
+        .collect();
 
     // A form's 完成值 changed: its score changes, the others are kept.
     let before = s.scored_form(&first[0]).unwrap().score.total;
@@ -94,7 +105,12 @@ fn the_kept_evaluation_is_always_a_fresh_one() {
     // A table cell: the forms stay scored as they were, X-绩效/03 follows the table.
     s.apply(
         "输入",
-        &[Change::value("03", "2080901", "3", Some(Decimal::new(99999, 2)))],
+        &[Change::value(
+            "03",
+            "2080901",
+            "3",
+            Some(Decimal::new(99999, 2)),
+        )],
     )
     .unwrap();
     same_as_fresh(&s, "a table cell");
@@ -102,8 +118,11 @@ fn the_kept_evaluation_is_always_a_fresh_one() {
     // A new form, a deleted form.
     let copy = s.store().workbook().records[&first[2]].clone();
     let text = gongkai::engine::workbook::record_text(&copy);
-    s.apply("新建", &[Change::new(Slot::Record("自评99".into()), Some(text))])
-        .unwrap();
+    s.apply(
+        "新建",
+        &[Change::new(Slot::Record("自评99".into()), Some(text))],
+    )
+    .unwrap();
     same_as_fresh(&s, "a new form");
     assert!(s.scored_form("自评99").is_some());
     s.apply("删除", &[Change::new(Slot::Record(first[2].clone()), None)])
@@ -124,8 +143,14 @@ fn the_kept_evaluation_is_always_a_fresh_one() {
     assert!(s.findings.iter().any(|f| f.rule == "FORM-1"));
 
     // Another year: every form is audited again for its deadlines.
-    s.apply("年度", &[Change::new(Slot::Meta("unit.year".into()), Some("2024".into()))])
-        .unwrap();
+    s.apply(
+        "年度",
+        &[Change::new(
+            Slot::Meta("unit.year".into()),
+            Some("2024".into()),
+        )],
+    )
+    .unwrap();
     same_as_fresh(&s, "a new year");
 
     // Undo everything step by step, then redo it all: each state is a fresh one.
@@ -154,7 +179,12 @@ fn the_command_line_and_the_window_share_the_session() {
     let mut s = Session::open(&path).unwrap();
     s.apply(
         "输入 公开03表",
-        &[Change::value("03", "2080901", "3", Some(Decimal::new(12345, 2)))],
+        &[Change::value(
+            "03",
+            "2080901",
+            "3",
+            Some(Decimal::new(12345, 2)),
+        )],
     )
     .unwrap();
     drop(s);

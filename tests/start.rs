@@ -412,7 +412,10 @@ fn the_final_copy_refusal_lists_each_unfinished_place_and_jumps_to_it() {
     h.run();
     let app = h.state().app.as_ref().unwrap();
     assert_eq!(app.set_table_id(), "03");
-    assert_eq!(app.cursor_cell(), app.session.model.cell_id("03", "2080901", "2"));
+    assert_eq!(
+        app.cursor_cell(),
+        app.session.model.cell_id("03", "2080901", "2")
+    );
     let hole = items
         .iter()
         .find(|m| m.contains("占位文字"))
@@ -476,7 +479,11 @@ fn a_department_is_made_on_the_start_page_and_takes_its_units() {
         let app = h.state().app.as_ref().expect("the 部门 is open");
         assert_eq!(app.store().path(), expected.as_path());
         assert_eq!(app.view, View::Dept);
-        assert!(app.session.dept.as_ref().is_some_and(|x| x.units.is_empty()));
+        assert!(app
+            .session
+            .dept
+            .as_ref()
+            .is_some_and(|x| x.units.is_empty()));
     }
     h.get_by_label_contains("部门汇总：0 个单位");
     // The 本级 added by its path: it is on the board and in the sums.

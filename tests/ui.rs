@@ -101,8 +101,14 @@ fn typing_into_a_cell_updates_totals_and_the_status_counts() {
         Some(d("124.38"))
     );
     // The row total follows; 20809 no longer matches its printed 1,883.06: an error now.
-    assert_eq!(app.session.model.value("03", "2080901", "1"), Some(d("124.38")));
-    assert_eq!(app.session.model.value("03", "20809", "1"), Some(d("1983.04")));
+    assert_eq!(
+        app.session.model.value("03", "2080901", "1"),
+        Some(d("124.38"))
+    );
+    assert_eq!(
+        app.session.model.value("03", "20809", "1"),
+        Some(d("1983.04"))
+    );
     assert!(app.count(Severity::Error) > 0);
     assert_eq!(h.get_by_label(CELL_03).value().as_deref(), Some("124.38"));
     h.get_by_label_contains("已自动保存");
@@ -189,9 +195,13 @@ fn invalid_input_keeps_the_text_and_says_why() {
     h.key_press(Key::Enter);
     h.run();
     assert_eq!(h.get_by_label(CELL_03).value().as_deref(), Some("24.38"));
-    assert!(!h
-        .state()
-        .is_unread(h.state().session.model.cell_id("03", "2080901", "3").unwrap()));
+    assert!(!h.state().is_unread(
+        h.state()
+            .session
+            .model
+            .cell_id("03", "2080901", "3")
+            .unwrap()
+    ));
 }
 
 #[test]
@@ -300,7 +310,10 @@ fn undo_and_redo_buttons() {
     h.run();
     h.key_press(Key::Enter);
     h.run();
-    assert_eq!(h.state().session.model.value("03", "2080901", "1"), Some(d("1")));
+    assert_eq!(
+        h.state().session.model.value("03", "2080901", "1"),
+        Some(d("1"))
+    );
     h.get_by_label("撤销").click();
     h.run();
     assert_eq!(
@@ -310,7 +323,10 @@ fn undo_and_redo_buttons() {
     h.get_by_label_contains("已撤销");
     h.get_by_label("重做").click();
     h.run();
-    assert_eq!(h.state().session.model.value("03", "2080901", "1"), Some(d("1")));
+    assert_eq!(
+        h.state().session.model.value("03", "2080901", "1"),
+        Some(d("1"))
+    );
 }
 
 #[test]
@@ -861,7 +877,12 @@ fn versions_are_saved_and_compared_with_the_current_state() {
     h.get_by_label("关闭").click();
     h.run();
     // Change one input, then compare.
-    let id = h.state().session.model.cell_id("03", "2080901", "3").unwrap();
+    let id = h
+        .state()
+        .session
+        .model
+        .cell_id("03", "2080901", "3")
+        .unwrap();
     h.state_mut().enter_text(id, "30");
     h.run();
     h.get_by_label("版本").click();
@@ -897,12 +918,18 @@ fn subject_rows_are_added_by_code_and_removed_with_their_figures() {
     let cell = "公开03表 2080801 死亡抚恤 栏3";
     h.get_by_label(cell);
     // Type a figure into the new row: totals move.
-    let id = h.state().session.model.cell_id("03", "2080801", "3").unwrap();
+    let id = h
+        .state()
+        .session
+        .model
+        .cell_id("03", "2080801", "3")
+        .unwrap();
     h.state_mut().enter_text(id, "5");
     h.run();
     assert_eq!(
         h.state()
-            .session.model
+            .session
+            .model
             .value_of(h.state().session.model.cell_id("03", "20808", "3").unwrap()),
         d("71.63")
     );
@@ -961,7 +988,8 @@ fn subject_rows_are_added_by_code_and_removed_with_their_figures() {
         .contains_key("2080801"));
     assert_eq!(
         h.state()
-            .session.model
+            .session
+            .model
             .value_of(h.state().session.model.cell_id("03", "20808", "3").unwrap()),
         d("66.63")
     );
@@ -1047,7 +1075,12 @@ fn excel_export_and_import_with_preview_from_the_window() {
     assert!(h.state().files.is_none());
     // Change a figure here, then import the file: the preview shows the one change, nothing is
     // written until it is confirmed, and the import is one undoable step.
-    let id = h.state().session.model.cell_id("03", "2080901", "3").unwrap();
+    let id = h
+        .state()
+        .session
+        .model
+        .cell_id("03", "2080901", "3")
+        .unwrap();
     h.state_mut().enter_text(id, "30");
     h.run();
     h.get_by_label("导入 Excel…").click();
@@ -1829,20 +1862,34 @@ fn undo_from_anywhere_shows_what_it_changed() {
     h.run();
     h.key_press(Key::Enter);
     h.run();
-    assert_eq!(h.state().session.model.value("03", "2080901", "3"), Some(d("7")));
+    assert_eq!(
+        h.state().session.model.value("03", "2080901", "3"),
+        Some(d("7"))
+    );
     // Elsewhere (公开05表, no cell selected), Ctrl+Z.
     open_table(&mut h, "公开05表 一般公共预算财政拨款支出决算表");
     h.key_press_modifiers(Modifiers::COMMAND, Key::Z);
     h.run();
-    assert_ne!(h.state().session.model.value("03", "2080901", "3"), Some(d("7")));
+    assert_ne!(
+        h.state().session.model.value("03", "2080901", "3"),
+        Some(d("7"))
+    );
     assert_eq!(h.state().set_table_id(), "03");
-    let id = h.state().session.model.cell_id("03", "2080901", "3").unwrap();
+    let id = h
+        .state()
+        .session
+        .model
+        .cell_id("03", "2080901", "3")
+        .unwrap();
     assert_eq!(h.state().cursor_cell(), Some(id));
     h.get_by_label_contains(&format!("已撤销：输入 {CELL_03}（{CELL_03}）"));
     // Redo from the keyboard too.
     h.key_press_modifiers(Modifiers::COMMAND, Key::Y);
     h.run();
-    assert_eq!(h.state().session.model.value("03", "2080901", "3"), Some(d("7")));
+    assert_eq!(
+        h.state().session.model.value("03", "2080901", "3"),
+        Some(d("7"))
+    );
     // A form edited, then undone from the 情况说明 page: the form comes into view.
     let body = h.state().store().workbook().records["自评01"].body.clone();
     let mut f = gongkai::perf::PerfForm::from_json(&body).unwrap();

@@ -79,18 +79,16 @@ fn commits_and_keys_in_one_frame_in_a_text_box() {
         let mut h = harness(&format!("box-{burst}"));
         h.get_by_label_contains("概况").click();
         h.run();
-        h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "一、本部门（单位）职责")
-            .click();
+        h.get_by_role_and_label(
+            egui::accesskit::Role::MultilineTextInput,
+            "一、本部门（单位）职责",
+        )
+        .click();
         h.run();
         h.key_press_modifiers(Modifiers::COMMAND, Key::A);
         h.run();
         deliver(&mut h, &events, burst);
-        h.state()
-            .store()
-            .workbook()
-            .texts
-            .get("概况/职责")
-            .cloned()
+        h.state().store().workbook().texts.get("概况/职责").cloned()
     };
     let one = run(false);
     assert_eq!(one.as_deref(), Some("年2024度（1）"));

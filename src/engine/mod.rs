@@ -2,8 +2,12 @@
 //! No UI, storage, PDF or file I/O here.
 
 mod audit;
+pub mod evaluate;
 pub mod finding;
+pub mod impact;
 pub mod model;
+pub mod narrative;
+pub mod perf;
 pub mod workbook;
 
 pub use audit::tolerance;
@@ -13,10 +17,7 @@ pub use workbook::{
     diff, slot_label, Record, RowData, Slot, SlotDiff, SlotError, TableData, UnitMeta, Workbook,
 };
 
-/// Rule IDs the engine itself reports; every rule catalogue must define them.
-pub const BUILTIN_RULES: &[&str] = &[
-    "CODE-1", "CODE-2", "LOCK-1", "INT-1", "EMPTY-1", "TEXT-1", "ORPHAN-1",
-];
+pub use crate::template::BUILTIN_RULES;
 
 /// Inputs that address no input cell of the template set.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

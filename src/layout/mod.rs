@@ -2,6 +2,8 @@
 //! multi-row merged header, and rows of display cells (text, a model cell, or blank). The screen
 //! editor and the PDF writer both draw from a [`Sheet`]; neither knows a particular table.
 
+pub mod form;
+
 use crate::engine::{CellId, CellKind, Model};
 use crate::template::{Layout, RowClass, RowKind, TableTemplate};
 
@@ -311,4 +313,36 @@ fn place_header(t: &TableTemplate, ncols: usize) -> (Vec<HeaderCell>, usize) {
 /// Whether a model cell is typed by the user.
 pub fn is_input(model: &Model, id: CellId) -> bool {
     model.cells[id as usize].kind == CellKind::Input
+}
+
+/// Which part of the document to print or export.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Part {
+    All,
+    Tables,
+    /// One table by label or id ("公开05表" / "05").
+    Table(String),
+    Narrative,
+    Attachments,
+    /// One form by record id or 项目名称.
+    Form(String),
+}
+
+impl Part {
+    /// "all" | "tables" | "table:公开05表" | "narrative" | "attachments" | "form:NAME".
+    pub fn parse(s: &str) -> Result<Part, String> {
+        Ok(match s.split_once(':') {
+            None if s == "all" => Part::All,
+            None if s == "tables" => Part::Tables,
+            None if s == "narrative" => Part::Narrative,
+            None if s == "attachments" => Part::Attachments,
+            Some(("table", t)) if !t.is_empty() => Part::Table(t.into()),
+            Some(("form", f)) if !f.is_empty() => Part::Form(f.into()),
+            _ => {
+                return Err(format!(
+                    "--part「{s}」无效（all、tables、table:公开05表、narrative、attachments、form:名称）"
+                ))
+            }
+        })
+    }
 }

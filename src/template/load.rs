@@ -175,7 +175,7 @@ pub fn load_set(
             message: r.message,
         });
     }
-    for required in crate::engine::BUILTIN_RULES {
+    for required in crate::template::BUILTIN_RULES {
         if !rules.iter().any(|r| r.id == *required) {
             return Err(TemplateError::new(
                 &rules_file,

@@ -3,8 +3,10 @@
 pub mod codes;
 pub mod diff;
 pub mod expr;
+pub mod forms;
 mod graph;
 mod load;
+pub mod narrative;
 pub mod registry;
 pub mod spec;
 
@@ -254,3 +256,8 @@ impl TemplateSet {
         self.rules.iter().position(|r| r.id == id)
     }
 }
+
+/// Rule IDs the engine itself reports; every rule catalogue must define them.
+pub const BUILTIN_RULES: &[&str] = &[
+    "CODE-1", "CODE-2", "LOCK-1", "INT-1", "EMPTY-1", "TEXT-1", "ORPHAN-1",
+];

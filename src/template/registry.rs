@@ -45,13 +45,13 @@ pub struct Registry {
     pub sets: Vec<TemplateSet>,
     pub code_lists: Vec<CodeList>,
     /// 绩效 form templates (forms/*.toml) and rubric profiles (profiles/*.toml).
-    pub forms: Vec<crate::perf::FormTemplate>,
-    pub profiles: Vec<crate::perf::Profile>,
+    pub forms: Vec<super::forms::FormTemplate>,
+    pub profiles: Vec<super::forms::Profile>,
     /// 绩效 rule catalogue (forms/rules.toml): id → (title, severity).
-    pub perf_rules: crate::perf::audit::RuleBook,
+    pub perf_rules: super::forms::RuleBook,
     /// 情况说明 templates (narrative/*.toml) and their rule catalogue (narrative/rules.toml).
-    pub narratives: Vec<crate::narrative::NarrativeTemplate>,
-    pub narrative_rules: crate::perf::audit::RuleBook,
+    pub narratives: Vec<super::narrative::NarrativeTemplate>,
+    pub narrative_rules: super::forms::RuleBook,
 }
 
 /// The built-in sets and the user's packs.
@@ -265,19 +265,19 @@ impl Registry {
         let mut narrative_rules = Default::default();
         for (path, text) in files {
             if path == "narrative/rules.toml" {
-                narrative_rules = crate::perf::spec::load_rule_book(
+                narrative_rules = crate::template::forms::load_rule_book(
                     path,
                     text,
-                    crate::narrative::spec::NARRATIVE_RULES,
+                    crate::template::narrative::NARRATIVE_RULES,
                 )?;
             } else if path.starts_with("narrative/") && path.ends_with(".toml") {
-                narratives.push(crate::narrative::spec::load_narrative(path, text)?);
+                narratives.push(crate::template::narrative::load_narrative(path, text)?);
             } else if path == "forms/rules.toml" {
-                perf_rules = crate::perf::spec::load_rules(path, text)?;
+                perf_rules = crate::template::forms::load_rules(path, text)?;
             } else if path.starts_with("forms/") && path.ends_with(".toml") {
-                forms.push(crate::perf::spec::load_form(path, text)?);
+                forms.push(crate::template::forms::load_form(path, text)?);
             } else if path.starts_with("profiles/") && path.ends_with(".toml") {
-                profiles.push(crate::perf::spec::load_profile(path, text)?);
+                profiles.push(crate::template::forms::load_profile(path, text)?);
             }
         }
         for (kind, ids) in [
@@ -345,11 +345,11 @@ impl Registry {
         self.sets.iter().find(|s| s.id == id)
     }
 
-    pub fn form(&self, id: &str) -> Option<&crate::perf::FormTemplate> {
+    pub fn form(&self, id: &str) -> Option<&super::forms::FormTemplate> {
         self.forms.iter().find(|f| f.id == id)
     }
 
-    pub fn profile(&self, id: &str) -> Option<&crate::perf::Profile> {
+    pub fn profile(&self, id: &str) -> Option<&super::forms::Profile> {
         self.profiles.iter().find(|p| p.id == id)
     }
 
