@@ -176,6 +176,10 @@ pub enum Slot {
     Text(String),
     /// A form record by id; its text is `{"kind": …, "body": …}`.
     Record(String),
+    /// One field of a form record: a JSON pointer into its body (`/fields/项目名称`,
+    /// `/indicators/3/actual`); its text is the JSON of the value there. A form edit is stored
+    /// field by field, so history and diffs name the field and keep only what changed.
+    Field { record: String, path: String },
     /// Workbook metadata: `unit.name`, `unit.year`, `unit.profile`, `template_set`.
     Meta(String),
 }
@@ -206,6 +210,12 @@ impl Slot {
             col: col.into(),
         }
     }
+    pub fn field(record: &str, path: &str) -> Slot {
+        Slot::Field {
+            record: record.into(),
+            path: path.into(),
+        }
+    }
     pub fn row(table: &str, row: &str) -> Slot {
         Slot::Row {
             table: table.into(),
@@ -221,6 +231,7 @@ impl Slot {
             Slot::Row { table, row } => vec!["r", table, row],
             Slot::Text(k) => vec!["t", k],
             Slot::Record(id) => vec!["f", id],
+            Slot::Field { record, path } => vec!["ff", record, path],
             Slot::Meta(k) => vec!["m", k],
         };
         serde_json::to_string(&parts).unwrap_or_default()
@@ -235,6 +246,7 @@ impl Slot {
             ["r", t, r] => Slot::row(t, r),
             ["t", k] => Slot::Text(k.to_string()),
             ["f", id] => Slot::Record(id.to_string()),
+            ["ff", id, p] if p.starts_with('/') => Slot::field(id, p),
             ["m", k] if META_KEYS.contains(k) => Slot::Meta(k.to_string()),
             _ => return None,
         })
@@ -259,6 +271,7 @@ impl std::fmt::Display for Slot {
             Slot::Row { table, row } => write!(f, "表{table} 行{row}"),
             Slot::Text(k) => write!(f, "文字「{k}」"),
             Slot::Record(id) => write!(f, "表单「{id}」"),
+            Slot::Field { record, path } => write!(f, "表单「{record}」{path}"),
             Slot::Meta(k) => write!(f, "{}", meta_label(k)),
         }
     }
@@ -272,6 +285,91 @@ fn meta_label(k: &str) -> &str {
         "template_set" => "模板集",
         other => other,
     }
+}
+
+/// Sets (or with None removes) the value at JSON pointer `path` in `body`: missing object keys
+/// on the way are made; an array element must exist (it is set to null to remove it).
+fn set_pointer(
+    body: &mut serde_json::Value,
+    path: &str,
+    value: Option<serde_json::Value>,
+) -> Result<(), &'static str> {
+    let tokens: Vec<String> = path
+        .strip_prefix('/')
+        .ok_or("字段位置无效")?
+        .split('/')
+        .map(|t| t.replace("~1", "/").replace("~0", "~"))
+        .collect();
+    let (last, up) = tokens.split_last().ok_or("字段位置无效")?;
+    let mut at = body;
+    for t in up {
+        at = match at {
+            serde_json::Value::Object(o) => o
+                .entry(t.clone())
+                .or_insert_with(|| serde_json::Value::Object(Default::default())),
+            serde_json::Value::Array(a) => {
+                let i: usize = t.parse().map_err(|_| "字段位置无效")?;
+                a.get_mut(i).ok_or("字段位置超出表单")?
+            }
+            _ => return Err("字段位置无效"),
+        };
+    }
+    match at {
+        serde_json::Value::Object(o) => {
+            match value {
+                Some(v) => o.insert(last.clone(), v),
+                None => o.remove(last),
+            };
+        }
+        serde_json::Value::Array(a) => {
+            let i: usize = last.parse().map_err(|_| "字段位置无效")?;
+            let slot = a.get_mut(i).ok_or("字段位置超出表单")?;
+            *slot = value.unwrap_or(serde_json::Value::Null);
+        }
+        _ => return Err("字段位置无效"),
+    }
+    Ok(())
+}
+
+/// The field-by-field changes that turn record body `old` into `new`: a pointer and the new
+/// value (None: removed) for each leaf that differs; a list whose length changed is one change.
+pub fn field_changes(
+    old: &serde_json::Value,
+    new: &serde_json::Value,
+) -> Vec<(String, Option<serde_json::Value>)> {
+    fn walk(
+        a: &serde_json::Value,
+        b: &serde_json::Value,
+        path: &str,
+        out: &mut Vec<(String, Option<serde_json::Value>)>,
+    ) {
+        use serde_json::Value::{Array, Object};
+        let esc = |k: &str| k.replace('~', "~0").replace('/', "~1");
+        match (a, b) {
+            _ if a == b => {}
+            (Object(x), Object(y)) => {
+                for (k, vb) in y {
+                    let p = format!("{path}/{}", esc(k));
+                    match x.get(k) {
+                        Some(va) => walk(va, vb, &p, out),
+                        None => out.push((p, Some(vb.clone()))),
+                    }
+                }
+                for k in x.keys().filter(|k| !y.contains_key(*k)) {
+                    out.push((format!("{path}/{}", esc(k)), None));
+                }
+            }
+            (Array(x), Array(y)) if x.len() == y.len() => {
+                for (i, (va, vb)) in x.iter().zip(y).enumerate() {
+                    walk(va, vb, &format!("{path}/{i}"), out);
+                }
+            }
+            _ => out.push((path.to_string(), Some(b.clone()))),
+        }
+    }
+    let mut out = Vec::new();
+    walk(old, new, "", &mut out);
+    out
 }
 
 /// Encodes a record as the text of its [`Slot::Record`].
@@ -315,6 +413,13 @@ impl Workbook {
                 .map(|r| r.name.clone().unwrap_or_default()),
             Slot::Text(k) => self.texts.get(k).cloned(),
             Slot::Record(id) => self.records.get(id).map(record_text),
+            Slot::Field { record, path } => self
+                .records
+                .get(record)?
+                .body
+                .pointer(path)
+                .filter(|v| !v.is_null())
+                .map(|v| v.to_string()),
             Slot::Meta(k) => match k.as_str() {
                 "template_set" => Some(self.template_set.clone()),
                 "unit.name" => Some(self.unit.name.clone()),
@@ -387,6 +492,20 @@ impl Workbook {
                     self.records.remove(id);
                 }
             },
+            Slot::Field { record, path } => {
+                let value = match text {
+                    Some(t) => Some(
+                        serde_json::from_str::<serde_json::Value>(t)
+                            .map_err(|_| err("表单内容不是有效的 JSON"))?,
+                    ),
+                    None => None,
+                };
+                let r = self
+                    .records
+                    .get_mut(record)
+                    .ok_or_else(|| err("没有这张表单"))?;
+                set_pointer(&mut r.body, path, value).map_err(err)?;
+            }
             Slot::Meta(k) => {
                 let t = text.unwrap_or_default();
                 match k.as_str() {

@@ -62,7 +62,11 @@ fn stamps(units: &[Unit]) -> Vec<Option<SystemTime>> {
 fn is_table_slot(s: &Slot) -> bool {
     matches!(
         s,
-        Slot::Value { .. } | Slot::Asserted { .. } | Slot::Row { .. } | Slot::Record(_)
+        Slot::Value { .. }
+            | Slot::Asserted { .. }
+            | Slot::Row { .. }
+            | Slot::Record(_)
+            | Slot::Field { .. }
     )
 }
 
@@ -237,7 +241,7 @@ impl<'r> Session<'r> {
     fn changed(&mut self, applied: &[Applied]) -> Result<(), String> {
         for a in applied {
             match &a.slot {
-                Slot::Record(id) => self.forms.forget(id),
+                Slot::Record(id) | Slot::Field { record: id, .. } => self.forms.forget(id),
                 Slot::Meta(_) => self.forms.forget_all(),
                 _ => {}
             }

@@ -90,15 +90,20 @@ impl Store {
         if undo {
             changes.reverse();
         }
-        // Validate before writing anything.
+        // Validate before writing anything (form fields on copies of their forms).
         let mut scratch = Workbook::default();
         for a in &changes {
+            if let Slot::Field { record, .. } = &a.slot {
+                if !scratch.records.contains_key(record) {
+                    if let Some(r) = self.wb.records.get(record) {
+                        scratch.records.insert(record.clone(), r.clone());
+                    }
+                }
+            }
             scratch.put(&a.slot, a.new.as_deref())?;
         }
         (|| -> rusqlite::Result<()> {
-            for a in &changes {
-                write_slot(&tx, &a.slot, a.new.as_deref())?;
-            }
+            write_changes(&tx, &self.wb, &changes)?;
             tx.execute(
                 "UPDATE steps SET undone = ?2 WHERE id = ?1",
                 params![id, undo as i64],

@@ -14,7 +14,7 @@ pub mod schema;
 use lock::WriterLock;
 mod settle;
 mod slots;
-use slots::{load, write_all, write_slot};
+use slots::{load, write_all, write_changes};
 
 use crate::engine::{diff, Slot, SlotDiff, Workbook};
 use crate::interchange::json;
@@ -254,8 +254,13 @@ impl Store {
             }
         };
         for c in changes {
-            // Validate (and canonicalise amounts) on a scratch workbook.
+            // Validate (and canonicalise amounts) on a scratch workbook (a form field on a copy
+            // of its form as the step has left it).
             let mut scratch = Workbook::default();
+            if let Slot::Field { record, .. } = &c.slot {
+                let now = cur(&overlay, &Slot::Record(record.clone()));
+                scratch.put(&Slot::Record(record.clone()), now.as_deref())?;
+            }
             scratch.put(&c.slot, c.text.as_deref())?;
             let text = c
                 .text
@@ -322,9 +327,8 @@ impl Store {
             )?;
             for (i, a) in planned.iter().enumerate() {
                 ins.execute(params![step, i as i64, a.slot.encode(), a.old, a.new])?;
-                write_slot(&tx, &a.slot, a.new.as_deref())?;
             }
-            Ok(())
+            write_changes(&tx, &self.wb, &planned)
         })()
         .map_err(|e| write_err(&path, e))?;
         tx.commit().map_err(|e| write_err(&path, e))?;

@@ -56,9 +56,50 @@ pub(super) fn write_slot(
             conn.prepare_cached("DELETE FROM records WHERE id = ?1")?
                 .execute(params![id])?;
         }
+        (Slot::Field { .. }, _) => {
+            // Written as its whole record by write_changes.
+            return Err(other("a form field is written with its record".into()));
+        }
         (Slot::Meta(k), v) => {
             conn.prepare_cached("INSERT OR REPLACE INTO meta (key, value) VALUES (?1, ?2)")?
                 .execute(params![k, v.unwrap_or_default()])?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes the stored changes of one step in order, `wb` being the workbook before them: a form
+/// field is written as its whole record (the history keeps the field alone).
+pub(super) fn write_changes(
+    conn: &Connection,
+    wb: &Workbook,
+    changes: &[Applied],
+) -> rusqlite::Result<()> {
+    let bad = |e: crate::engine::SlotError| other(e.to_string());
+    let mut records: BTreeMap<String, Option<crate::engine::Record>> = BTreeMap::new();
+    for a in changes {
+        match &a.slot {
+            Slot::Field { record, .. } => {
+                let r = records
+                    .entry(record.clone())
+                    .or_insert_with(|| wb.records.get(record).cloned());
+                let mut one = Workbook::default();
+                if let Some(r) = r.take() {
+                    one.records.insert(record.clone(), r);
+                }
+                one.put(&a.slot, a.new.as_deref()).map_err(bad)?;
+                let done = one.records.remove(record);
+                let text = done.as_ref().map(crate::engine::workbook::record_text);
+                *r = done;
+                write_slot(conn, &Slot::Record(record.clone()), text.as_deref())?;
+            }
+            Slot::Record(id) => {
+                let mut one = Workbook::default();
+                one.put(&a.slot, a.new.as_deref()).map_err(bad)?;
+                records.insert(id.clone(), one.records.remove(id));
+                write_slot(conn, &a.slot, a.new.as_deref())?;
+            }
+            _ => write_slot(conn, &a.slot, a.new.as_deref())?,
         }
     }
     Ok(())

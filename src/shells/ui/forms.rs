@@ -49,24 +49,24 @@ pub(crate) fn entries(scored: &[crate::engine::perf::Scored]) -> Vec<FormEntry> 
 }
 
 impl App {
-    /// Replaces a record's body with `form` as one undo step.
+    /// Stores `form` as the body of record `id`, as one undo step of the fields that changed
+    /// (history and diffs name each field; a list that grew or shrank is one change).
     pub fn save_form(&mut self, id: &str, form: &PerfForm, label: &str) {
         let Some(r) = self.session.store().workbook().records.get(id) else {
             return;
         };
-        let rec = crate::engine::Record {
-            kind: r.kind.clone(),
-            body: form.to_json(),
-        };
-        let text = crate::engine::workbook::record_text(&rec);
-        self.apply(
-            label,
-            &[Change::new(
-                crate::engine::Slot::Record(id.to_string()),
-                Some(text),
-            )],
-            None,
-        );
+        let changes: Vec<Change> = crate::engine::workbook::field_changes(&r.body, &form.to_json())
+            .into_iter()
+            .map(|(path, v)| {
+                Change::new(
+                    crate::engine::Slot::field(id, &path),
+                    v.filter(|v| !v.is_null()).map(|v| v.to_string()),
+                )
+            })
+            .collect();
+        if !changes.is_empty() {
+            self.apply(label, &changes, None);
+        }
     }
 
     pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {

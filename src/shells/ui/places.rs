@@ -51,7 +51,7 @@ impl App {
                     None
                 }
             }
-            Slot::Record(id) => {
+            Slot::Record(id) | Slot::Field { record: id, .. } => {
                 if self.book().records.contains_key(id) {
                     self.show_view(View::Form(id.clone()));
                 }

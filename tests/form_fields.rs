@@ -1,0 +1,165 @@
+//! A form edit is stored field by field: the history step of a 完成值 typed on the form screen
+//! holds that field alone (its old and new value, not two copies of the whole form), undo and
+//! redo replay it, and a reopened file holds the form as edited.
+
+mod common;
+
+use egui::{Key, Modifiers};
+use egui_kittest::kittest::Queryable;
+use egui_kittest::Harness;
+use gongkai::engine::Slot;
+use gongkai::session::Session;
+use gongkai::ui::{install_fonts, open_or_create_default, App};
+
+#[test]
+fn a_form_field_is_one_stored_change() {
+    let p = common::fresh_dir("form-fields", "one").join("w.gongkai");
+    let app = App::new(open_or_create_default(&p).unwrap()).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 2600.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    h.run();
+    h.get_by_label_contains("自评01 项目支出绩效自评表").click();
+    h.run();
+    let before = h.state().store().workbook().records["自评01"].body.clone();
+    let old_actual = before["indicators"][0]["actual"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "指标1 完成值")
+        .click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.run();
+    h.event(egui::Event::Text("99个".into()));
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    h.run();
+    let after = h.state().store().workbook().records["自评01"].body.clone();
+    assert_eq!(after["indicators"][0]["actual"], "99个");
+    let label = h.state().store().undo_label().unwrap();
+    assert!(label.contains("指标1 完成值"), "{label}");
+    drop(h);
+
+    // What the file keeps for that step: one field, its old and new value.
+    let mut s = Session::open(&p).unwrap();
+    assert_eq!(s.workbook().records["自评01"].body, after, "reopened");
+    let r = s.undo().unwrap().unwrap();
+    assert_eq!(r.changes.len(), 1, "{:?}", r.changes);
+    let c = &r.changes[0];
+    assert_eq!(c.slot, Slot::field("自评01", "/indicators/0/actual"));
+    assert_eq!(c.old.as_deref(), Some("\"99个\""));
+    assert_eq!(
+        c.new,
+        Some(serde_json::Value::from(old_actual.clone()).to_string())
+    );
+    assert_eq!(
+        s.workbook().records["自评01"].body,
+        before,
+        "undo gives the form back"
+    );
+    s.redo().unwrap().unwrap();
+    assert_eq!(s.workbook().records["自评01"].body, after, "redo");
+    // The score follows the field (the session re-scored the form).
+    let fresh = gongkai::evaluate::evaluate_full(
+        gongkai::template::Registry::installed(),
+        s.set,
+        s.workbook(),
+    )
+    .unwrap();
+    let total =
+        |v: &[gongkai::perf::Scored]| v.iter().find(|x| x.id == "自评01").unwrap().score.total;
+    assert_eq!(total(s.scored()), total(&fresh.scored));
+}
+
+#[test]
+fn field_changes_name_the_leaves_and_replay_in_the_store() {
+    use gongkai::engine::workbook::field_changes;
+    use serde_json::json;
+    let old = json!({"fields": {"项目名称": "甲", "a/b": "1"}, "indicators": [{"actual": "7个"}, {"actual": "8个"}], "money": {"全年预算数": "10"}});
+    let new = json!({"fields": {"项目名称": "乙", "a/b": "1", "新字段": "x"}, "indicators": [{"actual": "7个"}, {"actual": "9个"}], "reviewers": [{"name": "张"}]});
+    let mut got: Vec<(String, Option<serde_json::Value>)> = field_changes(&old, &new);
+    got.sort_by(|a, b| a.0.cmp(&b.0));
+    assert_eq!(
+        got,
+        vec![
+            ("/fields/新字段".to_string(), Some(json!("x"))),
+            ("/fields/项目名称".to_string(), Some(json!("乙"))),
+            ("/indicators/1/actual".to_string(), Some(json!("9个"))),
+            ("/money".to_string(), None),
+            ("/reviewers".to_string(), Some(json!([{"name": "张"}]))),
+        ]
+    );
+    // A list that grew is one change of the list.
+    let grown = json!({"indicators": [{"actual": "7个"}, {"actual": "8个"}, {"actual": ""}]});
+    assert_eq!(
+        field_changes(
+            &json!({"indicators": [{"actual": "7个"}, {"actual": "8个"}]}),
+            &grown
+        ),
+        vec![("/indicators".to_string(), Some(grown["indicators"].clone()))]
+    );
+    // A key with a slash survives the pointer and the stored encoding.
+    let s = Slot::field("自评01", "/fields/a~1b");
+    assert_eq!(Slot::decode(&s.encode()), Some(s.clone()));
+
+    // In the store: two fields of one form in one step, then a third; undo takes back only the
+    // last, then both; the file reopened agrees.
+    let p = common::fresh_dir("form-fields", "store").join("w.gongkai");
+    drop(open_or_create_default(&p).unwrap());
+    let mut s = Session::open(&p).unwrap();
+    let orig = s.workbook().records["自评01"].body.clone();
+    let name = |v: &str| serde_json::Value::from(v).to_string();
+    s.apply(
+        "两项",
+        &[
+            gongkai::store::Change::new(
+                Slot::field("自评01", "/fields/项目名称"),
+                Some(name("新名称")),
+            ),
+            gongkai::store::Change::new(
+                Slot::field("自评01", "/indicators/0/actual"),
+                Some(name("5个")),
+            ),
+        ],
+    )
+    .unwrap();
+    s.apply(
+        "一项",
+        &[gongkai::store::Change::new(
+            Slot::field("自评01", "/fields/a~1b"),
+            Some(name("斜杠")),
+        )],
+    )
+    .unwrap();
+    let b = &s.workbook().records["自评01"].body;
+    assert_eq!(b["fields"]["项目名称"], "新名称");
+    assert_eq!(b["fields"]["a/b"], "斜杠");
+    assert_eq!(b["indicators"][0]["actual"], "5个");
+    drop(s);
+    let mut s = Session::open(&p).unwrap();
+    assert_eq!(s.workbook().records["自评01"].body["fields"]["a/b"], "斜杠");
+    s.undo().unwrap().unwrap();
+    assert!(s.workbook().records["自评01"].body["fields"]
+        .get("a/b")
+        .is_none());
+    assert_eq!(
+        s.workbook().records["自评01"].body["fields"]["项目名称"],
+        "新名称"
+    );
+    s.undo().unwrap().unwrap();
+    assert_eq!(s.workbook().records["自评01"].body, orig);
+    // A field of a form that does not exist is refused in words, nothing written.
+    let e = s
+        .apply(
+            "无此表",
+            &[gongkai::store::Change::new(
+                Slot::field("自评99", "/fields/x"),
+                Some(name("y")),
+            )],
+        )
+        .unwrap_err();
+    assert!(e.contains("没有这张表单"), "{e}");
+}
