@@ -27,7 +27,9 @@ fn a_form_field_is_one_stored_change() {
         .as_str()
         .unwrap()
         .to_string();
-    h.get_by_role_and_label(egui::accesskit::Role::TextInput, "指标1 完成值")
+    // The 纸面 view (the default): the cell of the printed form.
+    assert!(h.state().form_paper);
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, "指标1 完成值")
         .click();
     h.run();
     h.key_press_modifiers(Modifiers::COMMAND, Key::A);
@@ -162,4 +164,64 @@ fn field_changes_name_the_leaves_and_replay_in_the_store() {
         )
         .unwrap_err();
     assert!(e.contains("没有这张表单"), "{e}");
+}
+
+/// The 纸面 view is the printed form: an input box for every cell the paper layout binds to the
+/// form (the same layout the PDF and Excel are made from), none for derived cells; letters in a
+/// money cell are refused in words and the form is unchanged.
+#[test]
+fn the_paper_view_has_a_box_for_every_fillable_cell() {
+    use gongkai::layout::form::{form_sheet, Bind, SRow};
+    let p = common::fresh_dir("form-fields", "paper").join("w.gongkai");
+    let app = App::new(open_or_create_default(&p).unwrap()).unwrap();
+    let mut h = Harness::builder()
+        .with_size(egui::vec2(1400.0, 4000.0))
+        .with_context_setup(install_fonts)
+        .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+    h.run();
+    h.get_by_label_contains("自评01 项目支出绩效自评表").click();
+    h.run();
+    h.run();
+    let (fillable, money) = {
+        let app = h.state();
+        let s = app.session.scored_form("自评01").unwrap();
+        let sheet = form_sheet(s, app.store().workbook().unit.year);
+        let mut n = 0;
+        let mut money = None;
+        for r in &sheet.rows {
+            if let SRow::Grid { cells, .. } = r {
+                for c in cells.iter().filter(|c| !c.cont) {
+                    match &c.bind {
+                        Some(Bind::Derived) | None => {}
+                        Some(b) => {
+                            n += 1;
+                            if let (Bind::Money(k), None) = (b, &money) {
+                                money = Some(k.clone());
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        (n, money.unwrap())
+    };
+    let boxes = h
+        .query_all_by_role(egui::accesskit::Role::MultilineTextInput)
+        .count();
+    assert_eq!(boxes, fillable, "one box per fillable cell");
+    assert!(fillable > 30, "{fillable}");
+    let before = h.state().store().workbook().records["自评01"].body.clone();
+    let name = format!("资金 {}", money.replace('/', " "));
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, &name)
+        .click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text("12a".into()));
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    h.run();
+    assert_eq!(h.state().store().workbook().records["自评01"].body, before);
+    let msg = h.state().status_message().unwrap_or_default();
+    assert!(msg.starts_with(&name) && msg.contains("12a"), "{msg}");
 }

@@ -24,7 +24,9 @@ fn harness_on(p: &std::path::Path) -> Harness<'static, App> {
 
 fn harness_sized(p: &std::path::Path, height: f32) -> Harness<'static, App> {
     let store = open_or_create_default(p).unwrap();
-    let app = App::new(store).unwrap();
+    let mut app = App::new(store).unwrap();
+    // These tests use the form screen's 逐项 view (the 纸面 view: tests/form_fields.rs).
+    app.form_paper = false;
     let mut h = Harness::builder()
         .with_size(egui::vec2(1400.0, height))
         .with_context_setup(install_fonts)

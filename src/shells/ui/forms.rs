@@ -112,6 +112,27 @@ impl App {
         if !self.book().records.contains_key(id) {
             return;
         }
+        ui.horizontal(|ui| {
+            ui.label("显示：");
+            if ui
+                .selectable_label(self.form_paper, "纸面（按印刷格式填写）")
+                .clicked()
+            {
+                self.form_paper = true;
+            }
+            if ui
+                .selectable_label(!self.form_paper, "逐项（增删指标、选评分口径）")
+                .clicked()
+            {
+                self.form_paper = false;
+            }
+        });
+        if self.form_paper {
+            egui::ScrollArea::vertical()
+                .id_salt(("paper", id))
+                .show(ui, |ui| self.paper_form(ui, id));
+            return;
+        }
         let year_n = self.book().unit.year;
         let year = year_n.to_string();
         ui.vertical_centered(|ui| {

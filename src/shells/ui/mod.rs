@@ -14,6 +14,7 @@ mod grid;
 mod newbook;
 mod newform;
 mod panels;
+mod paper;
 mod places;
 mod rows;
 pub mod start;
@@ -167,6 +168,8 @@ pub struct App {
     pub(crate) text_focus: Option<egui::Id>,
     /// An Esc was held over by [`App::esc_after_typing`].
     pub(crate) esc_held: bool,
+    /// 绩效 forms are shown as printed (纸面), not field by field (逐项).
+    pub form_paper: bool,
 }
 
 /// What runs after a step was applied (only if it was).
@@ -261,6 +264,7 @@ impl App {
             in_frame: false,
             text_focus: None,
             esc_held: false,
+            form_paper: true,
         };
         // A 部门: its tables are the units' sums.
         if dept {
@@ -293,6 +297,11 @@ impl App {
     /// Rows of the table on screen (as laid out).
     pub fn sheet_rows(&self) -> usize {
         self.sheet.rows.len()
+    }
+
+    /// The status line's message, if any.
+    pub fn status_message(&self) -> Option<String> {
+        self.message.as_ref().map(|(m, _)| m.clone())
     }
 
     pub fn findings(&self) -> &[Finding] {
