@@ -23,13 +23,17 @@ fn install() {
     });
 }
 
-/// Runs `f`; a panic inside it is returned as `Err(())` without being printed.
-pub fn quietly<R>(f: impl FnOnce() -> R + UnwindSafe) -> Result<R, ()> {
+/// A panic caught by [`quietly`] (its message is not kept: the caller says what failed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Panicked;
+
+/// Runs `f`; a panic inside it is returned as `Err(Panicked)` without being printed.
+pub fn quietly<R>(f: impl FnOnce() -> R + UnwindSafe) -> Result<R, Panicked> {
     install();
     let was = QUIET.with(|q| q.replace(true));
     let r = panic::catch_unwind(f);
     QUIET.with(|q| q.set(was));
-    r.map_err(|_| ())
+    r.map_err(|_| Panicked)
 }
 
 #[cfg(test)]

@@ -1104,7 +1104,11 @@ fn spreadsheet_numbers_are_bounded_like_typed_ones() {
     // 12,5 in a text cell is not 125; a number with 8 real decimals and one past 15 digits are
     // refused by cell; binary noise of a computed cell (0.1 + 0.2) is not.
     use rust_xlsxwriter::Workbook as X;
-    let table = |cells: &[(&str, &dyn Fn(&mut rust_xlsxwriter::Worksheet, u32, u16))]| {
+    type Put<'a> = (
+        &'a str,
+        &'a dyn Fn(&mut rust_xlsxwriter::Worksheet, u32, u16),
+    );
+    let table = |cells: &[Put]| {
         let mut x = X::new();
         let ws = x.add_worksheet();
         ws.write_string(0, 0, "2023年度支出决算表").unwrap();

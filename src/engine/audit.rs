@@ -132,8 +132,10 @@ impl Model<'_> {
                 };
                 let (cl, fl) = carried_by(&carried, &root, &c.lhs);
                 let (cr, fr) = carried_by(&carried, &root, &c.rhs);
+                // Not a tail, and something wrong upstream is carried into either side.
+                let carried_in = !(cl.is_zero() && cr.is_zero());
                 let consequence = !o.tail
-                    && !(cl.is_zero() && cr.is_zero())
+                    && carried_in
                     && self
                         .judge(
                             c.rule,

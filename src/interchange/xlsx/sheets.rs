@@ -102,7 +102,9 @@ pub(super) fn read_sheets(bytes: &[u8]) -> Result<Sheets, String> {
     });
     match result {
         Ok(r) => r,
-        Err(()) => Err("Excel 文件内容异常，无法读取（文件未作任何修改）".into()),
+        Err(crate::guard::Panicked) => {
+            Err("Excel 文件内容异常，无法读取（文件未作任何修改）".into())
+        }
     }
 }
 

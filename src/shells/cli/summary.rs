@@ -95,7 +95,7 @@ pub fn audit(reg: &Registry, file: &Path) -> Row {
     match checked {
         Ok(Ok(row)) => row,
         Ok(Err(e)) => unreadable(format!("无法读取：{e}")),
-        Err(()) => unreadable("无法读取：文件内容无法处理".into()),
+        Err(crate::guard::Panicked) => unreadable("无法读取：文件内容无法处理".into()),
     }
 }
 
