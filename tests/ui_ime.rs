@@ -129,3 +129,40 @@ fn commits_and_keys_in_one_frame_in_an_amount_cell() {
     assert_eq!(burst.1, one.1, "cursor");
     assert!(burst.0 == one.0, "the burst gave another workbook");
 }
+
+/// The window asks the input method to keep its one context while the user moves around: a
+/// click into another text box, or into a table cell and back, neither interrupts nor switches
+/// it off (on X11 each of those made a new context, and fcitx started it in English — checked
+/// by hand with fcitx5 pinyin under Xvfb: 你好 then 世界 after a click into the next box).
+#[test]
+fn moving_the_focus_keeps_the_input_method() {
+    let mut h = harness("keep-ime");
+    let ime = |h: &Harness<'static, App>| h.output().platform_output.ime.clone();
+    h.get_by_label_contains("概况").click();
+    h.run();
+    let role = egui::accesskit::Role::MultilineTextInput;
+    h.get_by_role_and_label(role, "一、本部门（单位）职责")
+        .click();
+    h.step();
+    h.run();
+    let first = ime(&h).expect("allowed in a text box");
+    assert!(!first.should_interrupt_composition);
+    // A click into the next box: the frame it lands in asks no interruption.
+    h.get_by_role_and_label(role, "二、机构设置情况").click();
+    h.step();
+    let second = ime(&h).expect("allowed in the next box");
+    assert!(!second.should_interrupt_composition, "{second:?}");
+    assert_ne!(second.rect, first.rect, "reported at the new box");
+    // A table cell selected: still allowed (no new context when coming back to a box).
+    h.get_by_label_contains("公开03表 支出决算表").click();
+    h.step();
+    let cell = "公开03表 2080901 退役士兵安置 栏3";
+    h.get_by_label(cell).hover();
+    h.run();
+    h.get_by_label(cell).click();
+    h.step();
+    let in_table = ime(&h).expect("allowed with a cell selected");
+    assert!(!in_table.should_interrupt_composition);
+    h.run();
+    assert!(ime(&h).is_some());
+}

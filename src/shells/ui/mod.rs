@@ -172,6 +172,48 @@ pub struct App {
     pub form_paper: bool,
 }
 
+/// The input method (输入法) follows the user from field to field.
+///
+/// On X11, egui-winit switches the input method off and on whenever a widget takes the focus
+/// (to end a composition) and whenever no text box has the focus, and each switch makes winit
+/// create a new input context; fcitx starts every new context in English, so pinyin was lost
+/// on every click into another box. Two things keep the one context:
+/// - a pass in which the focus moved, or a mouse button went down or up, is drawn once more
+///   (egui's discard): the second pass has no input, asks no interruption, and its input-method
+///   request is the one the window acts on. The click's effects (focus, cursor) are kept.
+/// - the input method stays allowed while no text box has the focus (a table cell selected),
+///   at the place last reported.
+pub(crate) fn keep_input_method(
+    ctx: &egui::Context,
+    focus_before: Option<egui::Id>,
+    pointer: bool,
+) {
+    let key = egui::Id::unique("gongkai-ime-rect");
+    let focus_after = ctx.memory(|m| m.focused());
+    if (focus_after != focus_before || pointer) && !ctx.will_discard() {
+        ctx.request_discard("输入法：焦点变化后保持同一输入上下文");
+    }
+    let last = ctx.output(|o| o.ime.clone());
+    match last {
+        Some(ime) => {
+            ctx.data_mut(|d| d.insert_temp(key, (ime.rect, ime.cursor_rect)));
+        }
+        None => {
+            let (rect, cursor_rect) = ctx
+                .data(|d| d.get_temp::<(egui::Rect, egui::Rect)>(key))
+                .unwrap_or((egui::Rect::ZERO, egui::Rect::ZERO));
+            ctx.output_mut(|o| {
+                o.ime = Some(egui::output::IMEOutput {
+                    purpose: egui::IMEPurpose::Normal,
+                    rect,
+                    cursor_rect,
+                    should_interrupt_composition: false,
+                })
+            });
+        }
+    }
+}
+
 /// What runs after a step was applied (only if it was).
 pub(crate) type Then = Box<dyn FnOnce(&mut App)>;
 
@@ -550,6 +592,8 @@ impl App {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.in_frame = true;
+        let focus_before = ctx.memory(|m| m.focused());
+        let pointer_press = ctx.input(|i| i.pointer.any_pressed() || i.pointer.any_released());
         // Keys held over from the last frame come first, before anything reads the input.
         if !self.held.is_empty() {
             let held = std::mem::take(&mut self.held);
@@ -611,6 +655,7 @@ impl App {
         });
         self.in_frame = false;
         self.run_pending(&ctx);
+        keep_input_method(&ctx, focus_before, pointer_press);
         self.text_focus = ctx
             .memory(|m| m.focused())
             .filter(|id| self.editing.is_none() && egui::TextEdit::load_state(&ctx, *id).is_some());

@@ -140,7 +140,12 @@ impl Gui {
             }
             return;
         }
+        let focus_before = ui.ctx().memory(|m| m.focused());
+        let pointer = ui
+            .ctx()
+            .input(|i| i.pointer.any_pressed() || i.pointer.any_released());
         self.start_ui(ui);
+        super::keep_input_method(ui.ctx(), focus_before, pointer);
     }
 
     fn start_ui(&mut self, ui: &mut egui::Ui) {
