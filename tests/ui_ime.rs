@@ -137,7 +137,7 @@ fn commits_and_keys_in_one_frame_in_an_amount_cell() {
 #[test]
 fn moving_the_focus_keeps_the_input_method() {
     let mut h = harness("keep-ime");
-    let ime = |h: &Harness<'static, App>| h.output().platform_output.ime.clone();
+    let ime = |h: &Harness<'static, App>| h.output().platform_output.ime;
     h.get_by_label_contains("概况").click();
     h.run();
     let role = egui::accesskit::Role::MultilineTextInput;

@@ -193,7 +193,7 @@ pub(crate) fn keep_input_method(
     if (focus_after != focus_before || pointer) && !ctx.will_discard() {
         ctx.request_discard("输入法：焦点变化后保持同一输入上下文");
     }
-    let last = ctx.output(|o| o.ime.clone());
+    let last = ctx.output(|o| o.ime);
     match last {
         Some(ime) => {
             ctx.data_mut(|d| d.insert_temp(key, (ime.rect, ime.cursor_rect)));
