@@ -98,35 +98,24 @@ impl<'r> FormCache<'r> {
             .collect();
         let done = par_map(&todo, |(id, r)| {
             let res = read_record(reg, id, &r.kind, &r.body);
-            let mut sink = Sink {
-                rules: &reg.perf_rules,
-                table: (*id).clone(),
-                table_label: format!("表单「{id}」"),
-                out: Vec::new(),
-            };
-            match &res {
+            let own = match &res {
                 Ok(s) => {
-                    sink.table_label = audit::label_of(s.template, &s.score);
+                    let mut sink = Sink {
+                        rules: &reg.perf_rules,
+                        table: (*id).clone(),
+                        table_label: audit::label_of(s.template, &s.score),
+                        out: Vec::new(),
+                    };
                     audit::audit_form(&mut sink, s.template, s.profile, &s.form, &s.score, year);
+                    (sink.table_label, sink.out)
                 }
-                Err(msg) => sink.add(
-                    "FORM-1",
-                    "",
-                    "",
-                    "",
-                    None,
-                    None,
-                    format!("表单「{id}」：{msg}"),
-                ),
-            }
-            let label = match &res {
-                Ok(_) => sink.table_label.as_str(),
-                Err(_) => id.as_str(),
+                Err(msg) => ((*id).clone(), super::unreadable(reg, id, msg)),
             };
+            let (label, own) = own;
             let punct =
-                crate::engine::narrative::punct::scan_record(&reg.narrative_rules, id, r, label)
+                crate::engine::narrative::punct::scan_record(&reg.narrative_rules, id, r, &label)
                     .map(|f| f.finding);
-            (res.ok(), sink.out, punct)
+            (res.ok(), own, punct)
         });
         for ((id, _), (scored, own, punct)) in todo.iter().zip(done) {
             self.own.insert((*id).clone(), own);

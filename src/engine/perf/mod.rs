@@ -98,6 +98,26 @@ pub(crate) fn par_map<T: Sync, R: Send>(items: &[T], f: impl Fn(&T) -> R + Sync)
     })
 }
 
+/// The FORM-1 finding of record `id`, which cannot be read (`msg`: why).
+pub(crate) fn unreadable(reg: &Registry, id: &str, msg: &str) -> Vec<Finding> {
+    let mut sink = Sink {
+        rules: &reg.perf_rules,
+        table: id.to_string(),
+        table_label: format!("表单「{id}」"),
+        out: Vec::new(),
+    };
+    sink.add(
+        "FORM-1",
+        "",
+        "",
+        "",
+        None,
+        None,
+        format!("表单「{id}」：{msg}"),
+    );
+    sink.out
+}
+
 /// Scores every record; records that cannot be read become FORM-1 findings.
 pub fn score_workbook<'r>(reg: &'r Registry, wb: &Workbook) -> (Vec<Scored<'r>>, Vec<Finding>) {
     let records: Vec<_> = wb.records.iter().collect();
@@ -107,24 +127,7 @@ pub fn score_workbook<'r>(reg: &'r Registry, wb: &Workbook) -> (Vec<Scored<'r>>,
     for ((id, _), res) in records.iter().zip(results) {
         match res {
             Ok(s) => ok.push(s),
-            Err(msg) => {
-                let mut sink = Sink {
-                    rules: &reg.perf_rules,
-                    table: (*id).clone(),
-                    table_label: format!("表单「{id}」"),
-                    out: Vec::new(),
-                };
-                sink.add(
-                    "FORM-1",
-                    "",
-                    "",
-                    "",
-                    None,
-                    None,
-                    format!("表单「{id}」：{msg}"),
-                );
-                bad.extend(sink.out);
-            }
+            Err(msg) => bad.extend(unreadable(reg, id, &msg)),
         }
     }
     (ok, bad)

@@ -11,6 +11,10 @@ mod files;
 mod form_blocks;
 mod forms;
 mod grid;
+mod input;
+mod steps;
+pub(crate) use input::keep_input_method;
+pub(crate) use steps::Command;
 mod newbook;
 mod newform;
 mod panels;
@@ -170,66 +174,6 @@ pub struct App {
     pub(crate) esc_held: bool,
     /// 绩效 forms are shown as printed (纸面), not field by field (逐项).
     pub form_paper: bool,
-}
-
-/// The input method (输入法) follows the user from field to field.
-///
-/// On X11, egui-winit switches the input method off and on whenever a widget takes the focus
-/// (to end a composition) and whenever no text box has the focus, and each switch makes winit
-/// create a new input context; fcitx starts every new context in English, so pinyin was lost
-/// on every click into another box. Two things keep the one context:
-/// - a pass in which the focus moved, or a mouse button went down or up, is drawn once more
-///   (egui's discard): the second pass has no input, asks no interruption, and its input-method
-///   request is the one the window acts on. The click's effects (focus, cursor) are kept.
-/// - the input method stays allowed while no text box has the focus (a table cell selected),
-///   at the place last reported.
-pub(crate) fn keep_input_method(
-    ctx: &egui::Context,
-    focus_before: Option<egui::Id>,
-    pointer: bool,
-) {
-    let key = egui::Id::unique("gongkai-ime-rect");
-    let focus_after = ctx.memory(|m| m.focused());
-    if (focus_after != focus_before || pointer) && !ctx.will_discard() {
-        ctx.request_discard("输入法：焦点变化后保持同一输入上下文");
-    }
-    let last = ctx.output(|o| o.ime);
-    match last {
-        Some(ime) => {
-            ctx.data_mut(|d| d.insert_temp(key, (ime.rect, ime.cursor_rect)));
-        }
-        None => {
-            let (rect, cursor_rect) = ctx
-                .data(|d| d.get_temp::<(egui::Rect, egui::Rect)>(key))
-                .unwrap_or((egui::Rect::ZERO, egui::Rect::ZERO));
-            ctx.output_mut(|o| {
-                o.ime = Some(egui::output::IMEOutput {
-                    purpose: egui::IMEPurpose::Normal,
-                    rect,
-                    cursor_rect,
-                    should_interrupt_composition: false,
-                })
-            });
-        }
-    }
-}
-
-/// What runs after a step was applied (only if it was).
-pub(crate) type Then = Box<dyn FnOnce(&mut App)>;
-
-/// A step the window asked the session for, applied after the frame.
-pub(crate) enum Command {
-    Apply {
-        label: String,
-        changes: Vec<Change>,
-        problem: Option<String>,
-        /// A 部门's own records (units, 调整).
-        own: bool,
-        then: Option<Then>,
-    },
-    Replay {
-        undo: bool,
-    },
 }
 
 /// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
@@ -429,80 +373,6 @@ impl App {
         )
     }
 
-    /// Saves one step and recomputes; reports the outcome on the status line. Inside a frame
-    /// the step waits until the frame is drawn.
-    pub(crate) fn apply(&mut self, label: &str, changes: &[Change], problem: Option<String>) {
-        self.apply_then(label, changes, problem, None);
-    }
-
-    /// As [`App::apply`]; `then` runs once the step is in (not when it was refused or changed
-    /// nothing).
-    pub(crate) fn apply_then(
-        &mut self,
-        label: &str,
-        changes: &[Change],
-        problem: Option<String>,
-        then: Option<Then>,
-    ) {
-        let c = Command::Apply {
-            label: label.to_string(),
-            changes: changes.to_vec(),
-            problem,
-            own: self.dept_edit,
-            then,
-        };
-        if self.in_frame {
-            self.pending.push(c);
-        } else {
-            self.run(c);
-        }
-    }
-
-    /// The steps the frame asked for, in order.
-    fn run_pending(&mut self, ctx: &egui::Context) {
-        if self.pending.is_empty() {
-            return;
-        }
-        for c in std::mem::take(&mut self.pending) {
-            self.run(c);
-        }
-        ctx.request_repaint();
-    }
-
-    fn run(&mut self, c: Command) {
-        match c {
-            Command::Apply {
-                label,
-                changes,
-                problem,
-                own,
-                then,
-            } => {
-                let r = if own {
-                    self.session.apply_own(&label, &changes)
-                } else {
-                    self.session.apply(&label, &changes)
-                };
-                match r {
-                    Ok(applied) => {
-                        self.refresh_history_labels();
-                        if !applied.is_empty() {
-                            self.saved_at =
-                                Some(chrono::Local::now().format("%H:%M:%S").to_string());
-                            self.refresh();
-                        }
-                        self.message = problem.map(|p| (p, true));
-                        if let Some(f) = then.filter(|_| !applied.is_empty()) {
-                            f(self);
-                        }
-                    }
-                    Err(e) => self.message = Some((e, true)),
-                }
-            }
-            Command::Replay { undo } => self.replay_now(undo),
-        }
-    }
-
     /// Types `text` into input cell `id` (what Enter/Tab does after typing).
     pub fn enter_text(&mut self, id: CellId, text: &str) {
         if self.session.model.cells[id as usize].kind != CellKind::Input {
@@ -659,43 +529,5 @@ impl App {
         self.text_focus = ctx
             .memory(|m| m.focused())
             .filter(|id| self.editing.is_none() && egui::TextEdit::load_state(&ctx, *id).is_some());
-    }
-
-    /// Esc typed in the same frame as text (a fast typist, a slow frame): egui drops the text
-    /// box's focus before the box sees the frame's keys, so the text would go nowhere. The box
-    /// keeps the focus for the keys before Esc, and Esc with what follows waits for the next
-    /// frame, where it leaves the box as if typed after them.
-    fn esc_after_typing(&mut self, ctx: &egui::Context) {
-        let Some(id) = self.text_focus else { return };
-        let held_esc = self.esc_held;
-        self.esc_held = false;
-        if held_esc {
-            // Esc held over from the last frame: it leaves the box now.
-            ctx.memory_mut(|m| m.surrender_focus(id));
-            return;
-        }
-        let esc = ctx.input(|i| {
-            let is_esc = |e: &egui::Event| {
-                matches!(e, egui::Event::Key { key: Key::Escape, pressed: true, modifiers, .. } if !modifiers.any())
-            };
-            let k = i.events.iter().position(is_esc)?;
-            i.events[..k]
-                .iter()
-                .any(|e| {
-                    matches!(
-                        e,
-                        egui::Event::Text(_)
-                            | egui::Event::Ime(_)
-                            | egui::Event::Paste(_)
-                            | egui::Event::Key { pressed: true, .. }
-                    )
-                })
-                .then_some(k)
-        });
-        let Some(k) = esc else { return };
-        ctx.input_mut(|i| self.hold_over(i, k));
-        self.esc_held = true;
-        ctx.memory_mut(|m| m.request_focus(id));
-        ctx.request_repaint();
     }
 }
