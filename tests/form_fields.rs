@@ -166,6 +166,62 @@ fn field_changes_name_the_leaves_and_replay_in_the_store() {
     assert!(e.contains("没有这张表单"), "{e}");
 }
 
+/// Every form of every bundled sample (项目自评, 整体自评 + 基础数据表, 目标表) opens in the 纸面
+/// view with one input box per fillable cell of its paper layout.
+#[test]
+fn every_sample_form_opens_in_the_paper_view() {
+    use gongkai::layout::form::{form_sheet, Bind, SRow};
+    let mut seen = std::collections::BTreeSet::new();
+    for sample in [
+        "juesuan-2023-yangquan.json",
+        "yusuan-2024-yangquan.json",
+        "zhengti-2023-lusong.json",
+    ] {
+        let text = std::fs::read_to_string(format!(
+            "{}/assets/samples/{sample}",
+            env!("CARGO_MANIFEST_DIR")
+        ))
+        .unwrap();
+        let wb = gongkai::io::json::from_json(&text).unwrap();
+        let p = common::fresh_dir("form-fields", sample).join("w.gongkai");
+        gongkai::store::Store::create(&p, &wb).unwrap();
+        let app = App::new(gongkai::store::Store::open(&p).unwrap()).unwrap();
+        let mut h = Harness::builder()
+            .with_size(egui::vec2(1400.0, 6000.0))
+            .with_context_setup(install_fonts)
+            .build_ui_state(|ui, app: &mut App| app.ui(ui), app);
+        h.run();
+        let ids: Vec<String> = h.state().forms.iter().map(|f| f.id.clone()).collect();
+        for id in ids {
+            h.state_mut().show_view(gongkai::ui::View::Form(id.clone()));
+            h.run();
+            let (fillable, family) = {
+                let app = h.state();
+                let s = app.session.scored_form(&id).unwrap();
+                let sheet = form_sheet(s, app.store().workbook().unit.year);
+                let n = sheet
+                    .rows
+                    .iter()
+                    .filter_map(|r| match r {
+                        SRow::Grid { cells, .. } => Some(cells),
+                        _ => None,
+                    })
+                    .flatten()
+                    .filter(|c| !c.cont && !matches!(c.bind, None | Some(Bind::Derived)))
+                    .count();
+                (n, s.template.family.clone())
+            };
+            let boxes = h
+                .query_all_by_role(egui::accesskit::Role::MultilineTextInput)
+                .count();
+            assert_eq!(boxes, fillable, "{sample} {id}");
+            assert!(fillable > 5, "{sample} {id}: {fillable}");
+            seen.insert(family);
+        }
+    }
+    assert!(seen.len() >= 4, "families seen: {seen:?}");
+}
+
 /// The 纸面 view is the printed form: an input box for every cell the paper layout binds to the
 /// form (the same layout the PDF and Excel are made from), none for derived cells; letters in a
 /// money cell are refused in words and the form is unchanged.
@@ -224,4 +280,28 @@ fn the_paper_view_has_a_box_for_every_fillable_cell() {
     assert_eq!(h.state().store().workbook().records["自评01"].body, before);
     let msg = h.state().status_message().unwrap_or_default();
     assert!(msg.starts_with(&name) && msg.contains("12a"), "{msg}");
+
+    // 添加产出指标 → 数量指标: a new row of boxes under 产出指标, one undo step.
+    let n = before["indicators"].as_array().unwrap().len();
+    h.get_by_label("添加产出指标").click();
+    h.run();
+    h.get_by_label("数量指标").click();
+    h.run();
+    h.run();
+    let inds = h.state().store().workbook().records["自评01"].body["indicators"]
+        .as_array()
+        .unwrap()
+        .clone();
+    assert_eq!(inds.len(), n + 1);
+    let new = inds.iter().position(|x| x["name"] == "新数量指标").unwrap();
+    assert_eq!(inds[new]["level1"], "产出指标");
+    assert!(h
+        .query_by_label(&format!("指标{} 完成值", new + 1))
+        .is_some());
+    assert!(h
+        .state()
+        .store()
+        .undo_label()
+        .unwrap()
+        .contains("添加产出指标"));
 }

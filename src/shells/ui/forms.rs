@@ -69,6 +69,27 @@ impl App {
         }
     }
 
+    /// Adds a new 三级指标 under 一级 `l1` / 二级 `l2`, after the last of its 一级 (one undo step).
+    pub(crate) fn add_indicator(&mut self, id: &str, form: &PerfForm, l1: &str, l2: &str) {
+        let mut f = form.clone();
+        let at = f
+            .indicators
+            .iter()
+            .rposition(|x| x.level1 == l1)
+            .map(|p| p + 1)
+            .unwrap_or(f.indicators.len());
+        f.indicators.insert(
+            at,
+            Indicator {
+                level1: l1.to_string(),
+                level2: l2.to_string(),
+                name: format!("新{l2}"),
+                ..Default::default()
+            },
+        );
+        self.save_form(id, &f, &format!("表单「{id}」添加{l1}（{l2}）"));
+    }
+
     pub(crate) fn form_view(&mut self, ui: &mut egui::Ui, id: &str) {
         let reg = Registry::installed();
         let Some(rec) = self.book().records.get(id).cloned() else {
@@ -534,23 +555,7 @@ impl App {
                         let gone = f.indicators.remove(i);
                         self.save_form(id, &f, &format!("删除指标「{}」", gone.name));
                     } else if let Some((l1, l2)) = add {
-                        let mut f = form.clone();
-                        let at = f
-                            .indicators
-                            .iter()
-                            .rposition(|x| x.level1 == l1)
-                            .map(|p| p + 1)
-                            .unwrap_or(f.indicators.len());
-                        f.indicators.insert(
-                            at,
-                            Indicator {
-                                level1: l1,
-                                level2: l2.clone(),
-                                name: format!("新{l2}"),
-                                ..Default::default()
-                            },
-                        );
-                        self.save_form(id, &f, "添加指标");
+                        self.add_indicator(id, &form, &l1, &l2);
                     }
                 }
                 // Text fields (goals, conclusion, footer).

@@ -67,6 +67,7 @@ impl App {
         let year = self.book().unit.year;
         let sheet = form_sheet(s, year);
         let form = s.form.clone();
+        let template = s.template;
         let width = ui.available_width().clamp(600.0, 1200.0);
         let font = FontId::proportional(13.0);
         let line = ui.text_style_height(&egui::TextStyle::Body);
@@ -199,6 +200,26 @@ impl App {
                     }
                 }
             }
+        }
+        // New indicators go in under their 一级 and 二级, as on the paper form.
+        let mut add: Option<(String, String)> = None;
+        if let Some(spec) = &template.indicators {
+            ui.add_space(6.0);
+            ui.horizontal_wrapped(|ui| {
+                for l1 in &spec.level1 {
+                    ui.menu_button(format!("添加{}", l1.name), |ui| {
+                        for l2 in &l1.level2 {
+                            if ui.button(l2).clicked() {
+                                add = Some((l1.name.clone(), l2.clone()));
+                                ui.close();
+                            }
+                        }
+                    });
+                }
+            });
+        }
+        if let Some((l1, l2)) = add {
+            self.add_indicator(id, &form, &l1, &l2);
         }
         for (bind, text, name, key) in commit {
             let mut f = form.clone();
