@@ -75,6 +75,8 @@ impl App {
         let fill = Color32::from_rgb(255, 252, 232);
         let mut commit: Vec<(Bind, String, String, String)> = Vec::new();
         for (ri, row) in sheet.rows.iter().enumerate() {
+            // The table's bottom rule: under the last ruled row before anything else.
+            let last_grid = !matches!(sheet.rows.get(ri + 1), Some(SRow::Grid { .. }));
             match row {
                 SRow::Heading { text, center, .. } => {
                     if *center {
@@ -132,10 +134,13 @@ impl App {
                             pos2(rect.left() + b, rect.bottom()),
                         );
                         let p = ui.painter();
-                        // A merged cell continues the one above: no rule between them.
+                        // Each row rules its own top; a merged cell continues the one above, so
+                        // no rule between them.
                         p.line_segment([r.left_top(), r.left_bottom()], rule);
                         p.line_segment([r.right_top(), r.right_bottom()], rule);
-                        p.line_segment([r.left_bottom(), r.right_bottom()], rule);
+                        if last_grid {
+                            p.line_segment([r.left_bottom(), r.right_bottom()], rule);
+                        }
                         if !c.cont {
                             p.line_segment([r.left_top(), r.right_top()], rule);
                         }
