@@ -3,7 +3,7 @@
 //! dialog (headless, no desktop portal) never hangs. Refusals are shown in Chinese and change nothing.
 
 use super::App;
-use crate::shells::store::{Store, VersionInfo};
+use crate::shells::store::{Change, Store, VersionInfo};
 use crate::template::Registry;
 use egui::{Color32, RichText};
 use std::path::{Path, PathBuf};
@@ -161,13 +161,23 @@ impl App {
                     "导入 {}",
                     path.file_name().unwrap_or_default().to_string_lossy()
                 );
-                let n = self.session.replace_all(&label, &p.workbook)?.len();
-                self.refresh_history_labels();
-                self.refresh();
-                self.message = Some((
-                    format!("已导入 {}（{n} 处改动，可撤销）", path.display()),
-                    false,
-                ));
+                // Every input replaced by the file's, as one step after this frame.
+                let changes: Vec<Change> =
+                    crate::engine::diff(self.session.store().workbook(), &p.workbook)
+                        .into_iter()
+                        .map(|d| Change::new(d.slot, d.new))
+                        .collect();
+                let n = changes.len();
+                let shown = path.display().to_string();
+                self.apply_then(
+                    &label,
+                    &changes,
+                    None,
+                    Some(Box::new(move |app: &mut App| {
+                        app.message =
+                            Some((format!("已导入 {shown}（{n} 处改动，可撤销）"), false));
+                    })),
+                );
                 Ok(())
             }
             FileAction::Versions => Ok(()),
