@@ -280,6 +280,35 @@ fn the_paper_view_has_a_box_for_every_fillable_cell() {
     assert_eq!(h.state().store().workbook().records["自评01"].body, before);
     let msg = h.state().status_message().unwrap_or_default();
     assert!(msg.starts_with(&name) && msg.contains("12a"), "{msg}");
+    // Kept in the file as typed, an error (TEXT-1) that holds back the 定稿, until corrected.
+    let key = format!("未识别输入/表单/自评01/{name}");
+    assert_eq!(
+        h.state()
+            .store()
+            .workbook()
+            .texts
+            .get(&key)
+            .map(String::as_str),
+        Some("12a")
+    );
+    assert!(h
+        .state()
+        .findings()
+        .iter()
+        .any(|f| f.rule == "TEXT-1" && f.table == "自评01" && f.message.contains("12a")));
+    h.get_by_role_and_label(egui::accesskit::Role::MultilineTextInput, &name)
+        .click();
+    h.run();
+    h.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    h.event(egui::Event::Text("12".into()));
+    h.run();
+    h.key_press(Key::Tab);
+    h.run();
+    h.run();
+    assert!(!h.state().store().workbook().texts.contains_key(&key));
+    assert!(!h.state().findings().iter().any(|f| f.rule == "TEXT-1"));
+    let after = &h.state().store().workbook().records["自评01"].body;
+    assert_ne!(after, &before, "the figure is in the form");
 
     // 添加产出指标 → 数量指标: a new row of boxes under 产出指标, one undo step.
     let n = before["indicators"].as_array().unwrap().len();

@@ -12,7 +12,7 @@ pub mod workbook;
 
 pub use audit::tolerance;
 pub use finding::Finding;
-pub use model::{CellId, CellKind, Model, ACCEPTED_CODE, NO_DATA, UNREAD};
+pub use model::{CellId, CellKind, Model, ACCEPTED_CODE, FORM_CELL, NO_DATA, UNREAD};
 pub use workbook::{
     diff, slot_label, Record, RowData, Slot, SlotDiff, SlotError, TableData, UnitMeta, Workbook,
 };

@@ -99,6 +99,10 @@ fn other_tables(own: usize, e: &[(i8, RTerm)]) -> Vec<usize> {
 /// ("未识别输入/03/2080901/3" = "abc"): kept so nothing typed is lost, and an error until fixed.
 pub const UNREAD: &str = "未识别输入/";
 
+/// After [`UNREAD`]: text typed into a figure cell of a 绩效 form, kept by the form's id and
+/// the cell's name (`未识别输入/表单/自评01/资金 合计 全年预算数`).
+pub const FORM_CELL: &str = "表单/";
+
 /// Workbook text key declaring a table empty on purpose ("本表无数据/07" = the reason, may be
 /// blank): the table is then not 未填写 — its zeros are its figures.
 pub const NO_DATA: &str = "本表无数据/";
@@ -457,6 +461,27 @@ impl<'s> Model<'s> {
             let Some(rest) = k.strip_prefix(UNREAD) else {
                 break;
             };
+            // A cell of a 绩效 form: 表单/<record id>/<the cell's name>.
+            if let Some((id, name)) = rest.strip_prefix(FORM_CELL).and_then(|x| x.split_once('/')) {
+                let r_ = &self.set.rules[rule];
+                self.static_findings.push(Finding {
+                    rule: r_.id.clone(),
+                    severity: r_.severity,
+                    table: id.to_string(),
+                    table_label: format!("表单「{id}」"),
+                    row: name.to_string(),
+                    row_label: name.to_string(),
+                    col: String::new(),
+                    lhs: None,
+                    rhs: None,
+                    tail: false,
+                    message: format!(
+                        "表单「{id}」{name}：填入的「{}」不是数字（原文已保留），请改正",
+                        crate::amount::quote_input(text)
+                    ),
+                });
+                continue;
+            }
             let mut it = rest.splitn(3, '/');
             let (Some(t), Some(r), Some(c)) = (it.next(), it.next(), it.next()) else {
                 continue;

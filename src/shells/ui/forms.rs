@@ -49,13 +49,13 @@ pub(crate) fn entries(scored: &[crate::engine::perf::Scored]) -> Vec<FormEntry> 
 }
 
 impl App {
-    /// Stores `form` as the body of record `id`, as one undo step of the fields that changed
-    /// (history and diffs name each field; a list that grew or shrank is one change).
-    pub fn save_form(&mut self, id: &str, form: &PerfForm, label: &str) {
+    /// The changes that make record `id`'s body `form`: the fields that changed (a list that
+    /// grew or shrank is one change).
+    pub(crate) fn form_changes(&self, id: &str, form: &PerfForm) -> Vec<Change> {
         let Some(r) = self.session.store().workbook().records.get(id) else {
-            return;
+            return Vec::new();
         };
-        let changes: Vec<Change> = crate::engine::workbook::field_changes(&r.body, &form.to_json())
+        crate::engine::workbook::field_changes(&r.body, &form.to_json())
             .into_iter()
             .map(|(path, v)| {
                 Change::new(
@@ -63,7 +63,13 @@ impl App {
                     v.filter(|v| !v.is_null()).map(|v| v.to_string()),
                 )
             })
-            .collect();
+            .collect()
+    }
+
+    /// Stores `form` as the body of record `id`, as one undo step of the fields that changed
+    /// (history and diffs name each field).
+    pub fn save_form(&mut self, id: &str, form: &PerfForm, label: &str) {
+        let changes = self.form_changes(id, form);
         if !changes.is_empty() {
             self.apply(label, &changes, None);
         }

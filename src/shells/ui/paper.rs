@@ -7,6 +7,7 @@
 use super::App;
 use crate::layout::form::{form_sheet, Bind, IndAttr, RevCol, SRow};
 use crate::layout::Align;
+use crate::shells::store::Change;
 use egui::{pos2, vec2, Align2, Color32, FontId, Rect, Sense, Stroke, StrokeKind};
 
 /// The name a screen reader (and a test) finds a bound cell by.
@@ -50,6 +51,15 @@ fn cell_name(b: &Bind) -> Option<String> {
     })
 }
 
+/// The text slot keeping what was typed into figure cell `name` of form `id` and is not a figure.
+fn unread_key(id: &str, name: &str) -> String {
+    format!(
+        "{}{}{id}/{name}",
+        crate::engine::UNREAD,
+        crate::engine::FORM_CELL
+    )
+}
+
 fn align2(a: Align) -> Align2 {
     match a {
         Align::Left => Align2::LEFT_CENTER,
@@ -73,7 +83,8 @@ impl App {
         let line = ui.text_style_height(&egui::TextStyle::Body);
         let rule = Stroke::new(1.0, Color32::from_gray(60));
         let fill = Color32::from_rgb(255, 252, 232);
-        let mut commit: Vec<(Bind, String, String, String)> = Vec::new();
+        let mut commit: Vec<(Bind, String, String)> = Vec::new();
+        let bad = Color32::from_rgb(255, 222, 222);
         for (ri, row) in sheet.rows.iter().enumerate() {
             // The table's bottom rule: under the last ruled row before anything else.
             let last_grid = !matches!(sheet.rows.get(ri + 1), Some(SRow::Grid { .. }));
@@ -151,13 +162,19 @@ impl App {
                         match name {
                             Some(name) => {
                                 let key = format!("纸面/{id}/{ri}/{ci}");
-                                let mut text = self
-                                    .drafts
-                                    .get(&key)
-                                    .cloned()
-                                    .unwrap_or_else(|| c.text.clone());
+                                // Text that is not a figure, kept from an earlier try.
+                                let unread = self
+                                    .session
+                                    .workbook()
+                                    .texts
+                                    .get(&unread_key(id, &name))
+                                    .cloned();
+                                let shown = unread.clone().unwrap_or_else(|| c.text.clone());
+                                let mut text =
+                                    self.drafts.get(&key).cloned().unwrap_or(shown.clone());
                                 let inner = r.shrink(2.0);
-                                ui.painter().rect_filled(inner, 2.0, fill);
+                                let bg = if unread.is_some() { bad } else { fill };
+                                ui.painter().rect_filled(inner, 2.0, bg);
                                 let te = egui::TextEdit::multiline(&mut text)
                                     .id_salt(("paper", id, ri, ci))
                                     .frame(egui::Frame::NONE)
@@ -179,9 +196,9 @@ impl App {
                                 }
                                 if resp.lost_focus() || (resp.changed() && !resp.has_focus()) {
                                     if let Some(d) = self.drafts.remove(&key) {
-                                        if d.trim() != c.text.trim() {
+                                        if d.trim() != shown.trim() {
                                             let b = c.bind.clone().unwrap_or(Bind::Derived);
-                                            commit.push((b, d, name, key.clone()));
+                                            commit.push((b, d, name));
                                         }
                                     }
                                 }
@@ -226,15 +243,28 @@ impl App {
         if let Some((l1, l2)) = add {
             self.add_indicator(id, &form, &l1, &l2);
         }
-        for (bind, text, name, key) in commit {
+        for (bind, text, name) in commit {
             let mut f = form.clone();
+            let unread = unread_key(id, &name);
+            let had = self.session.workbook().texts.contains_key(&unread);
+            let label = format!("修改表单「{id}」{name}");
             match crate::layout::form::apply(&mut f, &bind, &text) {
-                Ok(()) => self.save_form(id, &f, &format!("修改表单「{id}」{name}")),
-                Err(m) => {
-                    // Kept in its box, as typed, until corrected.
-                    self.message = Some((format!("{name}：{m}"), true));
-                    self.drafts.insert(key, text);
+                Ok(()) => {
+                    let mut changes = self.form_changes(id, &f);
+                    if had {
+                        changes.push(Change::text(&unread, None));
+                    }
+                    if !changes.is_empty() {
+                        self.apply(&label, &changes, None);
+                    }
                 }
+                // Kept as typed (in the file, one undo step) until corrected; TEXT-1 holds
+                // back the 定稿 like text in a table's amount cell.
+                Err(m) => self.apply(
+                    &label,
+                    &[Change::text(&unread, Some(&text))],
+                    Some(format!("{name}：{m}（原文已保留）")),
+                ),
             }
         }
     }
