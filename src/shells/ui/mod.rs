@@ -174,6 +174,10 @@ pub struct App {
     pub(crate) esc_held: bool,
     /// 绩效 forms are shown as printed (纸面), not field by field (逐项).
     pub form_paper: bool,
+    /// The paper layout on screen, laid out once per evaluation: (form id, evaluation, layout).
+    pub(crate) paper: Option<(String, u64, std::rc::Rc<crate::layout::form::FormSheet>)>,
+    /// Counts the evaluations the screen was brought up to ([`App::refresh`]).
+    pub(crate) evaluated: u64,
 }
 
 /// Opens `path`, creating it from the bundled 决算 sample (writable, not marked 样例) when it does
@@ -251,6 +255,8 @@ impl App {
             text_focus: None,
             esc_held: false,
             form_paper: true,
+            paper: None,
+            evaluated: 0,
         };
         // A 部门: its tables are the units' sums.
         if dept {
@@ -317,6 +323,7 @@ impl App {
     /// Brings the screen up to the session's evaluation (after a step, an undo or redo, or
     /// units read again).
     pub(crate) fn refresh(&mut self) {
+        self.evaluated += 1;
         self.table = self
             .table
             .min(self.session.set.tables.len().saturating_sub(1));

@@ -74,8 +74,18 @@ impl App {
         let Some(s) = self.session.scored_form(id) else {
             return;
         };
-        let year = self.book().unit.year;
-        let sheet = form_sheet(s, year);
+        // Laid out once per evaluation, not every frame.
+        let sheet = match &self.paper {
+            Some((pid, at, sheet)) if pid == id && *at == self.evaluated => sheet.clone(),
+            _ => {
+                let sheet = std::rc::Rc::new(form_sheet(s, self.book().unit.year));
+                self.paper = Some((id.to_string(), self.evaluated, sheet.clone()));
+                sheet
+            }
+        };
+        let Some(s) = self.session.scored_form(id) else {
+            return;
+        };
         let form = s.form.clone();
         let template = s.template;
         let width = ui.available_width().clamp(600.0, 1200.0);
