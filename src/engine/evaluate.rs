@@ -74,18 +74,3 @@ pub fn evaluate_with<'s, 'r>(
     ev.findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     Ok((ev, text))
 }
-
-/// The printed name of each scored form by record id.
-pub fn form_labels(
-    scored: &[crate::engine::perf::Scored],
-) -> std::collections::BTreeMap<String, String> {
-    scored
-        .iter()
-        .map(|s| {
-            (
-                s.id.clone(),
-                crate::engine::perf::audit::label_of(s.template, &s.score),
-            )
-        })
-        .collect()
-}

@@ -27,13 +27,6 @@ pub struct FormCache<'r> {
 }
 
 impl<'r> FormCache<'r> {
-    /// Scores every record of `wb` (no reuse).
-    pub fn fresh(reg: &'r Registry, wb: &Workbook) -> FormCache<'r> {
-        let mut c = FormCache::default();
-        c.update(reg, wb);
-        c
-    }
-
     /// The record `id` changed: it is scored again on the next update.
     pub fn forget(&mut self, id: &str) {
         self.stale.insert(id.to_string());

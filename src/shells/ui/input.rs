@@ -14,11 +14,28 @@ use egui::Key;
 ///   request is the one the window acts on. The click's effects (focus, cursor) are kept.
 /// - the input method stays allowed while no text box has the focus (a table cell selected),
 ///   at the place last reported.
-pub(crate) fn keep_input_method(
-    ctx: &egui::Context,
-    focus_before: Option<egui::Id>,
+///
+/// [`KeepIme::begin`] at the start of a pass notes the focus and the mouse buttons;
+/// [`KeepIme::end`] at its end does the rest.
+pub(crate) struct KeepIme {
+    focus: Option<egui::Id>,
     pointer: bool,
-) {
+}
+
+impl KeepIme {
+    pub(crate) fn begin(ctx: &egui::Context) -> KeepIme {
+        KeepIme {
+            focus: ctx.memory(|m| m.focused()),
+            pointer: ctx.input(|i| i.pointer.any_pressed() || i.pointer.any_released()),
+        }
+    }
+
+    pub(crate) fn end(self, ctx: &egui::Context) {
+        keep_input_method(ctx, self.focus, self.pointer);
+    }
+}
+
+fn keep_input_method(ctx: &egui::Context, focus_before: Option<egui::Id>, pointer: bool) {
     let key = egui::Id::unique("gongkai-ime-rect");
     let focus_after = ctx.memory(|m| m.focused());
     if (focus_after != focus_before || pointer) && !ctx.will_discard() {

@@ -13,7 +13,7 @@ mod forms;
 mod grid;
 mod input;
 mod steps;
-pub(crate) use input::keep_input_method;
+pub(crate) use input::KeepIme;
 pub(crate) use steps::Command;
 mod newbook;
 mod newform;
@@ -469,8 +469,7 @@ impl App {
     pub fn ui(&mut self, ui: &mut egui::Ui) {
         let ctx = ui.ctx().clone();
         self.in_frame = true;
-        let focus_before = ctx.memory(|m| m.focused());
-        let pointer_press = ctx.input(|i| i.pointer.any_pressed() || i.pointer.any_released());
+        let keep_ime = KeepIme::begin(&ctx);
         // Keys held over from the last frame come first, before anything reads the input.
         if !self.held.is_empty() {
             let held = std::mem::take(&mut self.held);
@@ -532,7 +531,7 @@ impl App {
         });
         self.in_frame = false;
         self.run_pending(&ctx);
-        keep_input_method(&ctx, focus_before, pointer_press);
+        keep_ime.end(&ctx);
         self.text_focus = ctx
             .memory(|m| m.focused())
             .filter(|id| self.editing.is_none() && egui::TextEdit::load_state(&ctx, *id).is_some());

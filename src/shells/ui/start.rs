@@ -140,12 +140,9 @@ impl Gui {
             }
             return;
         }
-        let focus_before = ui.ctx().memory(|m| m.focused());
-        let pointer = ui
-            .ctx()
-            .input(|i| i.pointer.any_pressed() || i.pointer.any_released());
+        let keep_ime = super::KeepIme::begin(ui.ctx());
         self.start_ui(ui);
-        super::keep_input_method(ui.ctx(), focus_before, pointer);
+        keep_ime.end(ui.ctx());
     }
 
     fn start_ui(&mut self, ui: &mut egui::Ui) {
